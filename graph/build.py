@@ -1,0 +1,87 @@
+"""Facts in, one resolved graph out (the shape is in `graph/schema.py`).
+
+Identity rules, chosen so that a wrong merge is rarer than a missed one:
+- a person is one node per name within a document; across documents two mentions merge only when the
+  name and the city of their posts agree (two 王杰 of different cities stay two people), and the merge
+  is recorded as `mentionedIn` edges to every document that supports it;
+- an organization is one node per canonical name and city; its parents come from its name
+  (`graph.orgs`), and it is located in the most specific place its name or its facts give;
+- a place is one node per administrative division, chained up to its province (`graph.places`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import networkx as nx
+
+from zhkg.graph.orgs import parent_units
+from zhkg.graph.places import add_place
+from zhkg.graph.schema import node_key
+from zhkg.ner.gazetteer import load_gazetteer
+
+
+def build_graph(documents: Iterable) -> nx.MultiDiGraph:
+    """`documents` are `zhkg.ner.extract.DocResult`s (anything with .name, .facts, .entities, ...)."""
+    G = nx.MultiDiGraph()
+    gaz = load_gazetteer()
+    for doc in documents:
+        doc_key = node_key("Document", doc.name)
+        attrs = {"type": "Document", "label": doc.name, "name": doc.name, "path": doc.path, "chars": doc.chars}
+        attrs.update({k: v for k, v in (("date", doc.date), ("home_city", doc.home_city)) if v})
+        G.add_node(doc_key, **attrs)
+        for ent in doc.entities:
+            if ent["type"] == "PLACE" and ent.get("code"):
+                add_place(G, gaz, ent["code"])
+        for fact in doc.facts:
+            _add_fact(G, gaz, doc, doc_key, fact)
+    return G
+
+
+def _edge(G: nx.MultiDiGraph, u: str, v: str, label: str, **attrs) -> None:
+    if not G.has_edge(u, v, key=label):
+        G.add_edge(u, v, key=label, label=label, **attrs)
+
+
+def person_key(name: str, city: str | None, doc: str) -> str:
+    """Same name and same city across documents is one person; with no city, the document decides."""
+    return node_key("Person", name, city) if city else node_key("Person", name, "", doc)
+
+
+def _add_fact(G: nx.MultiDiGraph, gaz, doc, doc_key: str, fact: dict) -> None:
+    person = person_key(fact["person"], fact.get("city") or doc.home_city, doc.name)
+    if person not in G:
+        G.add_node(person, type="Person", label=fact["person"], name=fact["person"], doc=doc.name,
+                   **({"city": fact["city"]} if fact.get("city") else {}))
+    _edge(G, person, doc_key, "mentionedIn")
+    membership = node_key("Membership", doc.name, fact["person"], fact.get("role"), fact.get("unit"), fact["start"])
+    attrs = {k: fact[k] for k in ("status", "date", "sentence", "evidence", "start", "end", "rule", "confidence")
+             if fact.get(k) is not None}
+    label = "·".join(x for x in (fact["person"], fact.get("role"), fact.get("unit")) if x)
+    G.add_node(membership, type="Membership", label=label, doc=doc.name,
+               **({"role": fact["role"]} if fact.get("role") else {}), **attrs)
+    _edge(G, membership, person, "member")
+    _edge(G, membership, doc_key, "source")
+    if fact.get("role"):
+        role = node_key("Role", fact["role"])
+        G.add_node(role, type="Role", label=fact["role"], name=fact["role"])
+        _edge(G, membership, role, "role")
+    city_node = add_place(G, gaz, fact["city_code"]) if fact.get("city_code") else None
+    if city_node:
+        _edge(G, membership, city_node, "city")
+    if fact.get("unit"):
+        org = add_organization(G, gaz, fact["unit"], fact.get("city"), city_node)
+        _edge(G, membership, org, "organization")
+
+
+def add_organization(G: nx.MultiDiGraph, gaz, name: str, city: str | None, city_node: str | None) -> str:
+    key = node_key("Organization", name, city)
+    if key not in G:
+        G.add_node(key, type="Organization", label=name, name=name, **({"city": city} if city else {}))
+        if city_node:
+            _edge(G, key, city_node, "location")
+        parents = parent_units(name)
+        if parents:
+            parent = add_organization(G, gaz, parents[0], city, city_node)
+            _edge(G, key, parent, "subOrganizationOf")
+    return key

@@ -1,0 +1,32 @@
+"""Place nodes linked to the administrative divisions, with their chain up to the province.
+
+A place enters the graph once per division (its key is the official code, or the project's own id for
+Taiwan, Hong Kong and Macau), with `containedInPlace` edges up to its province, so a query for "a city
+and all its counties" is one property path.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from zhkg.graph.schema import node_key
+from zhkg.ner.gazetteer import Gazetteer
+
+
+def add_place(G: nx.MultiDiGraph, gaz: Gazetteer, key: str) -> str | None:
+    """The node of division `key`, created with its ancestors when missing; None for unknown keys."""
+    div = gaz.get(key)
+    if div is None:
+        return None
+    node = node_key("Place", div.key)
+    if node in G:
+        return node
+    attrs = {"type": "Place", "label": div.name, "name": div.name, "level": div.level}
+    if div.code:
+        attrs["code"] = div.code
+    G.add_node(node, **attrs)
+    if div.parent:
+        parent = add_place(G, gaz, div.parent)
+        if parent:
+            G.add_edge(node, parent, key="containedInPlace", label="containedInPlace")
+    return node

@@ -1,0 +1,59 @@
+"""The shape of the graph that `zhkg.graph` builds and `zhkg.exports` writes.
+
+One `networkx.MultiDiGraph`. Node keys are canonical key strings (see `node_key`), so a rebuild gives
+the same keys and exporters can mint stable IRIs from them. Every node has the string attributes
+`type` and `label`; every edge has a `label` (also used as the edge key). Attribute values are str,
+int, float or bool only: a missing value is an absent attribute, never None.
+
+Node types and their attributes (beyond `type`, `label`):
+- Person        name; doc (the document the person is resolved in); city (home city used for identity)
+- Organization  name; city (where it sits); kind (party, government, police, hospital, ... or "")
+- Place         name; code (12-digit administrative code, when linked); level (province, prefecture,
+                county, town, village, other)
+- Membership    one fact (person holds role in unit): role; status (current|former|new);
+                date (YYYY-MM-DD of the document, when known); doc; sentence (index);
+                evidence (quoted from the original text); start, end (character offsets of the
+                evidence in the original text); rule; confidence
+- Document      name (file name); path; date; home_city; chars
+- Role          name (a job title, shared by all memberships with that title)
+
+Edges (source -label-> target):
+- Membership -member-> Person
+- Membership -organization-> Organization   (absent when the fact names no unit)
+- Membership -role-> Role
+- Membership -city-> Place                   (the city or county where the post sits)
+- Membership -source-> Document
+- Organization -subOrganizationOf-> Organization
+- Organization -location-> Place
+- Place -containedInPlace-> Place
+- Person -mentionedIn-> Document
+- Person -sameAs-> Person                    (cross-document merge evidence; attribute `reason`)
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+NODE_TYPES = ("Person", "Organization", "Place", "Membership", "Document", "Role")
+EDGE_LABELS = (
+    "member",
+    "organization",
+    "role",
+    "city",
+    "source",
+    "subOrganizationOf",
+    "location",
+    "containedInPlace",
+    "mentionedIn",
+    "sameAs",
+)
+
+
+def node_key(node_type: str, *parts: object) -> str:
+    """A canonical, human-readable node key: `Type/part1/part2`; empty parts are kept as ''."""
+    return "/".join([node_type, *("" if p is None else str(p) for p in parts)])
+
+
+def stable_id(key: str, length: int = 16) -> str:
+    """A short hash of a node key, for IRIs and XML ids that must survive re-runs unchanged."""
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:length]

@@ -1,0 +1,269 @@
+"""Reading the noun chains of Chinese news: `[place][unit…][title][name]`.
+
+Chinese news writes a person's post as one unbroken run of characters before the name
+(忻府区秀容税务所党支部书记王诚). Nothing in the script marks where the unit ends and the title begins, or
+where the unit starts. These helpers read such runs right to left: the longest known title that ends
+at the name, then the unit as the run of nominal words (jieba tags) before it, cut where the grammar
+says a name cannot go on (prepositions, particles, adverbs, a verb after a complete unit) and trimmed
+back to a unit suffix (局, 派出所, 党支部, 社区, 乡 …) from the data files.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import jieba
+import jieba.posseg as posseg
+
+from zhkg.ner import grammar
+from zhkg.ner.lexicons import load_org_suffixes, load_roles, load_surnames
+
+jieba.setLogLevel(60)
+
+CJK = re.compile(r"^[\u3400-\u9fff]+$")
+PLACE_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "街道", "社区", "省", "市", "县", "区", "镇", "乡", "村",
+                  "旗", "盟")
+# Verbs inside unit names are joined to what follows them (指挥中心, 感染科) only when what follows is
+# itself a unit word; otherwise a verb after a complete unit starts the predicate (民政局下沉…).
+MAX_UNIT_CHARS = 40
+MAX_TITLE_CHARS = 12
+STAFF_NOUN_FREQ = 30
+
+
+@dataclass(frozen=True)
+class Lexicons:
+    roles: frozenset[str]
+    surnames: frozenset[str]
+    compound_surnames: frozenset[str]
+    org_suffixes: tuple[str, ...]
+
+    def ends_like_unit(self, s: str) -> bool:
+        return bool(s) and (s.endswith(self.org_suffixes) or s.endswith(PLACE_SUFFIXES))
+
+
+@lru_cache(maxsize=1)
+def lexicons() -> Lexicons:
+    roles = frozenset(r for r in load_roles() | _staff_nouns()
+                      if 2 <= len(r) <= MAX_TITLE_CHARS and r not in grammar.NOT_POSTS)
+    surnames = load_surnames()
+    suffixes = tuple(sorted({s for s in load_org_suffixes() if s}, key=len, reverse=True))
+    return Lexicons(
+        roles=roles,
+        surnames=frozenset(s for s in surnames if len(s) == 1),
+        compound_surnames=frozenset(s for s in surnames if len(s) == 2),
+        org_suffixes=suffixes,
+    )
+
+
+def _staff_nouns() -> set[str]:
+    """Nouns for staff in jieba's dictionary (工作人员, 网格员): posts the title corpora rarely annotate."""
+    out = set()
+    with open(jieba.get_dict_file().name, encoding="utf-8") as f:
+        for line in f:
+            word, freq, flag = line.split()
+            if flag == "n" and 3 <= len(word) <= 4 and word.endswith("员") and int(freq) >= STAFF_NOUN_FREQ:
+                out.add(word)
+    return out
+
+
+def role_ending_at(text: str, end: int, lex: Lexicons) -> int | None:
+    """Start of the longest known title that ends at `end`, or None."""
+    return next(iter(roles_ending_at(text, end, lex)), None)
+
+
+def roles_ending_at(text: str, end: int, lex: Lexicons) -> list[int]:
+    """Starts of every known title that ends at `end`, longest first (科主任, 主任)."""
+    return [end - n for n in range(min(MAX_TITLE_CHARS, end), 1, -1) if text[end - n:end] in lex.roles]
+
+
+def role_starting_at(text: str, start: int, lex: Lexicons) -> int | None:
+    """End of the longest known title that starts at `start`, or None."""
+    for n in range(min(MAX_TITLE_CHARS, len(text) - start), 1, -1):
+        if text[start:start + n] in lex.roles:
+            return start + n
+    return None
+
+
+def split_role(role: str, lex: Lexicons) -> tuple[str, str]:
+    """Split a title that carries its unit (市委书记 → 市委 + 书记, 党支部书记 → 党支部 + 书记).
+
+    The unit part goes to the unit, so "许昌市委书记" yields the unit 许昌市委 and the title 书记.
+    """
+    for i in range(1, len(role) - 1):
+        head, core = role[:i], role[i:]
+        if core in lex.roles and len(core) >= 2 and (head.endswith(grammar.PARTY_ORGANS) or head in ("市委", "县委", "区委", "省委", "镇党委", "乡党委")):
+            return head, core
+    return "", role
+
+
+def surname_length(text: str, i: int, lex: Lexicons) -> int:
+    if text[i:i + 2] in lex.compound_surnames:
+        return 2
+    if text[i:i + 1] in lex.surnames:
+        return 1
+    return 0
+
+
+# Characters that end a name rather than continue it: function words, pronouns, common verbs.
+COMMON_WORD_FREQ = 500
+NAME_END = set("的在和与及是说等也都就已对把被将从为了着过到又还却便才并而或但")
+NAME_BREAK = set("的在和与及是说等也都就已向同对把被将从为了着过到又还却便才并而或但每各该其此这那他她它们我你讲称道问答带前后上下里外中内以于")
+
+
+def name_at(text: str, i: int, lex: Lexicons, strict: bool = True) -> str | None:
+    """A personal name starting at `i`: a surname and one or two given-name characters.
+
+    Called where the grammar expects a name (after a title, before 同志). jieba segments what follows
+    the surname: a two-character word is the given name (林|向东, 沙|万里); a single character is a
+    one-character given name unless the next single character can continue it (王|诚|每天 vs
+    王|恒|丹|身体). A given name that is a verb or a title (齐|上阵, 任|组长) is no name. Without a
+    known surname, a word jieba itself tags as a name (弓晓宇/nr) is accepted unless `strict`.
+    """
+    sl = surname_length(text, i, lex)
+    if not sl:
+        if strict:
+            return None
+        toks = posseg.lcut(text[i:i + 6])
+        w = toks[0].word if toks else ""
+        if toks and toks[0].flag.startswith("nr") and 2 <= len(w) <= 3 and CJK.match(w) and w not in jieba.dt.FREQ:
+            return toks[0].word
+        return None
+    rest = text[i + sl:i + sl + 6]
+    toks = [(w, f) for w, f in posseg.lcut(rest)]
+    if not toks or not CJK.match(toks[0][0][:1] or "x") or toks[0][0] in NAME_BREAK:
+        return None
+    w0, f0 = toks[0]
+    if len(w0) >= 2:
+        given = w0[:2]
+        if len(w0) > 2 and not f0.startswith("nr"):
+            return None
+    else:
+        given = w0
+        if len(toks) > 1:
+            w1 = toks[1][0]
+            f1 = toks[1][1]
+            if len(w1) == 1 and CJK.match(w1) and w1 not in NAME_BREAK and f1 not in grammar.STOP_FLAGS \
+                    and not f1.startswith("v"):
+                given = w0 + w1
+    if given[-1] in NAME_END or not CJK.match(given) or given in lex.roles or _verbish(given):
+        return None
+    name = text[i:i + sl] + given
+    return None if _common_word(name) else name
+
+
+def _common_word(word: str) -> bool:
+    """A frequent dictionary word that jieba does not tag as a name (干部, 小组, 凯旋) is no name."""
+    if len(word) != 2 or jieba.dt.FREQ.get(word, 0) < COMMON_WORD_FREQ:
+        return False
+    return not posseg.lcut(word)[0].flag.startswith("nr")
+
+
+def _verbish(word: str) -> bool:
+    if len(word) < 2:
+        return False
+    flag = jieba.dt.FREQ.get(word) and next(iter(posseg.lcut(word)), None)
+    return bool(flag) and flag.word == word and flag.flag in ("v", "vd", "ad", "p", "c", "u")
+
+
+def _clause_start(text: str, end: int, floor: int) -> int:
+    i = end - 1
+    lo = max(floor, end - MAX_UNIT_CHARS)
+    while i >= lo and text[i] not in grammar.CLAUSE_PUNCT and text[i] != grammar.LIST_SEP and not text[i].isspace():
+        i -= 1
+    return i + 1
+
+
+@dataclass(frozen=True)
+class Token:
+    start: int
+    end: int
+    word: str
+    flag: str
+
+
+def tag(text: str, start: int = 0, end: int | None = None) -> list[Token]:
+    """jieba words with part-of-speech flags, in `text` coordinates."""
+    out, i = [], start
+    for w, f in posseg.lcut(text[start:end]):
+        out.append(Token(i, i + len(w), w, f))
+        i += len(w)
+    return out
+
+
+def _tokens_before(text: str, end: int, floor: int, tokens: list[Token] | None) -> list[Token]:
+    start = _clause_start(text, end, floor)
+    if start >= end:
+        return []
+    if tokens is None:
+        return tag(text, start, end)
+    inside = [t for t in tokens if t.end > start and t.start < end]
+    if not inside:
+        return []
+    first, last = inside[0], inside[-1]
+    if first.start < start:
+        inside[0] = Token(start, first.end, text[start:first.end], first.flag)
+    if last.end > end:
+        inside[-1] = Token(last.start, end, text[last.start:end], "n")
+    return [t for t in inside if t.end > t.start]
+
+
+def unit_ending_at(text: str, end: int, lex: Lexicons, floor: int = 0,
+                   tokens: list[Token] | None = None) -> tuple[int, int] | None:
+    """The (start, end) of the unit whose name runs up to `end` (the title's start), or None.
+
+    `tokens` are the sentence's jieba words when the caller already has them.
+    """
+    toks = _tokens_before(text, end, floor, tokens)
+    if not toks:
+        return None
+    keep = len(toks)
+    for k in range(len(toks) - 1, -1, -1):
+        w, f = toks[k].word, toks[k].flag
+        if w in grammar.HOME_PREFIXES:
+            keep = k
+            break
+        if f in grammar.STOP_FLAGS or not CJK.match(w) and f != "m" and not w.isalnum():
+            break
+        if f.startswith("v") and f != "vn":
+            left = toks[k - 1] if k > 0 else None
+            right = toks[k + 1] if k + 1 < len(toks) else None
+            after_unit = left is not None and lex.ends_like_unit(left.word) and left.flag != "ns"
+            if after_unit and right is not None and right.flag == "ns":
+                break
+        keep = k
+    while keep + 1 < len(toks) and toks[keep].flag.startswith("v") and toks[keep].flag != "vn" \
+            and toks[keep + 1].word not in lex.org_suffixes:
+        keep += 1
+    if keep >= len(toks):
+        return None
+    s = toks[keep].start
+    run = text[s:end]
+    for cut in range(len(run), max(len(run) - 5, 1), -1):
+        if lex.ends_like_unit(run[:cut]):
+            return s, s + cut
+    return None
+
+
+def unit_and_role(phrase: str, lex: Lexicons) -> tuple[str, str] | None:
+    """Split an object like 偏头关疫情防控检查站值班组长 into unit and title after the last word that
+    ends like a unit (检查站), where the rest ends like a title (值班组长)."""
+    best, pos = None, 0
+    heads = _role_heads(lex)
+    for w, f in posseg.lcut(phrase):
+        pos += len(w)
+        rest = phrase[pos:]
+        if (f.startswith("n") or f in ("j", "vn")) and lex.ends_like_unit(phrase[:pos]) and \
+                2 <= len(rest) <= MAX_TITLE_CHARS and rest.endswith(heads):
+            best = (phrase[:pos], rest)
+    return best
+
+
+@lru_cache(maxsize=1)
+def _role_heads_cached(roles: frozenset[str]) -> tuple[str, ...]:
+    return tuple(sorted({r[-2:] for r in roles}, key=len, reverse=True))
+
+
+def _role_heads(lex: Lexicons) -> tuple[str, ...]:
+    return _role_heads_cached(lex.roles)

@@ -1,0 +1,173 @@
+"""The project's spaCy components: places, persons, home city, facts, organizations, entities.
+
+Each is a registered factory that reads what earlier components left on the `Doc` and adds its own
+layer: `doc.spans["places"|"persons"|"units"|"roles"|"orgs"]`, `doc._.home_city`, `doc._.facts`,
+`doc._.credits`. A statistical `ner` placed in front contributes its PERSON/ORG/PLACE entities;
+without it the rules stand alone. Data (gazetteer, lexicons) is loaded in `initialize` from
+`zhkg.ner.data` and the administrative-division package, never typed into the code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from zhkg.ner.chains import lexicons, tag
+from zhkg.ner.credits import find_credits
+from zhkg.ner.gazetteer import load_gazetteer
+from zhkg.ner.homecity import infer_home_city
+from zhkg.ner.persons import find_persons
+from zhkg.ner.relations import DocContext, Mention, extract_facts
+
+for _name, _default in (("home_city", None), ("facts", None), ("credits", None), ("tokens", None)):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=_default)
+
+# Labels of other pipelines mapped onto the project's (OntoNotes: FAC, NORP; corpora: LOC, GPE).
+LABEL_MAP = {"PER": "PERSON", "PERSON": "PERSON", "ORG": "ORG", "GPE": "PLACE", "LOC": "PLACE",
+             "PLACE": "PLACE", "FAC": "PLACE", "NORP": "ORG", "ROLE": "ROLE", "TITLE": "ROLE"}
+
+
+def _tokens(doc: Doc):
+    """jieba words for the whole text, computed once per Doc and shared by the components."""
+    if doc._.tokens is None:
+        doc._.tokens = tag(doc.text)
+    return doc._.tokens
+
+
+def _spans(doc: Doc, items: Iterable[tuple[int, int]], label: str, kb_ids: Iterable[str] | None = None) -> list[Span]:
+    out = []
+    kb_ids = list(kb_ids) if kb_ids is not None else None
+    for i, (start, end) in enumerate(items):
+        span = doc.char_span(start, end, label=label, alignment_mode="expand",
+                             kb_id=kb_ids[i] if kb_ids else "")
+        if span is not None:
+            out.append(span)
+    return out
+
+
+def model_entities(doc: Doc, label: str) -> list[Span]:
+    """Entities a statistical `ner` in front set, mapped onto the project's labels."""
+    return [e for e in doc.ents if LABEL_MAP.get(e.label_) == label]
+
+
+@Language.factory("zhkg_places", default_config={"spans_key": "places"})
+class PlaceTagger:
+    """Administrative divisions by name (full and short), linked to their code in the document's context."""
+
+    def __init__(self, nlp: Language, name: str, spans_key: str):
+        self.name, self.spans_key, self.vocab = name, spans_key, nlp.vocab
+        self.matcher: PhraseMatcher | None = None
+
+    def initialize(self, get_examples: Callable | None = None, *, nlp: Language | None = None) -> None:
+        gaz = load_gazetteer()
+        self.matcher = PhraseMatcher(self.vocab)
+        make = nlp.make_doc if nlp is not None else None
+        names = sorted(gaz.names())
+        self.matcher.add("PLACE", [make(n) for n in names] if make else [Doc(self.vocab, words=list(n)) for n in names])
+
+    def __call__(self, doc: Doc) -> Doc:
+        if self.matcher is None:
+            self.initialize()
+        gaz = load_gazetteer()
+        spans = filter_spans([Span(doc, s, e, label="PLACE") for _, s, e in self.matcher(doc)]
+                             + model_entities(doc, "PLACE"))
+        names = [s.text for s in spans]
+        out = []
+        for span in spans:
+            div = gaz.resolve(span.text, [n for n in names if n != span.text])
+            out.append(Span(doc, span.start, span.end, label="PLACE", kb_id=div.key if div else ""))
+        doc.spans[self.spans_key] = out
+        return doc
+
+
+@Language.factory("zhkg_persons", default_config={"spans_key": "persons"})
+def make_person_tagger(nlp: Language, name: str, spans_key: str):
+    def tag_persons(doc: Doc) -> Doc:
+        lex = lexicons()
+        doc._.credits = find_credits(doc.text, lex)
+        mentions = find_persons(doc.text, _tokens(doc), doc._.credits, lex)
+        spans = [Span(doc, e.start, e.end, label="PERSON") for e in model_entities(doc, "PERSON")]
+        spans += _spans(doc, [(m.start, m.end) for m in mentions], "PERSON")
+        doc.spans[spans_key] = filter_spans(spans)
+        return doc
+
+    return tag_persons
+
+
+@Language.factory("zhkg_home_city", default_config={"places_key": "places"})
+def make_home_city(nlp: Language, name: str, places_key: str):
+    def home_city(doc: Doc) -> Doc:
+        gaz = load_gazetteer()
+        places = [(s.start_char, gaz.get(s.kb_id_)) for s in doc.spans.get(places_key, []) if s.kb_id_]
+        home = infer_home_city(doc.text, places, gaz)
+        doc._.home_city = home.key if home else None
+        return doc
+
+    return home_city
+
+
+@Language.factory("zhkg_relations", default_config={"persons_key": "persons", "places_key": "places"})
+def make_relations(nlp: Language, name: str, persons_key: str, places_key: str):
+    def relations(doc: Doc) -> Doc:
+        gaz, lex = load_gazetteer(), lexicons()
+        places = sorted((s.start_char, s.end_char, gaz.get(s.kb_id_))
+                        for s in doc.spans.get(places_key, []) if s.kb_id_)
+        home = gaz.get(doc._.home_city) if doc._.home_city else None
+        ctx = DocContext(doc.text, home, places, gaz)
+        persons = [_mention(s, doc._.credits or []) for s in doc.spans.get(persons_key, [])]
+        facts = extract_facts(doc.text, persons, doc._.credits or [], ctx, lex)
+        doc._.facts = facts
+        doc.spans["units"] = _spans(doc, [(f.unit_start, f.unit_end) for f in facts if f.unit_start >= 0], "ORG")
+        return doc
+
+    return relations
+
+
+def _mention(span: Span, credits) -> Mention:
+    for c in credits:
+        if c.start == span.start_char and c.end == span.end_char:
+            return Mention(c.start, c.end, c.name)
+    return Mention(span.start_char, span.end_char, "".join(span.text.split()))
+
+
+@Language.factory("zhkg_orgs", default_config={"spans_key": "orgs"})
+def make_org_tagger(nlp: Language, name: str, spans_key: str):
+    def tag_orgs(doc: Doc) -> Doc:
+        lex = lexicons()
+        spans = list(doc.spans.get("units", [])) + model_entities(doc, "ORG")
+        from zhkg.ner.chains import unit_ending_at
+
+        for t in _tokens(doc):
+            if len(t.word) >= 2 and t.word in lex.org_suffixes:
+                unit = unit_ending_at(doc.text, t.end, lex, tokens=_tokens(doc))
+                if unit and unit[1] - unit[0] > len(t.word):
+                    spans.extend(_spans(doc, [unit], "ORG"))
+        doc.spans[spans_key] = filter_spans(spans)
+        return doc
+
+    return tag_orgs
+
+
+@Language.factory("zhkg_entities")
+def make_entity_merger(nlp: Language, name: str):
+    """`doc.ents` as one non-overlapping layer: persons first, then organizations, then places."""
+
+    def merge(doc: Doc) -> Doc:
+        layers = [doc.spans.get(k, []) for k in ("persons", "orgs", "places")]
+        chosen: list[Span] = []
+        taken: set[int] = set()
+        for layer in layers:
+            for span in sorted(layer, key=lambda s: -(s.end - s.start)):
+                if not taken.intersection(range(span.start, span.end)):
+                    label = "GPE" if span.label_ == "PLACE" else span.label_
+                    chosen.append(Span(doc, span.start, span.end, label=label, kb_id=span.kb_id_))
+                    taken.update(range(span.start, span.end))
+        doc.ents = sorted(chosen, key=lambda s: s.start)
+        return doc
+
+    return merge

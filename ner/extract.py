@@ -1,0 +1,127 @@
+"""Documents in, fact and entity records out, with evidence quoted from the original text.
+
+The pipeline tags the normalized (repaired, Simplified) text; every offset it produces is mapped back
+to the original with `Normalized.to_original`, and anything touching a garbled run is dropped, so no
+fact is built from converter damage. Records are plain dicts in the contract of `eval/score.py`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from zhkg.ner.gazetteer import load_gazetteer
+from zhkg.ner.normalize import Normalized, normalize, to_simplified
+from zhkg.ner.reading import Source
+from zhkg.ner.relations import DocContext, Fact, resolve_unit, sentences
+from zhkg.ner.chains import lexicons
+
+DATE = re.compile(r"(20\d{2}|19\d{2})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})")
+DATE_WINDOW = 400
+
+
+@dataclass
+class DocResult:
+    name: str
+    path: str
+    chars: int
+    date: str | None
+    home_city: str | None
+    home_code: str | None
+    facts: list[dict] = field(default_factory=list)
+    entities: list[dict] = field(default_factory=list)
+    damage: list[dict] = field(default_factory=list)
+
+
+def document_date(text: str) -> str | None:
+    """The date a document states near its top (dateline or release line), as YYYY-MM-DD."""
+    m = DATE.search(text[:DATE_WINDOW])
+    if not m:
+        return None
+    y, mo, d = (int(g) for g in m.groups())
+    return f"{y:04d}-{mo:02d}-{d:02d}" if 1 <= mo <= 12 and 1 <= d <= 31 else None
+
+
+def run(nlp: Language, sources: Iterable[Source], batch_size: int = 16, n_process: int = 1) -> Iterator[DocResult]:
+    """Tag documents in batches with `nlp.pipe`; one DocResult per source, in order."""
+    pairs = ((norm.text, (src, norm)) for src, norm in ((s, normalize(s.text)) for s in sources))
+    for doc, (src, norm) in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=n_process):
+        yield records(doc, src, norm)
+
+
+def records(doc: Doc, src: Source, norm: Normalized) -> DocResult:
+    gaz = load_gazetteer()
+    home = gaz.get(doc._.home_city) if doc._.home_city else None
+    date = document_date(norm.text)
+    result = DocResult(src.name, src.path, len(norm.original), date, home.name if home else None,
+                       home.code if home else None)
+    sent_starts = [s for s, _ in sentences(norm.text)]
+    for f in doc._.facts or []:
+        if norm.is_damaged(min(f.start, f.person_start), max(f.end, f.person_end)):
+            continue
+        result.facts.append(_fact_record(f, src, norm, date, home, sent_starts))
+    ctx = DocContext(norm.text, home, [], gaz)
+    lex = lexicons()
+    for key, label in (("persons", "PERSON"), ("orgs", "ORG"), ("places", "PLACE")):
+        for span in doc.spans.get(key, []):
+            if norm.is_damaged(span.start_char, span.end_char):
+                continue
+            name = "".join(span.text.split())
+            if label == "PERSON":
+                name = next((f.person for f in doc._.facts or [] if f.person_start == span.start_char), name)
+            if label == "ORG":
+                name = resolve_unit(name, span.start_char, ctx, lex)
+            o_start, o_end = norm.to_original(span.start_char, span.end_char)
+            row = {"doc": src.name, "type": label, "name": to_simplified(name), "text": norm.original[o_start:o_end],
+                   "start": o_start, "end": o_end}
+            if label == "PLACE" and span.kb_id_:
+                div = gaz.get(span.kb_id_)
+                row.update(code=div.code, level=div.level, canonical=div.name)
+            result.entities.append(row)
+    for d in norm.damage:
+        o_start, o_end = norm.to_original(d.start, d.end)
+        result.damage.append({"doc": src.name, "kind": d.kind, "start": o_start, "end": o_end,
+                              "original": d.original, "replacement": d.replacement})
+    return result
+
+
+def _fact_record(f: Fact, src: Source, norm: Normalized, date: str | None, home, sent_starts: list[int]) -> dict:
+    start, end = min(f.start, f.person_start), max(f.end, f.person_end)
+    o_start, o_end = norm.to_original(start, end)
+    p_start, p_end = norm.to_original(f.person_start, f.person_end)
+    sentence = f.sentence if f.sentence >= 0 else max(0, _index_le(sent_starts, start))
+    row = {
+        "doc": src.name,
+        "person": to_simplified(f.person),
+        "role": to_simplified(f.role) if f.role else None,
+        "unit": to_simplified(f.unit) if f.unit else None,
+        "city": f.city,
+        "city_code": f.city_code or None,
+        "status": f.status,
+        "date": date,
+        "home_city": home.name if home else None,
+        "sentence": sentence,
+        "evidence": norm.original[o_start:o_end],
+        "start": o_start,
+        "end": o_end,
+        "person_start": p_start,
+        "person_end": p_end,
+        "rule": f.rule,
+        "confidence": round(f.confidence, 2),
+    }
+    return row
+
+
+def _index_le(starts: list[int], pos: int) -> int:
+    lo, hi = 0, len(starts)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if starts[mid] <= pos:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo - 1

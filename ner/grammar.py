@@ -1,0 +1,52 @@
+"""Closed-class words of Chinese news prose that the relation rules lean on.
+
+These are grammar, not lexicons: punctuation, function words, the verbs that introduce a post, the
+markers of time, the anaphors that point back to a unit. Open-class data (titles, surnames, unit
+suffixes, places) comes from files in `ner/data` and the administrative-division package.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Punctuation that ends a clause; `、` is kept apart because it joins coordinated titles and names.
+CLAUSE_PUNCT = set("，,。．.；;：:！!？?\n\r\t“”\"‘’'「」『』《》〈〉【】[]（）()—…·|/\\")
+LIST_SEP = "、"
+SENTENCE_END = re.compile(r"[。！？!?\n]+")
+
+# jieba part-of-speech flags that never occur inside an organization name.
+STOP_FLAGS = frozenset({"p", "c", "u", "uj", "ul", "uz", "ud", "ug", "uv", "d", "r", "y", "e", "o", "x",
+                        "t", "zg", "f"})
+
+# Pronoun-like prefixes that stand for the article's own city or county ("我市公安局").
+HOME_PREFIXES = ("我市", "本市", "全市", "我县", "本县", "全县", "我区", "本区", "全区")
+
+# Anaphors that point to the unit last named with the same head ("该院" → the last 医院).
+ANAPHOR = re.compile(r"^(该|本|此)(院|局|所|站|队|厅|委|办|部|科|校|中心|公司|社区|街道|镇|乡|村|县|区|市|集团|支队|大队)")
+
+# Words that introduce a post held by the subject of the clause.
+POST_VERBS = ("兼任", "调任", "原任", "时任", "曾任", "现任", "新任", "升任", "出任", "担任", "任职", "就任", "任")
+# The status a verb or prefix gives to the post.
+STATUS_OF = {
+    "原任": "former", "时任": "former", "曾任": "former", "原": "former", "前": "former",
+    "新任": "new", "调任": "new", "升任": "new", "出任": "new", "就任": "new",
+}
+
+# Roles that are party membership or a kind of people, not a post in a unit.
+NOT_POSTS = frozenset({"党员", "中共党员", "共产党员", "预备党员", "老党员", "群众", "同志", "居民", "村民",
+                       "市民", "患者", "家属", "学生", "孩子"})
+
+# Title words written after a name (习近平总书记, 张三同志); the rest of titles precede the name.
+HONORIFIC_AFTER = ("同志", "先生", "女士")
+
+# Credits in bylines and captions.
+BYLINE_ROLES = ("本报记者", "本台记者", "特约记者", "见习记者", "记者", "通讯员", "实习生", "摄影", "编辑",
+                "责任编辑", "责编", "校对", "审核", "监制")
+PHOTO_CREDIT = "摄"
+
+# Party organs that sit inside a unit; "X党支部书记、主任" is secretary of X's branch and head of X.
+PARTY_ORGANS = ("党总支", "党支部", "党工委", "党委", "党组", "工委", "总支", "支部")
+PARTY_ROLES = frozenset({"书记", "副书记", "委员", "支部书记", "常委", "党委书记", "党支部书记", "第一书记"})
+
+# Age and generation modifiers between a unit and a title: "派出所59岁的民警".
+MODIFIER = re.compile(r"(\d{1,3}|[一二三四五六七八九十]{1,3})(岁|后)的?$|(年轻|年过半百|女|老)的?$")

@@ -1,0 +1,53 @@
+"""Rule-found personal names: where the grammar says a name must stand.
+
+A surname followed by one or two characters is a name only in context: right after a title
+(党支部书记王诚), right before one (习近平总书记, 张学军同志), in a list before 等N名, or in a credit. A
+statistical `ner` in front of these rules finds names in any context; the rules add the names that sit
+in the fact patterns whether or not the model saw them.
+"""
+
+from __future__ import annotations
+
+from zhkg.ner import grammar
+from zhkg.ner.chains import CJK, Lexicons, Token, name_at, role_ending_at, role_starting_at, surname_length
+from zhkg.ner.credits import Credit
+from zhkg.ner.relations import COPULA, LIST_NAMES, Mention, list_mentions
+
+SPEECH = ("说", "表示", "介绍", "告诉", "坦言", "感慨", "回忆")
+
+
+def find_persons(text: str, tokens: list[Token], credits: list[Credit], lex: Lexicons) -> list[Mention]:
+    found: dict[tuple[int, int], Mention] = {}
+
+    def add(start: int, name: str) -> None:
+        if name and 2 <= len(name) <= 4 and CJK.match(name):
+            found.setdefault((start, start + len(name)), Mention(start, start + len(name), name))
+
+    starts = {i for i, ch in enumerate(text) if ch in lex.surnames or text[i:i + 2] in lex.compound_surnames}
+    starts.update(t.start for t in tokens if t.flag.startswith("nr"))
+    for i in sorted(starts):
+        if role_ending_at(text, i, lex) is not None:
+            add(i, name_at(text, i, lex, strict=False) or "")
+    for t in tokens:
+        if t.flag.startswith("nr") and 2 <= len(t.word) <= 3 and (surname_length(t.word, 0, lex) or t.flag == "nr"):
+            after = text[t.end:t.end + 4]
+            if (role_starting_at(text, t.end, lex) is not None or after.startswith(grammar.HONORIFIC_AFTER)
+                    or after.startswith(SPEECH) or _copula_title(text, t.end, lex)):
+                add(t.start, t.word)
+    for i in sorted(starts):
+        if "是" in text[i + 2:i + 5]:
+            name = name_at(text, i, lex)
+            if name and _copula_title(text, i + len(name), lex):
+                add(i, name)
+    for m in LIST_NAMES.finditer(text):
+        for p in list_mentions(m, lex):
+            add(p.start, p.name)
+    for c in credits:
+        found.setdefault((c.start, c.end), Mention(c.start, c.end, c.name))
+    return sorted(found.values(), key=lambda m: m.start)
+
+
+def _copula_title(text: str, pos: int, lex: Lexicons) -> bool:
+    """`杨海艳是神木市滨河新区街道的一名工作人员`: 是 + unit + 的 + title."""
+    m = COPULA.match(text, pos)
+    return bool(m) and role_starting_at(text, m.end(), lex) is not None and lex.ends_like_unit(m.group(1))

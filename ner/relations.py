@@ -1,0 +1,392 @@
+"""Relation rules: from tagged names, titles and places to person–role–unit–city facts.
+
+Each rule is a way Chinese news states that someone holds a post:
+- apposition   `[place][unit…][title]([、][unit][title]…)[name]` (忻府区秀容税务所党支部书记王诚)
+- title_after  `[name][title]` for leaders and comrades (习近平总书记, 交通运输局张学军同志)
+- copula       `[name]是[unit]的一名[title]`
+- post_verb    `[name]…担任/任/兼任/调任/原任/时任[unit][title]`
+- shared_post  `[name]、[name]、[name]等3名[title]`: several people, one post, the clause's unit
+- byline       `记者 郭文治 孟 航`, `（责编：李思玥、谢龙）`
+Units are then resolved against the document: 我市/市委 → the home city, 县委 → the county last named,
+该院/本局 → the unit last named with that head, a bare 公安局/街道 → the one named before.
+Offsets are in the normalized text; the caller maps them back to the original.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass, field
+
+from zhkg.ner import grammar
+from zhkg.ner.chains import (
+    CJK,
+    Lexicons,
+    Token,
+    role_ending_at,
+    roles_ending_at,
+    role_starting_at,
+    split_role,
+    surname_length,
+    tag,
+    unit_and_role,
+    unit_ending_at,
+)
+from zhkg.ner.credits import Credit
+from zhkg.ner.gazetteer import Division, Gazetteer
+
+LIST_NAMES = re.compile(r"((?:[\u4e00-\u9fff]{2,4}、)+[\u4e00-\u9fff]{2,4})等(\d+|[一二三四五六七八九十两]+)(名|位|个)")
+COPULA = re.compile(r"是([^，。、；！？\n,;]{2,40}?)的(?:一名|一位|一个|名|位)?")
+WORKPLACE = re.compile(r"(?:到|在|于)([^，。、；！？\n,;]{2,30}?)(?:工作|任职|上班|就职|执勤)")
+CONFIDENCE = {"apposition": 0.9, "title_after": 0.8, "copula": 0.85, "post_verb": 0.8, "shared_post": 0.7,
+              "byline": 0.95, "workplace": 0.75}
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    name: str
+
+
+@dataclass
+class Fact:
+    person: str
+    role: str | None
+    unit: str | None
+    city: str | None
+    status: str
+    rule: str
+    start: int
+    end: int
+    person_start: int
+    person_end: int
+    sentence: int
+    confidence: float
+    unit_start: int = -1
+    unit_end: int = -1
+    city_code: str = ""
+
+
+@dataclass
+class DocContext:
+    """What the rules need to know about the whole document to resolve a unit."""
+
+    text: str
+    home: Division | None
+    places: list[tuple[int, int, Division]]   # (start, end, division), sorted
+    gaz: Gazetteer
+    units: list[tuple[int, str]] = field(default_factory=list)   # (offset, resolved unit) seen so far
+
+    def place_before(self, pos: int, suffixes: tuple[str, ...]) -> Division | None:
+        i = bisect_left(self.places, (pos,))
+        for start, _, div in reversed(self.places[:i]):
+            if div.name.endswith(suffixes) and div.level in ("county", "prefecture"):
+                return div
+        return None
+
+    def unit_before(self, pos: int, head: str) -> str | None:
+        """The fullest earlier unit name, cut just after its last `head` (街道 → 振兴区临江街道)."""
+        for offset, unit in reversed(self.units):
+            if offset < pos and head in unit and not unit.startswith(head):
+                return unit[:unit.rindex(head) + len(head)]
+        return None
+
+
+def resolve_unit(unit: str, pos: int, ctx: DocContext, lex: Lexicons) -> str:
+    home = ctx.home.name if ctx.home else None
+    for prefix in grammar.HOME_PREFIXES:
+        if unit.startswith(prefix) and home:
+            level = prefix[-1]
+            if level == "市" or not home.endswith("市"):
+                return home + unit[len(prefix):]
+    m = grammar.ANAPHOR.match(unit)
+    if m:
+        earlier = ctx.unit_before(pos, m.group(2))
+        return earlier + unit[m.end():] if earlier else unit[m.end() - len(m.group(2)):]
+    if unit[0] == "市" and home and home.endswith("市"):
+        return home + unit[1:]
+    if unit[0] in "县区":
+        county = ctx.place_before(pos, (unit[0],))
+        if county:
+            return county.name + unit[1:]
+    for head in lex.org_suffixes:
+        if len(head) >= 2 and unit.startswith(head):
+            earlier = ctx.unit_before(pos, head)
+            if earlier:
+                return earlier + unit[len(head):]
+            break
+    return unit
+
+
+def city_of_unit(unit: str | None, ctx: DocContext) -> Division | None:
+    """The city or county where a unit sits: the first place its name starts with, else the home city."""
+    if unit:
+        for i in range(len(unit)):
+            for n in range(min(12, len(unit) - i), 1, -1):
+                name = unit[i:i + n]
+                if name in ctx.gaz:
+                    div = ctx.gaz.resolve(name, [d for _, _, d in ctx.places])
+                    if div is None:
+                        continue
+                    if div.level == "town":
+                        return ctx.gaz.county_of(div) or ctx.gaz.city_of(div)
+                    if div.level in ("county", "prefecture"):
+                        return div
+                    if div.level == "province":
+                        return ctx.gaz.city_of(div)
+            if i >= 1:
+                break
+    return ctx.home
+
+
+def _status_before(text: str, pos: int) -> tuple[str, int]:
+    for marker, status in grammar.STATUS_OF.items():
+        if text.startswith(marker, pos - len(marker)) and (len(marker) > 1 or text[pos - 2:pos - 1] in "，、 \n"):
+            return status, pos - len(marker)
+    return "current", pos
+
+
+def _segment(text: str, j: int, s0: int, tokens: list[Token], lex: Lexicons):
+    """The title ending at `j` and the unit before it; of several titles (科主任, 主任) the longest that
+    leaves a unit before it, else the longest."""
+    best = None
+    for rs in roles_ending_at(text, j, lex):
+        if rs < s0:
+            continue
+        head, core = split_role(text[rs:j], lex)
+        unit_end = rs + len(head)
+        mod = grammar.MODIFIER.search(text[max(s0, unit_end - 8):unit_end]) if not head else None
+        if mod:
+            unit_end -= len(mod.group())
+        unit = unit_ending_at(text, unit_end, lex, floor=s0, tokens=tokens) if unit_end > s0 else None
+        gap = text[unit[1]:unit_end] if unit else ""
+        if not head and not mod and len(gap) == 2 and gap not in grammar.NOT_POSTS and CJK.match(gap) \
+                and not any(t.start == unit[1] and t.flag in grammar.STOP_FLAGS | {"m"} for t in tokens):
+            core = gap + core
+        if head and unit is None:
+            unit = (rs, rs + len(head))
+        candidate = (unit, core, rs)
+        if unit is not None:
+            return candidate
+        best = best or candidate
+    return best
+
+
+def _apposition(text: str, p: Mention, s0: int, tokens: list[Token], lex: Lexicons):
+    """Segments (unit span or None, title, status, segment start) before a name, left to right."""
+    segments = []
+    j = p.start
+    while j > s0:
+        seg = _segment(text, j, s0, tokens, lex)
+        if seg is None:
+            skip = next((w for w in grammar.NOT_POSTS if text.startswith(w, j - len(w))), None)
+            k = j - len(skip) - 1 if skip else -1
+            if skip and k > s0 and text[k] == grammar.LIST_SEP and segments:
+                j = k
+                continue
+            break
+        unit, core, rs = seg
+        seg_start = unit[0] if unit else rs
+        status, seg_start = _status_before(text, seg_start)
+        segments.append((unit, core, status, seg_start))
+        j = seg_start
+        if j - 1 > s0 and text[j - 1] == grammar.LIST_SEP:
+            j -= 1
+            continue
+        break
+    segments.reverse()
+    return segments
+
+
+def _strip_party_organ(unit: str) -> str:
+    for organ in grammar.PARTY_ORGANS:
+        if unit.endswith(organ) and len(unit) > len(organ) + 1:
+            return unit[: -len(organ)]
+    return unit
+
+
+class FactBuilder:
+    """Collects facts for one document, resolving units as it goes (anaphora need the order)."""
+
+    def __init__(self, ctx: DocContext, lex: Lexicons):
+        self.ctx, self.lex = ctx, lex
+        self.facts: list[Fact] = []
+
+    def add(self, p: Mention, role: str | None, unit_span: tuple[int, int] | None, rule: str, start: int,
+            end: int, sentence: int, status: str = "current", unit_text: str | None = None) -> Fact | None:
+        if role in grammar.NOT_POSTS:
+            return None
+        unit = unit_text if unit_text is not None else (self.ctx.text[unit_span[0]:unit_span[1]] if unit_span else None)
+        pos = unit_span[0] if unit_span else start
+        if unit:
+            unit = resolve_unit(unit, pos, self.ctx, self.lex)
+            self.ctx.units.append((pos, unit))
+        city = None if rule == "byline" else city_of_unit(unit, self.ctx)
+        fact = Fact(p.name, role, unit, city.name if city else None, status, rule, start, end, p.start, p.end,
+                    sentence, CONFIDENCE[rule] - (0.15 if unit is None and rule != "byline" else 0.0),
+                    unit_span[0] if unit_span else -1, unit_span[1] if unit_span else -1,
+                    city.code if city else "")
+        self.facts.append(fact)
+        return fact
+
+
+def extract_facts(text: str, persons: list[Mention], credits: list[Credit], ctx: DocContext,
+                  lex: Lexicons) -> list[Fact]:
+    """All facts of one document, deduplicated on (person, role, unit) with the first evidence kept."""
+    fb = FactBuilder(ctx, lex)
+    by_start = sorted(persons, key=lambda m: m.start)
+    for c in credits:
+        if c.role:
+            fb.add(Mention(c.start, c.end, c.name), c.role, None, "byline", c.evidence_start, c.evidence_end, -1)
+    for sent_idx, (s0, s1) in enumerate(_sentences(text)):
+        people = [p for p in by_start if s0 <= p.start < s1]
+        if not people:
+            continue
+        tokens = tag(text, s0, s1)
+        _shared_posts(text, s0, s1, tokens, sent_idx, fb)
+        for p in people:
+            n_before = len(fb.facts)
+            _facts_of_mention(text, p, s0, s1, tokens, sent_idx, fb)
+            _workplace(text, p, s1, sent_idx, fb, n_before)
+        _post_verbs(text, s0, s1, people, tokens, sent_idx, fb)
+    return _dedupe(fb.facts)
+
+
+def _facts_of_mention(text, p, s0, s1, tokens, sent_idx, fb: FactBuilder) -> None:
+    lex = fb.lex
+    segments = _apposition(text, p, s0, tokens, lex)
+    if segments:
+        prev_unit = None
+        for unit, role, status, seg_start in segments:
+            unit_text = None
+            if unit is None and prev_unit is not None:
+                unit, unit_text = prev_unit
+                if role not in grammar.PARTY_ROLES:
+                    unit_text = _strip_party_organ(unit_text)
+            fact = fb.add(p, role, unit, "apposition", seg_start, p.end, sent_idx, status, unit_text)
+            prev_unit = (unit, fact.unit) if fact and fact.unit else None
+        return
+    after = text[p.end:s1]
+    re_end = role_starting_at(text, p.end, lex)
+    if re_end is not None:
+        unit = unit_ending_at(text, p.start, lex, floor=s0, tokens=tokens)
+        fb.add(p, text[p.end:re_end], unit, "title_after", unit[0] if unit else p.start, re_end, sent_idx)
+        return
+    if after.startswith(grammar.HONORIFIC_AFTER):
+        unit = unit_ending_at(text, p.start, lex, floor=s0, tokens=tokens)
+        if unit:
+            fb.add(p, None, unit, "title_after", unit[0], p.end + 2, sent_idx)
+        return
+    m = COPULA.match(after)
+    if m:
+        role_end = role_starting_at(text, p.end + m.end(), lex)
+        obj = m.group(1)
+        if role_end is not None and lex.ends_like_unit(obj):
+            span = (p.end + m.start(1), p.end + m.end(1))
+            fb.add(p, text[p.end + m.end():role_end], span, "copula", p.start, role_end, sent_idx)
+
+
+def _workplace(text, p, s1, sent_idx, fb: FactBuilder, n_before: int) -> None:
+    """`22岁的护士魏莹去年到市人民医院感染科工作`: a title without unit, the unit named after the name."""
+    new = fb.facts[n_before:]
+    if not new or any(f.unit for f in new) or new[0].rule == "byline":
+        return
+    m = WORKPLACE.search(text, p.end, s1)
+    if m and fb.lex.ends_like_unit(m.group(1)):
+        fb.facts = fb.facts[:n_before]
+        fb.add(p, new[0].role, (m.start(1), m.end(1)), "workplace", new[0].start, m.end(), sent_idx)
+
+
+def _shared_posts(text, s0, s1, tokens, sent_idx, fb: FactBuilder) -> None:
+    lex = fb.lex
+    for m in LIST_NAMES.finditer(text, s0, s1):
+        role_end = role_starting_at(text, m.end(), lex)
+        role = text[m.end():role_end] if role_end else None
+        clause_start = max(text.rfind(c, s0, m.start()) for c in "，,；;") + 1
+        clause_start = max(clause_start, s0)
+        unit = None
+        for t in tokens:
+            if clause_start <= t.start and t.end <= m.start() and t.word.endswith(lex.org_suffixes) and len(t.word) >= 2:
+                unit = unit_ending_at(text, t.end, lex, floor=clause_start, tokens=tokens)
+                if unit:
+                    break
+        for p in list_mentions(m, lex):
+            fb.add(p, role, unit, "shared_post", m.start(), role_end or m.end(), sent_idx)
+
+
+def list_mentions(m: re.Match, lex: Lexicons) -> list[Mention]:
+    """The names of a `A、B、C等3名` list; the first item may have swallowed words before it
+    (天泽社区的高歌): it is cut to the surname-initial tail as long as the other names."""
+    names = m.group(1).split(grammar.LIST_SEP)
+    first = names[0]
+    width = max(len(n) for n in names[1:])
+    if len(first) > width or not surname_length(first, 0, lex):
+        tails = [first[k:] for k in range(len(first) - 1) if 2 <= len(first) - k <= width and surname_length(first, k, lex)]
+        if not tails:
+            return []
+        names[0] = tails[0]
+    if not all(surname_length(n, 0, lex) and 2 <= len(n) <= 3 for n in names):
+        return []
+    out, pos = [], m.end(1) - len(grammar.LIST_SEP.join(names))
+    for n in names:
+        out.append(Mention(pos, pos + len(n), n))
+        pos += len(n) + 1
+    return out
+
+
+def _post_verbs(text, s0, s1, people, tokens, sent_idx, fb: FactBuilder) -> None:
+    lex = fb.lex
+    verbs = sorted(grammar.POST_VERBS, key=len, reverse=True)
+    for t in tokens:
+        verb = next((v for v in verbs if t.word == v or (t.word.endswith(v) and len(v) >= 2)), None)
+        if verb is None:
+            continue
+        subject = [p for p in people if p.end <= t.start]
+        if not subject:
+            continue
+        p = subject[-1]
+        end = t.end
+        while end < s1 and text[end] not in grammar.CLAUSE_PUNCT and text[end] not in "的后时期间":
+            end += 1
+        obj = text[t.end:end]
+        status = grammar.STATUS_OF.get(verb, "current")
+        split = unit_and_role(obj, lex)
+        if split:
+            u, r = split
+            fb.add(p, r, (t.end, t.end + len(u)), "post_verb", p.start, end, sent_idx, status)
+            continue
+        rs = role_ending_at(text, end, lex)
+        if rs is not None and rs >= t.end:
+            head, core = split_role(text[rs:end], lex)
+            unit = (t.end, rs + len(head)) if rs + len(head) > t.end else None
+            if unit and not lex.ends_like_unit(text[unit[0]:unit[1]]):
+                continue
+            fb.add(p, core, unit, "post_verb", p.start, end, sent_idx, status)
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    out, start = [], 0
+    for m in grammar.SENTENCE_END.finditer(text):
+        if m.end() > start:
+            out.append((start, m.end()))
+        start = m.end()
+    if start < len(text):
+        out.append((start, len(text)))
+    return out
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence boundaries as the rules see them (。！？ and line breaks)."""
+    return _sentences(text)
+
+
+def _dedupe(facts: list[Fact]) -> list[Fact]:
+    seen: dict[tuple, Fact] = {}
+    for f in facts:
+        key = (f.person, f.role, f.unit)
+        if key not in seen:
+            seen[key] = f
+    kept = list(seen.values())
+    with_role = {(f.person, f.unit) for f in kept if f.role}
+    return [f for f in kept if f.role or (f.person, f.unit) not in with_role]

@@ -1,0 +1,5 @@
+"""Offline training, evaluation and benchmarking of zhkg's own spaCy Chinese NER model.
+
+The shipped pipeline lives in ``ner/model``; everything here rebuilds or measures it from the public
+corpora in ``../shared/corpora`` (never copied into the repository).
+"""

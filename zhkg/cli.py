@@ -1,0 +1,73 @@
+"""The `zhkg` command: build, query, serve, evaluate-ner.
+
+User errors (missing input, unwritable output, a bad query) end with a one-line message and a non-zero
+exit status, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+
+def _build(args: argparse.Namespace) -> int:
+    from zhkg.build import BuildError, build
+
+    try:
+        summary = build(args.inputs, args.out, model=args.model, quiet=args.quiet, max_chars=args.max_chars)
+    except BuildError as e:
+        print(f"zhkg build: {e}", file=sys.stderr)
+        return 1
+    for line in summary.lines():
+        print(line, file=sys.stderr)
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from zhkg.exports import serve
+
+    serve(args.out, host=args.host, port=args.port, timeout_s=args.timeout, max_rows=args.max_rows)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["query"]:
+        from zhkg.exports import main_query
+
+        return main_query(argv[1:])
+    if argv[:1] == ["evaluate-ner"]:
+        from zhkg.ner.training.evaluate import main as evaluate_main
+
+        return evaluate_main(argv[1:])
+    parser = argparse.ArgumentParser(prog="zhkg", description="Knowledge graphs of who holds which post where, "
+                                     "from Chinese news.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="tag articles and write facts, entities, RDF, GraphML and GEXF")
+    b.add_argument("inputs", nargs="+", help="files, folders (recursive .txt/.md) or - for stdin")
+    b.add_argument("--out", required=True, help="output folder")
+    b.add_argument("--model", default=None, help="spaCy pipeline name or path; 'rules' for rules alone "
+                   "(default: the shipped model)")
+    b.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    b.add_argument("--max-chars", type=int, default=5_000_000, help="skip documents longer than this")
+    sub.add_parser("query", help="run SPARQL over a build: zhkg query OUT QUERY_OR_FILE.rq [--format csv|json]")
+    sub.add_parser("evaluate-ner", help="per-label P/R/F of the NER model and jieba on the evaluation sets")
+    s = sub.add_parser("serve", help="a read-only SPARQL 1.1 endpoint over a build")
+    s.add_argument("out")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=7878)
+    s.add_argument("--timeout", type=float, default=10.0, help="seconds a query may run")
+    s.add_argument("--max-rows", type=int, default=10_000)
+    args = parser.parse_args(argv)
+    if args.command == "build":
+        if args.quiet:
+            import logging
+
+            logging.disable(logging.WARNING)
+        return _build(args)
+    return _serve(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
