@@ -1,0 +1,37 @@
+# Two commands on a fresh machine: `make demo` (set up, build the seeds) and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+CORPORA ?= ../shared/corpora
+
+.PHONY: demo test lint model evaluate bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+demo: $(VENV)/.installed
+	$(VENV)/bin/zhkg build seeds --out out
+	@echo "out/ holds facts.jsonl entities.jsonl damage.jsonl graph.ttl graph.nt graph.graphml graph.gexf"
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+
+test: $(VENV)/.installed lint
+	$(PY) -m pytest -q
+
+# Retrains the shipped NER model in ner/model from the public corpora (about 45 minutes, 2 cores).
+model: $(VENV)/.installed
+	$(PY) -m zhkg.ner.training.train --corpora $(CORPORA)
+
+evaluate: $(VENV)/.installed
+	$(VENV)/bin/zhkg evaluate-ner --corpora $(CORPORA)
+
+bench: $(VENV)/.installed
+	$(PY) -m zhkg.ner.training.bench
+	$(PY) -m zhkg.exports.bench_sparql
+
+clean:
+	rm -rf $(VENV) out build *.egg-info
