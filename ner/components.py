@@ -18,7 +18,7 @@ from spacy.util import filter_spans
 
 from zhkg.ner.chains import lexicons, tag
 from zhkg.ner.credits import find_credits
-from zhkg.ner.gazetteer import load_gazetteer
+from zhkg.ner.gazetteer import load_gazetteer, place_patterns
 from zhkg.ner.homecity import infer_home_city
 from zhkg.ner.persons import find_persons
 from zhkg.ner.relations import DocContext, Mention, extract_facts
@@ -27,6 +27,7 @@ for _name, _default in (("home_city", None), ("facts", None), ("credits", None),
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=_default)
 
+COMMUNITY_HEADS = ("社区", "村")
 # Labels of other pipelines mapped onto the project's (OntoNotes: FAC, NORP; corpora: LOC, GPE).
 LABEL_MAP = {"PER": "PERSON", "PERSON": "PERSON", "ORG": "ORG", "GPE": "PLACE", "LOC": "PLACE",
              "PLACE": "PLACE", "FAC": "PLACE", "NORP": "ORG", "ROLE": "ROLE", "TITLE": "ROLE"}
@@ -64,18 +65,19 @@ class PlaceTagger:
         self.matcher: PhraseMatcher | None = None
 
     def initialize(self, get_examples: Callable | None = None, *, nlp: Language | None = None) -> None:
-        gaz = load_gazetteer()
         self.matcher = PhraseMatcher(self.vocab)
-        make = nlp.make_doc if nlp is not None else None
-        names = sorted(gaz.names())
-        self.matcher.add("PLACE", [make(n) for n in names] if make else [Doc(self.vocab, words=list(n)) for n in names])
+        names = sorted(p["pattern"] for p in place_patterns())
+        self.matcher.add("PLACE", [Doc(self.vocab, words=list(n)) for n in names])
 
     def __call__(self, doc: Doc) -> Doc:
         if self.matcher is None:
             self.initialize()
         gaz = load_gazetteer()
-        spans = filter_spans([Span(doc, s, e, label="PLACE") for _, s, e in self.matcher(doc)]
-                             + model_entities(doc, "PLACE"))
+        starts = {t.start for t in _tokens(doc)} | {len(doc.text)}
+        ends = {t.end for t in _tokens(doc)}
+        found = [Span(doc, s, e, label="PLACE") for _, s, e in self.matcher(doc)]
+        found = [s for s in found if gaz.is_full_name(s.text) or (s.start_char in starts and s.end_char in ends)]
+        spans = filter_spans(found + model_entities(doc, "PLACE") + _communities(doc))
         names = [s.text for s in spans]
         out = []
         for span in spans:
@@ -83,6 +85,23 @@ class PlaceTagger:
             out.append(Span(doc, span.start, span.end, label="PLACE", kb_id=div.key if div else ""))
         doc.spans[self.spans_key] = out
         return doc
+
+
+def _communities(doc: Doc) -> list[Span]:
+    """Residential communities and villages (鸿利社区, 东力村) sit below the division data: the word
+    jieba finds right before 社区/村 is the name when it is a noun of two or three characters."""
+    toks = _tokens(doc)
+    out = []
+    for prev, t in zip(toks, toks[1:]):
+        if t.word in COMMUNITY_HEADS and 2 <= len(prev.word) <= 3 and prev.flag in ("ns", "nr", "nz", "n", "j"):
+            span = doc.char_span(prev.start, t.end, label="PLACE", alignment_mode="expand")
+            if span is not None:
+                out.append(span)
+        elif t.word.endswith(COMMUNITY_HEADS) and 3 <= len(t.word) <= 5 and t.flag in ("ns", "nz"):
+            span = doc.char_span(t.start, t.end, label="PLACE", alignment_mode="expand")
+            if span is not None:
+                out.append(span)
+    return out
 
 
 @Language.factory("zhkg_persons", default_config={"spans_key": "persons"})

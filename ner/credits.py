@@ -75,6 +75,7 @@ def find_credits(text: str, lex: Lexicons) -> list[Credit]:
             credits.append(Credit(name, m.start(1), m.end(1), None, m.start(), m.end()))
     for m in CLOSING.finditer(text):
         name = re.sub(r"\s", "", m.group(1))
-        if 2 <= len(name) <= 3 and surname_length(name, 0, lex):
+        at_end = not text[m.end():].strip()
+        if 2 <= len(name) <= 3 and (at_end or surname_length(name, 0, lex)):
             credits.append(Credit(name, m.start(1), m.end(1), None, m.start(), m.end()))
     return credits

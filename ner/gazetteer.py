@@ -156,6 +156,10 @@ class Gazetteer:
     def __contains__(self, name: str) -> bool:
         return name in self._names
 
+    def is_full_name(self, name: str) -> bool:
+        """An official full name (静乐县), as against a short form that may be an ordinary word (静乐)."""
+        return name in self._full
+
     def names(self) -> Iterable[str]:
         """Every full and short name."""
         return self._names.keys()

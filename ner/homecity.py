@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from zhkg.ner.gazetteer import Division, Gazetteer
 
 HEADLINE_WEIGHT = 3
+# A county or town named in the article also speaks for its prefecture (忻府区, 原平 → 忻州).
+ANCESTOR_SHARE = 0.5
 DATELINE_CHARS = 60
 
 
@@ -31,6 +33,9 @@ def infer_home_city(text: str, places: Iterable[tuple[int, Division]], gaz: Gaze
         if county_voice != target.name.endswith(("县", "旗")):
             weight *= 0.5
         score[target.key] += weight
+        city = gaz.city_of(target)
+        if city is not None and city.key != target.key:
+            score[city.key] += weight * ANCESTOR_SHARE
     if not score:
         return None
     best = max(score.items(), key=lambda kv: (kv[1], -gaz.get(kv[0]).rank))

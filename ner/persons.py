@@ -13,14 +13,19 @@ from zhkg.ner.chains import CJK, Lexicons, Token, name_at, role_ending_at, role_
 from zhkg.ner.credits import Credit
 from zhkg.ner.relations import COPULA, LIST_NAMES, Mention, list_mentions
 
+NAME_FLAGS = ("nr", "nrfg", "nrt")
 SPEECH = ("说", "表示", "介绍", "告诉", "坦言", "感慨", "回忆")
 
 
 def find_persons(text: str, tokens: list[Token], credits: list[Credit], lex: Lexicons) -> list[Mention]:
     found: dict[tuple[int, int], Mention] = {}
+    covering = {}
+    for t in tokens:
+        for k in range(t.start, t.end):
+            covering[k] = t
 
     def add(start: int, name: str) -> None:
-        if name and 2 <= len(name) <= 4 and CJK.match(name):
+        if name and 2 <= len(name) <= 4 and CJK.match(name) and _fits_words(start, start + len(name), covering):
             found.setdefault((start, start + len(name)), Mention(start, start + len(name), name))
 
     starts = {i for i, ch in enumerate(text) if ch in lex.surnames or text[i:i + 2] in lex.compound_surnames}
@@ -29,7 +34,7 @@ def find_persons(text: str, tokens: list[Token], credits: list[Credit], lex: Lex
         if role_ending_at(text, i, lex) is not None:
             add(i, name_at(text, i, lex, strict=False) or "")
     for t in tokens:
-        if t.flag.startswith("nr") and 2 <= len(t.word) <= 3 and (surname_length(t.word, 0, lex) or t.flag == "nr"):
+        if t.flag.startswith("nr") and 2 <= len(t.word) <= 3 and (surname_length(t.word, 0, lex) or t.flag in NAME_FLAGS):
             after = text[t.end:t.end + 4]
             if (role_starting_at(text, t.end, lex) is not None or after.startswith(grammar.HONORIFIC_AFTER)
                     or after.startswith(SPEECH) or _copula_title(text, t.end, lex)):
@@ -51,3 +56,14 @@ def _copula_title(text: str, pos: int, lex: Lexicons) -> bool:
     """`杨海艳是神木市滨河新区街道的一名工作人员`: 是 + unit + 的 + title."""
     m = COPULA.match(text, pos)
     return bool(m) and role_starting_at(text, m.end(), lex) is not None and lex.ends_like_unit(m.group(1))
+
+
+def _fits_words(start: int, end: int, covering: dict) -> bool:
+    """A name is not part of a longer word (加足|马力) nor a whole word of another kind (严守/a, 包联/ns)."""
+    last = covering.get(end - 1)
+    if last is not None and last.end > end:
+        return False
+    first = covering.get(start)
+    if first is not None and first.start == start and first.end == end:
+        return first.flag.startswith("nr") or first.flag in ("n", "nz", "ng", "j") and end - start == 3
+    return True
