@@ -8,11 +8,15 @@ in the fact patterns whether or not the model saw them.
 
 from __future__ import annotations
 
+import jieba
+
 from zhkg.ner import grammar
 from zhkg.ner.chains import CJK, Lexicons, Token, name_at, role_ending_at, role_starting_at, surname_length
 from zhkg.ner.credits import Credit
 from zhkg.ner.relations import COPULA, LIST_NAMES, Mention, list_mentions
 
+# A dictionary word this frequent, tagged as something else than a name, is that word (严守, 高歌).
+WORD_FREQ = 50
 NAME_FLAGS = ("nr", "nrfg", "nrt")
 SPEECH = ("说", "表示", "介绍", "告诉", "坦言", "感慨", "回忆")
 
@@ -24,8 +28,8 @@ def find_persons(text: str, tokens: list[Token], credits: list[Credit], lex: Lex
         for k in range(t.start, t.end):
             covering[k] = t
 
-    def add(start: int, name: str) -> None:
-        if name and 2 <= len(name) <= 4 and CJK.match(name) and _fits_words(start, start + len(name), covering):
+    def add(start: int, name: str, checked: bool = False) -> None:
+        if name and 2 <= len(name) <= 4 and CJK.match(name) and (checked or _fits_words(start, start + len(name), covering)):
             found.setdefault((start, start + len(name)), Mention(start, start + len(name), name))
 
     starts = {i for i, ch in enumerate(text) if ch in lex.surnames or text[i:i + 2] in lex.compound_surnames}
@@ -46,7 +50,7 @@ def find_persons(text: str, tokens: list[Token], credits: list[Credit], lex: Lex
                 add(i, name)
     for m in LIST_NAMES.finditer(text):
         for p in list_mentions(m, lex):
-            add(p.start, p.name)
+            add(p.start, p.name, checked=True)
     for c in credits:
         found.setdefault((c.start, c.end), Mention(c.start, c.end, c.name))
     return sorted(found.values(), key=lambda m: m.start)
@@ -64,6 +68,7 @@ def _fits_words(start: int, end: int, covering: dict) -> bool:
     if last is not None and last.end > end:
         return False
     first = covering.get(start)
-    if first is not None and first.start == start and first.end == end:
-        return first.flag.startswith("nr") or first.flag in ("n", "nz", "ng", "j") and end - start == 3
+    if first is not None and first.start == start and first.end == end and not first.flag.startswith("nr"):
+        known = jieba.dt.FREQ.get(first.word, 0) >= WORD_FREQ
+        return not known and first.flag not in ("ns", "nt", "m")
     return True
