@@ -224,12 +224,13 @@ def unit_ending_at(text: str, end: int, lex: Lexicons, floor: int = 0,
         if w in grammar.HOME_PREFIXES:
             keep = k
             break
-        if f in grammar.STOP_FLAGS or not CJK.match(w) and f != "m" and not w.isalnum():
+        if w in grammar.CHAIN_BREAK or f in grammar.STOP_FLAGS or not CJK.match(w) and f != "m" and not w.isalnum():
             break
         if f.startswith("v") and f != "vn":
             left = toks[k - 1] if k > 0 else None
             right = toks[k + 1] if k + 1 < len(toks) else None
-            after_unit = left is not None and lex.ends_like_unit(left.word) and left.flag != "ns"
+            after_unit = left is not None and lex.ends_like_unit(left.word) and left.flag != "ns" \
+                and left.word not in grammar.HOME_PREFIXES
             if after_unit and right is not None and right.flag == "ns":
                 break
         keep = k

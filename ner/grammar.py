@@ -32,6 +32,13 @@ STATUS_OF = {
     "新任": "new", "调任": "new", "升任": "new", "出任": "new", "就任": "new",
 }
 
+# Units of the central state: they sit in no city.
+NATIONAL_PREFIXES = ("中央", "国家", "全国", "国务院", "中共中央", "最高人民", "中国共产党")
+
+# Words that a unit name never runs across: the post verbs and the verbs of reporting.
+CHAIN_BREAK = frozenset({"时任", "原任", "现任", "曾任", "新任", "担任", "兼任", "调任", "通报", "公开", "表示",
+                         "指出", "强调", "介绍", "慰问", "看望", "会见", "陪同", "带领", "率领"})
+
 # Roles that are party membership or a kind of people, not a post in a unit.
 NOT_POSTS = frozenset({"党员", "中共党员", "共产党员", "预备党员", "老党员", "群众", "同志", "居民", "村民",
                        "市民", "患者", "家属", "学生", "孩子"})

@@ -16,6 +16,8 @@ from zhkg.ner.gazetteer import Division, Gazetteer
 HEADLINE_WEIGHT = 3
 # A county or town named in the article also speaks for its prefecture (忻府区, 原平 → 忻州).
 ANCESTOR_SHARE = 0.5
+# One passing mention in the body is no evidence of a home city (national news names many places).
+MIN_SCORE = 2
 DATELINE_CHARS = 60
 
 
@@ -39,7 +41,7 @@ def infer_home_city(text: str, places: Iterable[tuple[int, Division]], gaz: Gaze
     if not score:
         return None
     best = max(score.items(), key=lambda kv: (kv[1], -gaz.get(kv[0]).rank))
-    return gaz.get(best[0])
+    return gaz.get(best[0]) if best[1] >= MIN_SCORE else None
 
 
 def _city_level(div: Division, gaz: Gazetteer) -> Division | None:

@@ -13,6 +13,7 @@ import jieba
 from zhkg.ner import grammar
 from zhkg.ner.chains import CJK, Lexicons, Token, name_at, role_ending_at, role_starting_at, surname_length
 from zhkg.ner.credits import Credit
+from zhkg.ner.gazetteer import load_gazetteer
 from zhkg.ner.relations import COPULA, LIST_NAMES, Mention, list_mentions
 
 # A dictionary word this frequent, tagged as something else than a name, is that word (严守, 高歌).
@@ -23,13 +24,14 @@ SPEECH = ("说", "表示", "介绍", "告诉", "坦言", "感慨", "回忆")
 
 def find_persons(text: str, tokens: list[Token], credits: list[Credit], lex: Lexicons) -> list[Mention]:
     found: dict[tuple[int, int], Mention] = {}
+    gaz = load_gazetteer()
     covering = {}
     for t in tokens:
         for k in range(t.start, t.end):
             covering[k] = t
 
     def add(start: int, name: str, checked: bool = False) -> None:
-        if name and 2 <= len(name) <= 4 and CJK.match(name) and (checked or _fits_words(start, start + len(name), covering)):
+        if name and 2 <= len(name) <= 4 and CJK.match(name) and not gaz.is_full_name(name) and (checked or _fits_words(start, start + len(name), covering)):
             found.setdefault((start, start + len(name)), Mention(start, start + len(name), name))
 
     starts = {i for i, ch in enumerate(text) if ch in lex.surnames or text[i:i + 2] in lex.compound_surnames}

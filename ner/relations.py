@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from zhkg.ner import grammar
 from zhkg.ner.chains import (
     CJK,
+    lexicons,
     Lexicons,
     Token,
     role_ending_at,
@@ -33,7 +34,7 @@ from zhkg.ner.chains import (
     unit_ending_at,
 )
 from zhkg.ner.credits import Credit
-from zhkg.ner.gazetteer import Division, Gazetteer
+from zhkg.ner.gazetteer import Division, Gazetteer, load_gazetteer
 
 LIST_NAMES = re.compile(r"((?:[\u4e00-\u9fff]{2,4}、)+[\u4e00-\u9fff]{2,4})等(\d+|[一二三四五六七八九十两]+)(名|位|个)")
 COPULA = re.compile(r"是([^，。、；！？\n,;]{2,40}?)的(?:一名|一位|一个|名|位)?")
@@ -120,7 +121,11 @@ def resolve_unit(unit: str, pos: int, ctx: DocContext, lex: Lexicons) -> str:
 
 
 def city_of_unit(unit: str | None, ctx: DocContext) -> Division | None:
-    """The city or county where a unit sits: the first place its name starts with, else the home city."""
+    """The city or county where a unit sits: the first place its name starts with, else the home city.
+
+    National bodies (中央纪委, 国家监委, 全国总工会, 国务院) sit in no city."""
+    if unit and unit.startswith(grammar.NATIONAL_PREFIXES):
+        return None
     if unit:
         for i in range(len(unit)):
             for n in range(min(12, len(unit) - i), 1, -1):
@@ -141,10 +146,24 @@ def city_of_unit(unit: str | None, ctx: DocContext) -> Division | None:
 
 
 def _status_before(text: str, pos: int) -> tuple[str, int]:
+    """A time marker right before `pos` (时任, 原): single-character ones only after a unit or a pause,
+    so 草原 or 平原 are not read as 原."""
+    lex = lexicons()
     for marker, status in grammar.STATUS_OF.items():
-        if text.startswith(marker, pos - len(marker)) and (len(marker) > 1 or text[pos - 2:pos - 1] in "，、 \n"):
-            return status, pos - len(marker)
+        if text.startswith(marker, pos - len(marker)):
+            before = text[max(0, pos - len(marker) - 6):pos - len(marker)]
+            if len(marker) > 1 or not before or before[-1] in "，、 \n" or lex.ends_like_unit(before):
+                return status, pos - len(marker)
     return "current", pos
+
+
+def _strip_status(unit: str, lex: Lexicons) -> tuple[str, bool]:
+    """贵州省政协原党组 → 贵州省政协党组, former: the marker stands inside the unit's name."""
+    gaz = load_gazetteer()
+    for i in range(2, len(unit) - 1):
+        if unit[i] == "原" and lex.ends_like_unit(unit[:i]) and not any(unit[i:i + n] in gaz for n in (2, 3, 4)):
+            return unit[:i] + unit[i + 1:], True
+    return unit, False
 
 
 def _segment(text: str, j: int, s0: int, tokens: list[Token], lex: Lexicons):
@@ -159,6 +178,7 @@ def _segment(text: str, j: int, s0: int, tokens: list[Token], lex: Lexicons):
         mod = grammar.MODIFIER.search(text[max(s0, unit_end - 8):unit_end]) if not head else None
         if mod:
             unit_end -= len(mod.group())
+        status, unit_end = _status_before(text, unit_end) if not head else ("current", unit_end)
         unit = unit_ending_at(text, unit_end, lex, floor=s0, tokens=tokens) if unit_end > s0 else None
         gap = text[unit[1]:unit_end] if unit else ""
         if not head and not mod and len(gap) == 2 and gap not in grammar.NOT_POSTS and CJK.match(gap) \
@@ -166,7 +186,7 @@ def _segment(text: str, j: int, s0: int, tokens: list[Token], lex: Lexicons):
             core = gap + core
         if head and unit is None:
             unit = (rs, rs + len(head))
-        candidate = (unit, core, rs)
+        candidate = (unit, core, rs, status)
         if unit is not None:
             return candidate
         best = best or candidate
@@ -186,9 +206,10 @@ def _apposition(text: str, p: Mention, s0: int, tokens: list[Token], lex: Lexico
                 j = k
                 continue
             break
-        unit, core, rs = seg
+        unit, core, rs, status = seg
         seg_start = unit[0] if unit else rs
-        status, seg_start = _status_before(text, seg_start)
+        outer, seg_start = _status_before(text, seg_start)
+        status = outer if status == "current" else status
         segments.append((unit, core, status, seg_start))
         j = seg_start
         if j - 1 > s0 and text[j - 1] == grammar.LIST_SEP:
@@ -220,6 +241,8 @@ class FactBuilder:
         unit = unit_text if unit_text is not None else (self.ctx.text[unit_span[0]:unit_span[1]] if unit_span else None)
         pos = unit_span[0] if unit_span else start
         if unit:
+            unit, former = _strip_status(unit, self.lex)
+            status = "former" if former else status
             unit = resolve_unit(unit, pos, self.ctx, self.lex)
             self.ctx.units.append((pos, unit))
         city = None if rule == "byline" else city_of_unit(unit, self.ctx)
@@ -239,10 +262,16 @@ def extract_facts(text: str, persons: list[Mention], credits: list[Credit], ctx:
     for c in credits:
         if c.role:
             fb.add(Mention(c.start, c.end, c.name), c.role, None, "byline", c.evidence_start, c.evidence_end, -1)
+    last: Mention | None = None
     for sent_idx, (s0, s1) in enumerate(_sentences(text)):
         people = [p for p in by_start if s0 <= p.start < s1]
+        if last is not None and "\n" in text[last.end:s0]:
+            last = None
         if not people:
+            if last is not None and _pronoun_subject(text, s0, s1):
+                _post_verbs(text, s0, s1, [Mention(s0, s0, last.name)], tag(text, s0, s1), sent_idx, fb)
             continue
+        last = people[-1]
         tokens = tag(text, s0, s1)
         _shared_posts(text, s0, s1, tokens, sent_idx, fb)
         for p in people:
@@ -285,6 +314,12 @@ def _facts_of_mention(text, p, s0, s1, tokens, sent_idx, fb: FactBuilder) -> Non
         if role_end is not None and lex.ends_like_unit(obj):
             span = (p.end + m.start(1), p.end + m.end(1))
             fb.add(p, text[p.end + m.end():role_end], span, "copula", p.start, role_end, sent_idx)
+
+
+def _pronoun_subject(text: str, s0: int, s1: int) -> bool:
+    """A sentence about 他/她 that names a post: its subject is the person named just before."""
+    head = text[s0:min(s1, s0 + 6)]
+    return ("他" in head or "她" in head) and any(v in text[s0:s1] for v in grammar.POST_VERBS if len(v) == 2)
 
 
 def _workplace(text, p, s1, sent_idx, fb: FactBuilder, n_before: int) -> None:
