@@ -1,7 +1,7 @@
 """The project's spaCy components: places, persons, home city, facts, organizations, entities.
 
 Each is a registered factory that reads what earlier components left on the `Doc` and adds its own
-layer: `doc.spans["places"|"persons"|"units"|"roles"|"orgs"]`, `doc._.home_city`, `doc._.facts`,
+layer: `doc.spans["places"|"persons"|"orgs"]`, `doc._.home_city`, `doc._.facts`,
 `doc._.credits`. A statistical `ner` placed in front contributes its PERSON/ORG/PLACE entities;
 without it the rules stand alone. Data (gazetteer, lexicons) is loaded in `initialize` from
 `zhkg.ner.data` and the administrative-division package, never typed into the code.
@@ -16,12 +16,12 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from zhkg.ner.chains import lexicons, tag
+from zhkg.ner.chains import lexicons, tag, unit_ending_at
 from zhkg.ner.credits import find_credits
 from zhkg.ner.gazetteer import load_gazetteer, place_patterns
 from zhkg.ner.homecity import infer_home_city
 from zhkg.ner.persons import find_persons
-from zhkg.ner.relations import DocContext, Mention, extract_facts
+from zhkg.ner.relations import DocContext, Mention, extract_facts, resolve_unit
 
 for _name, _default in (("home_city", None), ("facts", None), ("credits", None), ("tokens", None)):
     if not Doc.has_extension(_name):
@@ -130,18 +130,43 @@ def make_home_city(nlp: Language, name: str, places_key: str):
     return home_city
 
 
-@Language.factory("zhkg_relations", default_config={"persons_key": "persons", "places_key": "places"})
-def make_relations(nlp: Language, name: str, persons_key: str, places_key: str):
+@Language.factory("zhkg_orgs", default_config={"spans_key": "orgs"})
+def make_org_tagger(nlp: Language, name: str, spans_key: str):
+    """Organizations: the model's ORG entities and every noun chain that ends in a unit word."""
+
+    def tag_orgs(doc: Doc) -> Doc:
+        lex = lexicons()
+        spans = model_entities(doc, "ORG")
+        tokens = _tokens(doc)
+        for t in tokens:
+            if t.word in lex.org_suffixes:
+                unit = unit_ending_at(doc.text, t.end, lex, tokens=tokens)
+                if unit and unit[1] - unit[0] > len(t.word):
+                    spans.extend(_spans(doc, [unit], "ORG"))
+        doc.spans[spans_key] = filter_spans(spans)
+        return doc
+
+    return tag_orgs
+
+
+@Language.factory("zhkg_relations", default_config={"persons_key": "persons", "places_key": "places",
+                                                    "orgs_key": "orgs"})
+def make_relations(nlp: Language, name: str, persons_key: str, places_key: str, orgs_key: str):
+    """Facts on `doc._.facts`; the units they name join `doc.spans[orgs_key]`."""
+
     def relations(doc: Doc) -> Doc:
         gaz, lex = load_gazetteer(), lexicons()
         places = sorted((s.start_char, s.end_char, gaz.get(s.kb_id_))
                         for s in doc.spans.get(places_key, []) if s.kb_id_)
         home = gaz.get(doc._.home_city) if doc._.home_city else None
         ctx = DocContext(doc.text, home, places, gaz)
+        for span in doc.spans.get(orgs_key, []):
+            ctx.units.append((span.start_char, resolve_unit(span.text, span.start_char, ctx, lex)))
         persons = [_mention(s, doc._.credits or []) for s in doc.spans.get(persons_key, [])]
         facts = extract_facts(doc.text, persons, doc._.credits or [], ctx, lex)
         doc._.facts = facts
-        doc.spans["units"] = _spans(doc, [(f.unit_start, f.unit_end) for f in facts if f.unit_start >= 0], "ORG")
+        units = _spans(doc, [(f.unit_start, f.unit_end) for f in facts if f.unit_start >= 0], "ORG")
+        doc.spans[orgs_key] = filter_spans(units + list(doc.spans.get(orgs_key, [])))
         return doc
 
     return relations
@@ -152,24 +177,6 @@ def _mention(span: Span, credits) -> Mention:
         if c.start == span.start_char and c.end == span.end_char:
             return Mention(c.start, c.end, c.name)
     return Mention(span.start_char, span.end_char, "".join(span.text.split()))
-
-
-@Language.factory("zhkg_orgs", default_config={"spans_key": "orgs"})
-def make_org_tagger(nlp: Language, name: str, spans_key: str):
-    def tag_orgs(doc: Doc) -> Doc:
-        lex = lexicons()
-        spans = list(doc.spans.get("units", [])) + model_entities(doc, "ORG")
-        from zhkg.ner.chains import unit_ending_at
-
-        for t in _tokens(doc):
-            if len(t.word) >= 2 and t.word in lex.org_suffixes:
-                unit = unit_ending_at(doc.text, t.end, lex, tokens=_tokens(doc))
-                if unit and unit[1] - unit[0] > len(t.word):
-                    spans.extend(_spans(doc, [unit], "ORG"))
-        doc.spans[spans_key] = filter_spans(spans)
-        return doc
-
-    return tag_orgs
 
 
 @Language.factory("zhkg_entities")

@@ -22,7 +22,7 @@ STOP_FLAGS = frozenset({"p", "c", "u", "uj", "ul", "uz", "ud", "ug", "uv", "d", 
 HOME_PREFIXES = ("我市", "本市", "全市", "我县", "本县", "全县", "我区", "本区", "全区")
 
 # Anaphors that point to the unit last named with the same head ("该院" → the last 医院).
-ANAPHOR = re.compile(r"^(该|本|此)(院|局|所|站|队|厅|委|办|部|科|校|中心|公司|社区|街道|镇|乡|村|县|区|市|集团|支队|大队)")
+ANAPHOR = re.compile(r"(该|本|此)(院|局|所|站|队|厅|委|办|部|科|校|中心|公司|社区|街道|镇|乡|村|县|区|市|集团|支队|大队)")
 
 # Words that introduce a post held by the subject of the clause.
 POST_VERBS = ("兼任", "调任", "原任", "时任", "曾任", "现任", "新任", "升任", "出任", "担任", "任职", "就任", "任")

@@ -43,7 +43,8 @@ def find_persons(text: str, tokens: list[Token], credits: list[Credit], lex: Lex
         if t.flag.startswith("nr") and 2 <= len(t.word) <= 3 and (surname_length(t.word, 0, lex) or t.flag in NAME_FLAGS):
             after = text[t.end:t.end + 4]
             if (role_starting_at(text, t.end, lex) is not None or after.startswith(grammar.HONORIFIC_AFTER)
-                    or after.startswith(SPEECH) or _copula_title(text, t.end, lex)):
+                    or after.startswith(SPEECH) or after.startswith(grammar.POST_VERBS)
+                    or _copula_title(text, t.end, lex)):
                 add(t.start, t.word)
     for i in sorted(starts):
         if "是" in text[i + 2:i + 5]:

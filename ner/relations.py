@@ -87,11 +87,13 @@ class DocContext:
         return None
 
     def unit_before(self, pos: int, head: str) -> str | None:
-        """The fullest earlier unit name, cut just after its last `head` (街道 → 振兴区临江街道)."""
-        for offset, unit in reversed(self.units):
-            if offset < pos and head in unit and not unit.startswith(head):
-                return unit[:unit.rindex(head) + len(head)]
-        return None
+        """The nearest earlier unit name, cut just after its last `head` (街道 → 振兴区临江街道)."""
+        earlier = [(offset, unit) for offset, unit in self.units
+                   if offset < pos and head in unit and not unit.startswith(head)]
+        if not earlier:
+            return None
+        unit = max(earlier, key=lambda ou: ou[0])[1]
+        return unit[:unit.rindex(head) + len(head)]
 
 
 def resolve_unit(unit: str, pos: int, ctx: DocContext, lex: Lexicons) -> str:
@@ -121,28 +123,35 @@ def resolve_unit(unit: str, pos: int, ctx: DocContext, lex: Lexicons) -> str:
 
 
 def city_of_unit(unit: str | None, ctx: DocContext) -> Division | None:
-    """The city or county where a unit sits: the first place its name starts with, else the home city.
+    """The city or county where a unit sits: the most specific county or city in the chain of places
+    its name starts with (长治市潞州区… → 潞州区), else the article's home city.
 
     National bodies (中央纪委, 国家监委, 全国总工会, 国务院) sit in no city."""
     if unit and unit.startswith(grammar.NATIONAL_PREFIXES):
         return None
-    if unit:
-        for i in range(len(unit)):
-            for n in range(min(12, len(unit) - i), 1, -1):
-                name = unit[i:i + n]
-                if name in ctx.gaz:
-                    div = ctx.gaz.resolve(name, [d for _, _, d in ctx.places])
-                    if div is None:
-                        continue
-                    if div.level == "town":
-                        return ctx.gaz.county_of(div) or ctx.gaz.city_of(div)
-                    if div.level in ("county", "prefecture"):
-                        return div
-                    if div.level == "province":
-                        return ctx.gaz.city_of(div)
-            if i >= 1:
+    best = None
+    i = 0
+    while unit and i < len(unit):
+        name = next((unit[i:i + n] for n in range(min(12, len(unit) - i), 1, -1) if unit[i:i + n] in ctx.gaz), None)
+        if name is None:
+            break
+        i += len(name)
+        if best is not None:
+            inside = [d for d in ctx.gaz.lookup(name) if best.key in d.path]
+            if not inside:
                 break
-    return ctx.home
+            div = inside[0]
+        else:
+            div = ctx.gaz.resolve(name, [d for _, _, d in ctx.places])
+        if div is None:
+            continue
+        if div.level == "town":
+            div = ctx.gaz.county_of(div) or ctx.gaz.city_of(div)
+        elif div.level == "province":
+            div = ctx.gaz.city_of(div) or best
+        if div is not None and (best is None or div.rank >= best.rank):
+            best = div
+    return best or ctx.home
 
 
 def _status_before(text: str, pos: int) -> tuple[str, int]:
@@ -180,6 +189,8 @@ def _segment(text: str, j: int, s0: int, tokens: list[Token], lex: Lexicons):
             unit_end -= len(mod.group())
         status, unit_end = _status_before(text, unit_end) if not head else ("current", unit_end)
         unit = unit_ending_at(text, unit_end, lex, floor=s0, tokens=tokens) if unit_end > s0 else None
+        if unit:
+            unit = _with_anaphor(text, unit, s0)
         gap = text[unit[1]:unit_end] if unit else ""
         if not head and not mod and len(gap) == 2 and gap not in grammar.NOT_POSTS and CJK.match(gap) \
                 and not any(t.start == unit[1] and t.flag in grammar.STOP_FLAGS | {"m"} for t in tokens):
@@ -193,6 +204,15 @@ def _segment(text: str, j: int, s0: int, tokens: list[Token], lex: Lexicons):
     return best
 
 
+def _with_anaphor(text: str, unit: tuple[int, int], s0: int) -> tuple[int, int]:
+    """该院感染科: jieba reads 该院 as a pronoun, so the unit walk stops after it; take it back."""
+    for n in (2, 3, 4):
+        start = unit[0] - n
+        if start >= s0 and grammar.ANAPHOR.fullmatch(text[start:unit[0]]):
+            return start, unit[1]
+    return unit
+
+
 def _apposition(text: str, p: Mention, s0: int, tokens: list[Token], lex: Lexicons):
     """Segments (unit span or None, title, status, segment start) before a name, left to right."""
     segments = []
@@ -200,7 +220,7 @@ def _apposition(text: str, p: Mention, s0: int, tokens: list[Token], lex: Lexico
     while j > s0:
         seg = _segment(text, j, s0, tokens, lex)
         if seg is None:
-            skip = next((w for w in grammar.NOT_POSTS if text.startswith(w, j - len(w))), None)
+            skip = max((w for w in grammar.NOT_POSTS if text.startswith(w, j - len(w))), key=len, default=None)
             k = j - len(skip) - 1 if skip else -1
             if skip and k > s0 and text[k] == grammar.LIST_SEP and segments:
                 j = k
@@ -336,18 +356,25 @@ def _workplace(text, p, s1, sent_idx, fb: FactBuilder, n_before: int) -> None:
 def _shared_posts(text, s0, s1, tokens, sent_idx, fb: FactBuilder) -> None:
     lex = fb.lex
     for m in LIST_NAMES.finditer(text, s0, s1):
-        role_end = role_starting_at(text, m.end(), lex)
+        role_end = role_starting_at(text, m.end(), lex) or _noun_after(tokens, m.end())
         role = text[m.end():role_end] if role_end else None
         clause_start = max(text.rfind(c, s0, m.start()) for c in "，,；;") + 1
         clause_start = max(clause_start, s0)
         unit = None
         for t in tokens:
-            if clause_start <= t.start and t.end <= m.start() and t.word.endswith(lex.org_suffixes) and len(t.word) >= 2:
+            if clause_start <= t.start and t.end <= m.start() and t.word.endswith(lex.org_suffixes):
                 unit = unit_ending_at(text, t.end, lex, floor=clause_start, tokens=tokens)
-                if unit:
+                if unit and unit[1] - unit[0] >= 3:
                     break
+                unit = None
         for p in list_mentions(m, lex):
             fb.add(p, role, unit, "shared_post", m.start(), role_end or m.end(), sent_idx)
+
+
+def _noun_after(tokens: list[Token], pos: int) -> int | None:
+    """End of the noun that names what a counted list of people are (等3名|党员干部)."""
+    nouns = [t for t in tokens if t.start == pos and t.flag in ("n", "nnt") and 2 <= len(t.word) <= 6]
+    return nouns[0].end if nouns else None
 
 
 def list_mentions(m: re.Match, lex: Lexicons) -> list[Mention]:

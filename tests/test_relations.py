@@ -1,0 +1,119 @@
+"""Each relation pattern on sentences written for these tests (rules only, no statistical model)."""
+
+from __future__ import annotations
+
+import pytest
+
+from zhkg.ner.extract import records
+from zhkg.ner.normalize import normalize
+from zhkg.ner.pipeline import load_pipeline
+from zhkg.ner.reading import Source
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_pipeline("rules")
+
+
+def build(nlp, text: str):
+    norm = normalize(text)
+    return records(nlp(norm.text), Source("t.txt", "t.txt", text, "utf-8"), norm)
+
+
+def facts(nlp, text: str) -> set[tuple]:
+    return {(f["person"], f["role"], f["unit"], f["city"]) for f in build(nlp, text).facts}
+
+
+def test_apposition_place_unit_title_name(nlp):
+    got = facts(nlp, "昨天，长治市潞州区英雄南路街道党工委书记赵建国深入社区检查防疫工作。")
+    assert ("赵建国", "书记", "长治市潞州区英雄南路街道党工委", "潞州区") in got
+
+
+def test_coordinated_titles_split_party_organ_from_unit(nlp):
+    got = facts(nlp, "晋中市榆次区郭家堡乡党委书记、乡长王海涛带队走访困难群众。")
+    assert ("王海涛", "书记", "晋中市榆次区郭家堡乡党委", "榆次区") in got
+    assert ("王海涛", "乡长", "晋中市榆次区郭家堡乡", "榆次区") in got
+
+
+def test_several_people_share_one_post(nlp):
+    text = "运城市召开会议。\n运城市交通运输局选派李向阳、周海峰、陈立新等3名党员干部进驻社区。"
+    got = facts(nlp, text)
+    for name in ("李向阳", "周海峰", "陈立新"):
+        assert (name, "党员干部", "运城市交通运输局", "运城市") in got
+
+
+def test_copula_unit_of_one_title(nlp):
+    got = facts(nlp, "孙丽是太原市杏花岭区中心医院的一名护士，已连续工作十天。")
+    assert ("孙丽", "护士", "太原市杏花岭区中心医院", "杏花岭区") in got
+
+
+def test_post_verbs_and_their_status(nlp):
+    result = build(nlp, "去年，刘建华调任汾阳市公安局局长。时任孝义市副市长的郭志强也参加了会议。")
+    by_person = {f["person"]: f for f in result.facts}
+    assert by_person["刘建华"]["unit"] == "汾阳市公安局"
+    assert by_person["刘建华"]["role"] == "局长"
+    assert by_person["刘建华"]["status"] == "new"
+
+
+def test_former_marker_between_unit_and_title(nlp):
+    result = build(nlp, "通报指出，吕梁市政府原副市长张卫东严重违纪违法。")
+    (fact,) = [f for f in result.facts if f["person"] == "张卫东"]
+    assert (fact["role"], fact["unit"], fact["status"]) == ("副市长", "吕梁市政府", "former")
+
+
+def test_place_name_starting_with_yuan_is_not_a_former_post(nlp):
+    result = build(nlp, "原平市第一人民医院护士长李娜主动请战。")
+    (fact,) = [f for f in result.facts if f["person"] == "李娜"]
+    assert fact["unit"] == "原平市第一人民医院"
+    assert fact["status"] == "current"
+
+
+def test_bylines_join_padded_two_character_names(nlp):
+    got = facts(nlp, "■记者 张晓东 李 强 通讯员 王敏\n\n正文从这里开始。")
+    assert ("李强", "记者", None, None) in got
+    assert ("张晓东", "记者", None, None) in got
+    assert ("王敏", "通讯员", None, None) in got
+
+
+def test_editor_credit(nlp):
+    got = facts(nlp, "全文完。\n（责编：赵一鸣、钱小芳）")
+    assert {("赵一鸣", "责编", None, None), ("钱小芳", "责编", None, None)} <= got
+
+
+def test_anaphor_points_to_the_last_unit_with_that_head(nlp):
+    text = "大同市第三人民医院副院长周涛介绍了救治情况。该院感染科主任吴刚说，病人正在好转。"
+    got = facts(nlp, text)
+    assert ("吴刚", "主任", "大同市第三人民医院感染科", "大同市") in got
+
+
+def test_home_city_resolves_city_abbreviations(nlp):
+    text = "运城：全力做好疫情防控\n运城市各级党组织行动起来。市公安局副局长黄伟带队检查卡点。"
+    got = facts(nlp, text)
+    assert ("黄伟", "副局长", "运城市公安局", "运城市") in got
+
+
+def test_unit_and_comrade(nlp):
+    got = facts(nlp, "朔州市召开会议。\n朔州市财政局王建国同志坚守岗位。")
+    assert ("王建国", None, "朔州市财政局", "朔州市") in got
+
+
+def test_pinyin_annotations_do_not_break_facts_and_evidence_quotes_the_original(nlp):
+    text = "忻州市人民醫(yī)院院長郭(guō)明帶隊。"
+    result = build(nlp, text)
+    (fact,) = [f for f in result.facts if f["person"] == "郭明"]
+    assert fact["unit"] == "忻州市人民医院"
+    assert text[fact["start"]:fact["end"]] == fact["evidence"]
+    assert fact["evidence"].startswith("忻州市人民醫(yī)院")
+    assert text[fact["person_start"]:fact["person_end"]] == "郭(guō)明"
+
+
+def test_no_fact_is_built_from_a_garbled_run(nlp):
+    # GBK bytes read one byte out of step, with two bytes lost: only flagged, never repaired into facts.
+    result = build(nlp, "大家好?!毙酶畢^?\n临汾市尧都区卫健局局长马骏检查工作。")
+    assert any(d["kind"] in ("garbled", "repaired") for d in result.damage)
+    assert ("马骏", "局长") in {(f["person"], f["role"]) for f in result.facts}
+
+
+def test_a_common_word_after_a_title_is_not_a_name(nlp):
+    result = build(nlp, "工作人员严守卡点，人民警察加足马力。")
+    assert not result.facts
