@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 import networkx as nx
 
+from zhkg.graph.identity import person_keys
 from zhkg.graph.orgs import parent_units
 from zhkg.graph.places import add_place
 from zhkg.graph.schema import node_key
@@ -23,8 +24,10 @@ from zhkg.ner.gazetteer import load_gazetteer
 
 def build_graph(documents: Iterable) -> nx.MultiDiGraph:
     """`documents` are `zhkg.ner.extract.DocResult`s (anything with .name, .facts, .entities, ...)."""
+    documents = list(documents)
     G = nx.MultiDiGraph()
     gaz = load_gazetteer()
+    people, reasons = person_keys(documents)
     for doc in documents:
         doc_key = node_key("Document", doc.name)
         attrs = {"type": "Document", "label": doc.name, "name": doc.name, "path": doc.path, "chars": doc.chars}
@@ -34,7 +37,9 @@ def build_graph(documents: Iterable) -> nx.MultiDiGraph:
             if ent["type"] == "PLACE" and ent.get("code"):
                 add_place(G, gaz, ent["code"])
         for fact in doc.facts:
-            _add_fact(G, gaz, doc, doc_key, fact)
+            _add_fact(G, gaz, doc, doc_key, fact, people[(doc.name, fact["person"])])
+    for key, reason in reasons.items():
+        G.nodes[key]["merge_reason"] = reason
     return G
 
 
@@ -43,13 +48,7 @@ def _edge(G: nx.MultiDiGraph, u: str, v: str, label: str, **attrs) -> None:
         G.add_edge(u, v, key=label, label=label, **attrs)
 
 
-def person_key(name: str, city: str | None, doc: str) -> str:
-    """Same name and same city across documents is one person; with no city, the document decides."""
-    return node_key("Person", name, city) if city else node_key("Person", name, "", doc)
-
-
-def _add_fact(G: nx.MultiDiGraph, gaz, doc, doc_key: str, fact: dict) -> None:
-    person = person_key(fact["person"], fact.get("city") or doc.home_city, doc.name)
+def _add_fact(G: nx.MultiDiGraph, gaz, doc, doc_key: str, fact: dict, person: str) -> None:
     if person not in G:
         G.add_node(person, type="Person", label=fact["person"], name=fact["person"], doc=doc.name,
                    **({"city": fact["city"]} if fact.get("city") else {}))

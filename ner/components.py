@@ -11,16 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+import jieba
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from zhkg.ner.chains import lexicons, tag, unit_ending_at
+from zhkg.ner.chains import lexicons, surname_length, tag, unit_ending_at
 from zhkg.ner.credits import find_credits
 from zhkg.ner.gazetteer import load_gazetteer, place_patterns
 from zhkg.ner.homecity import infer_home_city
-from zhkg.ner.persons import find_persons
+from zhkg.ner.persons import WORD_FREQ, find_persons
 from zhkg.ner.relations import DocContext, Mention, extract_facts, resolve_unit
 
 for _name, _default in (("home_city", None), ("facts", None), ("credits", None), ("tokens", None)):
@@ -28,6 +29,7 @@ for _name, _default in (("home_city", None), ("facts", None), ("credits", None),
         Doc.set_extension(_name, default=_default)
 
 COMMUNITY_HEADS = ("社区", "村")
+PLACE_SUFFIX_CHARS = set("省市县区镇乡村")
 # Labels of other pipelines mapped onto the project's (OntoNotes: FAC, NORP; corpora: LOC, GPE).
 LABEL_MAP = {"PER": "PERSON", "PERSON": "PERSON", "ORG": "ORG", "GPE": "PLACE", "LOC": "PLACE",
              "PLACE": "PLACE", "FAC": "PLACE", "NORP": "ORG", "ROLE": "ROLE", "TITLE": "ROLE"}
@@ -110,12 +112,34 @@ def make_person_tagger(nlp: Language, name: str, spans_key: str):
         lex = lexicons()
         doc._.credits = find_credits(doc.text, lex)
         mentions = find_persons(doc.text, _tokens(doc), doc._.credits, lex)
-        spans = [Span(doc, e.start, e.end, label="PERSON") for e in model_entities(doc, "PERSON")]
-        spans += _spans(doc, [(m.start, m.end) for m in mentions], "PERSON")
-        doc.spans[spans_key] = filter_spans(spans)
+        ruled = _spans(doc, [(m.start, m.end) for m in mentions], "PERSON")
+        taken = {i for s in ruled for i in range(s.start, s.end)}
+        modelled = [Span(doc, e.start, e.end, label="PERSON") for e in model_entities(doc, "PERSON")
+                    if not taken.intersection(range(e.start, e.end)) and plausible_name(e.text, doc, e.start_char)]
+        doc.spans[spans_key] = sorted(ruled + filter_spans(modelled), key=lambda s: s.start)
         return doc
 
     return tag_persons
+
+
+def plausible_name(text: str, doc: Doc, start: int) -> bool:
+    """A model's PERSON is kept when it looks like a name: a transliteration with a dot, or two to four
+    characters that are no place name, start with a known surname or form a word jieba tags as a name."""
+    name = "".join(text.split())
+    if "·" in name or "•" in name:
+        return len(name) >= 3
+    if not 2 <= len(name) <= 4 or name in load_gazetteer() or name[-1] in PLACE_SUFFIX_CHARS:
+        return False
+    tokens = _tokens(doc)
+    end = start + len(text)
+    if not any(t.start == start for t in tokens) or not any(t.end == end for t in tokens):
+        return False
+    inside = [t for t in tokens if start <= t.start and t.end <= end]
+    if any(len(t.word) >= 2 and not t.flag.startswith("nr") and jieba.dt.FREQ.get(t.word, 0) >= WORD_FREQ
+           for t in inside):
+        return False
+    return bool(surname_length(name, 0, lexicons())) or any(
+        t.start == start and t.end == end and t.flag.startswith("nr") for t in tokens)
 
 
 @Language.factory("zhkg_home_city", default_config={"places_key": "places"})

@@ -90,7 +90,7 @@ def records(doc: Doc, src: Source, norm: Normalized) -> DocResult:
 
 
 def _fact_record(f: Fact, src: Source, norm: Normalized, date: str | None, home, sent_starts: list[int]) -> dict:
-    start, end = min(f.start, f.person_start), max(f.end, f.person_end)
+    start, end = (f.start, f.end) if f.person_end <= f.start else (min(f.start, f.person_start), max(f.end, f.person_end))
     o_start, o_end = norm.to_original(start, end)
     p_start, p_end = norm.to_original(f.person_start, f.person_end)
     sentence = f.sentence if f.sentence >= 0 else max(0, _index_le(sent_starts, start))

@@ -289,7 +289,7 @@ def extract_facts(text: str, persons: list[Mention], credits: list[Credit], ctx:
             last = None
         if not people:
             if last is not None and _pronoun_subject(text, s0, s1):
-                _post_verbs(text, s0, s1, [Mention(s0, s0, last.name)], tag(text, s0, s1), sent_idx, fb)
+                _post_verbs(text, s0, s1, [last], tag(text, s0, s1), sent_idx, fb, antecedent=True)
             continue
         last = people[-1]
         tokens = tag(text, s0, s1)
@@ -397,14 +397,16 @@ def list_mentions(m: re.Match, lex: Lexicons) -> list[Mention]:
     return out
 
 
-def _post_verbs(text, s0, s1, people, tokens, sent_idx, fb: FactBuilder) -> None:
+def _post_verbs(text, s0, s1, people, tokens, sent_idx, fb: FactBuilder, antecedent: bool = False) -> None:
+    """`…担任[unit][title]`: the subject is the last name before the verb, or with `antecedent` the
+    person named in an earlier sentence that 他/她 refers to (the evidence is then this sentence)."""
     lex = fb.lex
     verbs = sorted(grammar.POST_VERBS, key=len, reverse=True)
     for t in tokens:
         verb = next((v for v in verbs if t.word == v or (t.word.endswith(v) and len(v) >= 2)), None)
         if verb is None:
             continue
-        subject = [p for p in people if p.end <= t.start]
+        subject = people if antecedent else [p for p in people if p.end <= t.start]
         if not subject:
             continue
         p = subject[-1]
@@ -416,7 +418,7 @@ def _post_verbs(text, s0, s1, people, tokens, sent_idx, fb: FactBuilder) -> None
         split = unit_and_role(obj, lex)
         if split:
             u, r = split
-            fb.add(p, r, (t.end, t.end + len(u)), "post_verb", p.start, end, sent_idx, status)
+            fb.add(p, r, (t.end, t.end + len(u)), "post_verb", s0 if antecedent else p.start, end, sent_idx, status)
             continue
         rs = role_ending_at(text, end, lex)
         if rs is not None and rs >= t.end:
@@ -424,7 +426,7 @@ def _post_verbs(text, s0, s1, people, tokens, sent_idx, fb: FactBuilder) -> None
             unit = (t.end, rs + len(head)) if rs + len(head) > t.end else None
             if unit and not lex.ends_like_unit(text[unit[0]:unit[1]]):
                 continue
-            fb.add(p, core, unit, "post_verb", p.start, end, sent_idx, status)
+            fb.add(p, core, unit, "post_verb", s0 if antecedent else p.start, end, sent_idx, status)
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
