@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import jieba
-import jieba.posseg as posseg
-
+from jieba import posseg
 from zhkg.ner import grammar
 from zhkg.ner.lexicons import load_org_suffixes, load_roles, load_surnames
 

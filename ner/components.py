@@ -10,13 +10,13 @@ without it the rules stand alone. Data (gazetteer, lexicons) is loaded in `initi
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from itertools import pairwise
 
 import jieba
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
-
 from zhkg.ner.chains import lexicons, surname_length, tag, unit_ending_at
 from zhkg.ner.credits import find_credits
 from zhkg.ner.gazetteer import load_gazetteer, place_patterns
@@ -94,7 +94,7 @@ def _communities(doc: Doc) -> list[Span]:
     jieba finds right before 社区/村 is the name when it is a noun of two or three characters."""
     toks = _tokens(doc)
     out = []
-    for prev, t in zip(toks, toks[1:]):
+    for prev, t in pairwise(toks):
         if t.word in COMMUNITY_HEADS and 2 <= len(prev.word) <= 3 and prev.flag in ("ns", "nr", "nz", "n", "j"):
             span = doc.char_span(prev.start, t.end, label="PLACE", alignment_mode="expand")
             if span is not None:

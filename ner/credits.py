@@ -14,9 +14,9 @@ from zhkg.ner import grammar
 from zhkg.ner.chains import Lexicons, surname_length
 
 _ROLES = "|".join(sorted(grammar.BYLINE_ROLES, key=len, reverse=True))
-BYLINE = re.compile(rf"({_ROLES})[ \u3000\t]*[:：]?[ \u3000\t]*((?:[\u4e00-\u9fff]{{1,4}}(?:[ \u3000\t、，,]+|$|(?=[）)\]】\n])))+?)(?=$|[）)\]】\n]|{_ROLES}|摄)", re.M)
-PHOTO = re.compile(r"(?:^|(?<=[。！？\s）)]))([\u4e00-\u9fff](?:[ \u3000]?[\u4e00-\u9fff]){1,2})[ \u3000]+摄(?=$|[\s）)。])", re.M)
-CLOSING = re.compile(r"[（(][ \u3000]*([\u4e00-\u9fff](?:[ \u3000]?[\u4e00-\u9fff]){1,2})[ \u3000]*[）)][ \u3000]*$", re.M)
+BYLINE = re.compile(rf"({_ROLES})[ \u3000\t]*[:：]?[ \u3000\t]*((?:[\u4e00-\u9fff]{{1,4}}(?:[ \u3000\t、，,]+|$|(?=[）)\]】\n])))+?)(?=$|[）)\]】\n]|{_ROLES}|摄)", re.MULTILINE)
+PHOTO = re.compile(r"(?:^|(?<=[。！？\s）)]))([\u4e00-\u9fff](?:[ \u3000]?[\u4e00-\u9fff]){1,2})[ \u3000]+摄(?=$|[\s）)。])", re.MULTILINE)
+CLOSING = re.compile(r"[（(][ \u3000]*([\u4e00-\u9fff](?:[ \u3000]?[\u4e00-\u9fff]){1,2})[ \u3000]*[）)][ \u3000]*$", re.MULTILINE)
 LAYOUT_LINE = 80
 
 

@@ -13,12 +13,11 @@ from dataclasses import dataclass, field
 
 from spacy.language import Language
 from spacy.tokens import Doc
-
+from zhkg.ner.chains import lexicons
 from zhkg.ner.gazetteer import load_gazetteer
 from zhkg.ner.normalize import Normalized, normalize, to_simplified
 from zhkg.ner.reading import Source
 from zhkg.ner.relations import DocContext, Fact, resolve_unit, sentences
-from zhkg.ner.chains import lexicons
 
 DATE = re.compile(r"(20\d{2}|19\d{2})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})")
 DATE_WINDOW = 400

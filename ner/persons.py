@@ -9,7 +9,6 @@ in the fact patterns whether or not the model saw them.
 from __future__ import annotations
 
 import jieba
-
 from zhkg.ner import grammar
 from zhkg.ner.chains import CJK, Lexicons, Token, name_at, role_ending_at, role_starting_at, surname_length
 from zhkg.ner.credits import Credit
@@ -42,8 +41,8 @@ def find_persons(text: str, tokens: list[Token], credits: list[Credit], lex: Lex
     for t in tokens:
         if t.flag.startswith("nr") and 2 <= len(t.word) <= 3 and (surname_length(t.word, 0, lex) or t.flag in NAME_FLAGS):
             after = text[t.end:t.end + 4]
-            if (role_starting_at(text, t.end, lex) is not None or after.startswith(grammar.HONORIFIC_AFTER)
-                    or after.startswith(SPEECH) or after.startswith(grammar.POST_VERBS)
+            if (role_starting_at(text, t.end, lex) is not None
+                    or after.startswith((*grammar.HONORIFIC_AFTER, *SPEECH, *grammar.POST_VERBS))
                     or _copula_title(text, t.end, lex)):
                 add(t.start, t.word)
     for i in sorted(starts):

@@ -21,12 +21,12 @@ from dataclasses import dataclass, field
 from zhkg.ner import grammar
 from zhkg.ner.chains import (
     CJK,
-    lexicons,
     Lexicons,
     Token,
+    lexicons,
     role_ending_at,
-    roles_ending_at,
     role_starting_at,
+    roles_ending_at,
     split_role,
     surname_length,
     tag,

@@ -48,8 +48,8 @@ class Summary:
 
     def lines(self) -> list[str]:
         rate = self.chars / self.seconds if self.seconds else 0.0
-        out = [f"zhkg: read {self.read} file(s), {self.chars:,} chars in {self.seconds:.1f} s ({rate:,.0f} chars/s); "
-               f"skipped {len(self.skipped)}",
+        out = [(f"zhkg: read {self.read} file(s), {self.chars:,} chars in {self.seconds:.1f} s "
+                f"({rate:,.0f} chars/s); skipped {len(self.skipped)}"),
                f"zhkg: {self.facts} facts, {self.entities} entity mentions, {self.damaged} damaged spans flagged"]
         out += [f"zhkg: skipped {path}: {reason}" for path, reason in self.skipped]
         return out
