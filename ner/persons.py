@@ -9,6 +9,7 @@ in the fact patterns whether or not the model saw them.
 from __future__ import annotations
 
 import jieba
+import jieba.posseg
 from zhkg.ner import grammar
 from zhkg.ner.chains import CJK, Lexicons, Token, name_at, role_ending_at, role_starting_at, surname_length
 from zhkg.ner.credits import Credit
@@ -36,10 +37,14 @@ def find_persons(text: str, tokens: list[Token], credits: list[Credit], lex: Lex
     starts = {i for i, ch in enumerate(text) if ch in lex.surnames or text[i:i + 2] in lex.compound_surnames}
     starts.update(t.start for t in tokens if t.flag.startswith("nr"))
     for i in sorted(starts):
+        word = covering.get(i)
+        if word is not None and (word.start != i or word.flag in grammar.STOP_FLAGS):
+            continue  # 建工|程之 (工程), 厂商|於|招标: the name would start inside a word or at a preposition
         if role_ending_at(text, i, lex) is not None:
             add(i, name_at(text, i, lex, strict=False) or "")
     for t in tokens:
-        if t.flag.startswith("nr") and 2 <= len(t.word) <= 3 and (surname_length(t.word, 0, lex) or t.flag in NAME_FLAGS):
+        if t.flag.startswith("nr") and 2 <= len(t.word) <= 3 and (surname_length(t.word, 0, lex) or t.flag in NAME_FLAGS) \
+                and not _dictionary_word(t.word):
             after = text[t.end:t.end + 4]
             if (role_starting_at(text, t.end, lex) is not None
                     or after.startswith((*grammar.HONORIFIC_AFTER, *SPEECH, *grammar.POST_VERBS))
@@ -74,3 +79,9 @@ def _fits_words(start: int, end: int, covering: dict) -> bool:
         known = jieba.dt.FREQ.get(first.word, 0) >= WORD_FREQ
         return not known and first.flag not in ("ns", "nt", "m")
     return True
+
+
+def _dictionary_word(word: str) -> bool:
+    """A frequent word whose dictionary tag is not a name (荣获/v), whatever jieba guessed in context."""
+    tag = jieba.posseg.dt.word_tag_tab.get(word, "")
+    return jieba.dt.FREQ.get(word, 0) >= WORD_FREQ and not tag.startswith("nr")

@@ -197,11 +197,30 @@ def _segment(text: str, j: int, s0: int, tokens: list[Token], lex: Lexicons):
             core = gap + core
         if head and unit is None:
             unit = (rs, rs + len(head))
+        if _head_title(core, lex) and (unit is None or not text[unit[0]:unit[1]].endswith(core[0])):
+            shared = _shared_head(text, (None, core, rs, status), s0, tokens, lex)
+            if shared[0] is not None:
+                return shared
         candidate = (unit, core, rs, status)
         if unit is not None:
             return candidate
         best = best or candidate
-    return best
+    return _shared_head(text, best, s0, tokens, lex) if best else None
+
+
+def _head_title(core: str, lex: Lexicons) -> bool:
+    """局长, 处长, 乡长: the head of the unit the character names, which the unit must end with."""
+    return len(core) == 2 and core[1] == "长" and core[0] in lex.org_suffixes
+
+
+def _shared_head(text: str, seg, s0: int, tokens: list[Token], lex: Lexicons):
+    """经发局长 = 经发局 + 局长: the title's first character also ends the unit's name."""
+    unit, core, rs, status = seg
+    if core[0] in lex.org_suffixes and text[rs:rs + len(core)] == core:
+        shared = unit_ending_at(text, rs + 1, lex, floor=s0, tokens=tokens)
+        if shared and shared[0] < rs:
+            return _with_anaphor(text, shared, s0), core, rs, status
+    return seg
 
 
 def _with_anaphor(text: str, unit: tuple[int, int], s0: int) -> tuple[int, int]:
@@ -320,9 +339,10 @@ def _facts_of_mention(text, p, s0, s1, tokens, sent_idx, fb: FactBuilder) -> Non
     re_end = role_starting_at(text, p.end, lex)
     if re_end is not None:
         unit = unit_ending_at(text, p.start, lex, floor=s0, tokens=tokens)
+        unit = unit if unit and unit[1] == p.start else None
         fb.add(p, text[p.end:re_end], unit, "title_after", unit[0] if unit else p.start, re_end, sent_idx)
         return
-    if after.startswith(grammar.HONORIFIC_AFTER):
+    if after.startswith("同志"):
         unit = unit_ending_at(text, p.start, lex, floor=s0, tokens=tokens)
         if unit:
             fb.add(p, None, unit, "title_after", unit[0], p.end + 2, sent_idx)

@@ -116,3 +116,14 @@ def test_no_fact_is_built_from_a_garbled_run(nlp):
 def test_a_common_word_after_a_title_is_not_a_name(nlp):
     result = build(nlp, "工作人员严守卡点，人民警察加足马力。")
     assert not result.facts
+
+
+def test_title_sharing_its_first_character_with_the_unit(nlp):
+    result = build(nlp, "臺南市召開記者會。經發局長陳凱凌表示，各項防疫作為不能鬆懈。")
+    (fact,) = [f for f in result.facts if f["person"] == "陈凯凌"]
+    assert (fact["role"], fact["unit"]) == ("局长", "经发局")
+
+
+def test_no_name_is_read_inside_a_word_or_after_a_preposition(nlp):
+    result = build(nlp, "本案由土木工程施工廠商於招標後進場。")
+    assert not result.facts
