@@ -13,13 +13,14 @@ from collections.abc import Callable, Iterable
 from itertools import pairwise
 
 import jieba
+import jieba.posseg
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 from zhkg.ner.chains import lexicons, surname_length, tag, unit_ending_at
 from zhkg.ner.credits import find_credits
-from zhkg.ner.gazetteer import load_gazetteer, place_patterns
+from zhkg.ner.gazetteer import load_gazetteer
 from zhkg.ner.homecity import infer_home_city
 from zhkg.ner.persons import WORD_FREQ, find_persons
 from zhkg.ner.relations import DocContext, Mention, extract_facts, resolve_unit
@@ -29,6 +30,9 @@ for _name, _default in (("home_city", None), ("facts", None), ("credits", None),
         Doc.set_extension(_name, default=_default)
 
 COMMUNITY_HEADS = ("社区", "村")
+# Dictionary frequency above which a common noun (城区 1517, 郊区 668) is not read as a place name;
+# county names the dictionary lists as nouns (代县 17, 原平 24) stay below it.
+PLACE_WORD_FREQ = 500
 PLACE_SUFFIX_CHARS = set("省市县区镇乡村")
 # Labels of other pipelines mapped onto the project's (OntoNotes: FAC, NORP; corpora: LOC, GPE).
 LABEL_MAP = {"PER": "PERSON", "PERSON": "PERSON", "ORG": "ORG", "GPE": "PLACE", "LOC": "PLACE",
@@ -68,7 +72,7 @@ class PlaceTagger:
 
     def initialize(self, get_examples: Callable | None = None, *, nlp: Language | None = None) -> None:
         self.matcher = PhraseMatcher(self.vocab)
-        names = sorted(p["pattern"] for p in place_patterns())
+        names = sorted(load_gazetteer().names())
         self.matcher.add("PLACE", [Doc(self.vocab, words=list(n)) for n in names])
 
     def __call__(self, doc: Doc) -> Doc:
@@ -78,15 +82,34 @@ class PlaceTagger:
         starts = {t.start for t in _tokens(doc)} | {len(doc.text)}
         ends = {t.end for t in _tokens(doc)}
         found = [Span(doc, s, e, label="PLACE") for _, s, e in self.matcher(doc)]
-        found = [s for s in found if gaz.is_full_name(s.text) or (s.start_char in starts and s.end_char in ends)]
-        spans = filter_spans(found + model_entities(doc, "PLACE") + _communities(doc))
+        found = [s for s in found if not _common_noun(s.text, PLACE_WORD_FREQ)
+                 and (gaz.is_full_name(s.text) or (s.start_char in starts and s.end_char in ends))]
+        town_short = [s for s in found if _town_short_name(s.text, gaz)]
+        spans = filter_spans([s for s in found if not _town_short_name(s.text, gaz)]
+                             + model_entities(doc, "PLACE") + _communities(doc))
         names = [s.text for s in spans]
+        context = {d.key for n in set(names) for d in gaz.lookup(n) if d.level != "town"}
+        taken = {i for s in spans for i in range(s.start, s.end)}
+        for span in town_short:
+            div = gaz.resolve(span.text, names)
+            if div is not None and context.intersection(div.path) and not taken.intersection(range(span.start, span.end)):
+                spans.append(span)
         out = []
-        for span in spans:
+        for span in sorted(spans, key=lambda s: s.start):
             div = gaz.resolve(span.text, [n for n in names if n != span.text])
             out.append(Span(doc, span.start, span.end, label="PLACE", kb_id=div.key if div else ""))
         doc.spans[self.spans_key] = out
         return doc
+
+
+def _town_short_name(name: str, gaz) -> bool:
+    """秀容 for 秀容街道: a town's short form is a place only where its county is named too."""
+    return not gaz.is_full_name(name) and all(d.level == "town" for d in gaz.lookup(name))
+
+
+def _common_noun(word: str, freq: int = 5) -> bool:
+    """城区, 郊区, 中心, 城市: words the dictionary knows as common nouns, however a place is named."""
+    return jieba.dt.FREQ.get(word, 0) >= freq and jieba.posseg.dt.word_tag_tab.get(word, "") in ("n", "s")
 
 
 def _communities(doc: Doc) -> list[Span]:
@@ -95,7 +118,8 @@ def _communities(doc: Doc) -> list[Span]:
     toks = _tokens(doc)
     out = []
     for prev, t in pairwise(toks):
-        if t.word in COMMUNITY_HEADS and 2 <= len(prev.word) <= 3 and prev.flag in ("ns", "nr", "nz", "n", "j"):
+        if t.word in COMMUNITY_HEADS and 2 <= len(prev.word) <= 3 and jieba.dt.FREQ.get(prev.word, 0) < PLACE_WORD_FREQ \
+                and (prev.flag in ("ns", "nr", "nz", "j") or prev.flag == "n" and not _common_noun(prev.word)):
             span = doc.char_span(prev.start, t.end, label="PLACE", alignment_mode="expand")
             if span is not None:
                 out.append(span)
