@@ -215,7 +215,7 @@ def _head_title(core: str, lex: Lexicons) -> bool:
 
 def _shared_head(text: str, seg, s0: int, tokens: list[Token], lex: Lexicons):
     """经发局长 = 经发局 + 局长: the title's first character also ends the unit's name."""
-    unit, core, rs, status = seg
+    _, core, rs, status = seg
     if core[0] in lex.org_suffixes and text[rs:rs + len(core)] == core:
         shared = unit_ending_at(text, rs + 1, lex, floor=s0, tokens=tokens)
         if shared and shared[0] < rs:
