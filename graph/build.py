@@ -11,6 +11,7 @@ Identity rules, chosen so that a wrong merge is rarer than a missed one:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import networkx as nx
@@ -49,8 +50,10 @@ def _edge(G: nx.MultiDiGraph, u: str, v: str, label: str, **attrs) -> None:
 
 def _add_fact(G: nx.MultiDiGraph, gaz, doc, doc_key: str, fact: dict, person: str) -> None:
     if person not in G:
+        written = re.sub(r"\([^)]*\)|\s", "", fact.get("person_text") or "")
         G.add_node(person, type="Person", label=fact["person"], name=fact["person"], doc=doc.name,
-                   **({"city": fact["city"]} if fact.get("city") else {}))
+                   **({"city": fact["city"]} if fact.get("city") else {}),
+                   **({"alt": written} if written and written != fact["person"] else {}))
     _edge(G, person, doc_key, "mentionedIn")
     membership = node_key("Membership", doc.name, fact["person"], fact.get("role"), fact.get("unit"), fact["start"])
     attrs = {k: fact[k] for k in ("status", "date", "sentence", "evidence", "start", "end", "rule", "confidence")

@@ -109,6 +109,7 @@ def _fact_record(f: Fact, src: Source, norm: Normalized, date: str | None, home,
         "end": o_end,
         "person_start": p_start,
         "person_end": p_end,
+        "person_text": norm.original[p_start:p_end],
         "rule": f.rule,
         "confidence": round(f.confidence, 2),
     }

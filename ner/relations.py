@@ -329,11 +329,11 @@ def _facts_of_mention(text, p, s0, s1, tokens, sent_idx, fb: FactBuilder) -> Non
         for unit, role, status, seg_start in segments:
             unit_text = None
             if unit is None and prev_unit is not None:
-                unit, unit_text = prev_unit
+                unit, unit_text, seg_start = prev_unit
                 if role not in grammar.PARTY_ROLES:
                     unit_text = _strip_party_organ(unit_text)
             fact = fb.add(p, role, unit, "apposition", seg_start, p.end, sent_idx, status, unit_text)
-            prev_unit = (unit, fact.unit) if fact and fact.unit else None
+            prev_unit = (unit, fact.unit, seg_start) if fact and fact.unit else None
         return
     after = text[p.end:s1]
     re_end = role_starting_at(text, p.end, lex)
