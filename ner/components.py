@@ -85,6 +85,8 @@ class PlaceTagger:
         found = [s for s in found if not _common_noun(s.text, PLACE_WORD_FREQ)
                  and (gaz.is_full_name(s.text) or (s.start_char in starts and s.end_char in ends))]
         town_short = [s for s in found if _town_short_name(s.text, gaz)]
+        people = {i for s in doc.spans.get("persons", []) for i in range(s.start, s.end)}
+        found = [s for s in found if not people.intersection(range(s.start, s.end))]
         spans = filter_spans([s for s in found if not _town_short_name(s.text, gaz)]
                              + model_entities(doc, "PLACE") + _communities(doc))
         names = [s.text for s in spans]
@@ -211,7 +213,7 @@ def make_relations(nlp: Language, name: str, persons_key: str, places_key: str, 
         for span in doc.spans.get(orgs_key, []):
             ctx.units.append((span.start_char, resolve_unit(span.text, span.start_char, ctx, lex)))
         persons = [_mention(s, doc._.credits or []) for s in doc.spans.get(persons_key, [])]
-        facts = extract_facts(doc.text, persons, doc._.credits or [], ctx, lex)
+        facts = extract_facts(doc.text, persons, doc._.credits or [], ctx, lex, _tokens(doc))
         doc._.facts = facts
         units = _spans(doc, [(f.unit_start, f.unit_end) for f in facts if f.unit_start >= 0], "ORG")
         doc.spans[orgs_key] = filter_spans(units + list(doc.spans.get(orgs_key, [])))

@@ -36,7 +36,7 @@ STATUS_OF = {
 NATIONAL_PREFIXES = ("中央", "国家", "全国", "国务院", "中共中央", "最高人民", "中国共产党")
 
 # Words that a unit name never runs across: the post verbs and the verbs of reporting.
-CHAIN_BREAK = frozenset({"时任", "原任", "现任", "曾任", "新任", "担任", "兼任", "调任", "通报", "公开", "表示",
+CHAIN_BREAK = frozenset({"兼", "时任", "原任", "现任", "曾任", "新任", "担任", "兼任", "调任", "通报", "公开", "表示",
                          "指出", "强调", "介绍", "慰问", "看望", "会见", "陪同", "带领", "率领"})
 
 # Roles that are party membership or a kind of people, not a post in a unit.

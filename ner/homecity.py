@@ -18,6 +18,8 @@ HEADLINE_WEIGHT = 3
 ANCESTOR_SHARE = 0.5
 # One passing mention in the body is no evidence of a home city (national news names many places).
 MIN_SCORE = 2
+# Articles that name many cities (national round-ups, discipline notices) have no home city.
+MIN_SHARE = 0.35
 DATELINE_CHARS = 60
 
 
@@ -41,7 +43,8 @@ def infer_home_city(text: str, places: Iterable[tuple[int, Division]], gaz: Gaze
     if not score:
         return None
     best = max(score.items(), key=lambda kv: (kv[1], -gaz.get(kv[0]).rank))
-    return gaz.get(best[0]) if best[1] >= MIN_SCORE else None
+    total = sum(v for k, v in score.items() if gaz.get(k).level in ("prefecture", "county"))
+    return gaz.get(best[0]) if best[1] >= MIN_SCORE and best[1] >= MIN_SHARE * total else None
 
 
 def _city_level(div: Division, gaz: Gazetteer) -> Division | None:

@@ -15,7 +15,7 @@ from spacy.language import Language
 from zhkg.ner import components  # noqa: F401  (registers the factories)
 
 MODEL_DIR = Path(__file__).parent / "model"
-RULE_COMPONENTS = ("zhkg_places", "zhkg_persons", "zhkg_home_city", "zhkg_orgs", "zhkg_relations", "zhkg_entities")
+RULE_COMPONENTS = ("zhkg_persons", "zhkg_places", "zhkg_home_city", "zhkg_orgs", "zhkg_relations", "zhkg_entities")
 RULES_ONLY = "rules"
 
 

@@ -18,6 +18,8 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
+import jieba
+
 from zhkg.ner import grammar
 from zhkg.ner.chains import (
     CJK,
@@ -129,15 +131,22 @@ def city_of_unit(unit: str | None, ctx: DocContext) -> Division | None:
     National bodies (中央纪委, 国家监委, 全国总工会, 国务院) sit in no city."""
     if unit and unit.startswith(grammar.NATIONAL_PREFIXES):
         return None
-    best = None
+    best, anchor = None, None
+    i = 0
+    bounds = set()
+    for word in jieba.lcut(unit or ""):
+        bounds.add(i)
+        i += len(word)
+    bounds.add(i)
     i = 0
     while unit and i < len(unit):
-        name = next((unit[i:i + n] for n in range(min(12, len(unit) - i), 1, -1) if unit[i:i + n] in ctx.gaz), None)
+        name = next((unit[i:i + n] for n in range(min(12, len(unit) - i), 1, -1) if unit[i:i + n] in ctx.gaz
+                     and (ctx.gaz.is_full_name(unit[i:i + n]) or i + n in bounds)), None)
         if name is None:
             break
         i += len(name)
-        if best is not None:
-            inside = [d for d in ctx.gaz.lookup(name) if best.key in d.path]
+        if anchor is not None:
+            inside = [d for d in ctx.gaz.lookup(name) if anchor.key in d.path and d.key != anchor.key]
             if not inside:
                 break
             div = inside[0]
@@ -145,12 +154,15 @@ def city_of_unit(unit: str | None, ctx: DocContext) -> Division | None:
             div = ctx.gaz.resolve(name, [d for _, _, d in ctx.places])
         if div is None:
             continue
+        anchor = div
         if div.level == "town":
             div = ctx.gaz.county_of(div) or ctx.gaz.city_of(div)
         elif div.level == "province":
-            div = ctx.gaz.city_of(div) or best
+            div = ctx.gaz.city_of(div)
         if div is not None and (best is None or div.rank >= best.rank):
             best = div
+    if best is None and anchor is not None:
+        return None  # a province-level unit (湖北省政府) sits in no city
     return best or ctx.home
 
 
@@ -170,7 +182,8 @@ def _strip_status(unit: str, lex: Lexicons) -> tuple[str, bool]:
     """贵州省政协原党组 → 贵州省政协党组, former: the marker stands inside the unit's name."""
     gaz = load_gazetteer()
     for i in range(2, len(unit) - 1):
-        if unit[i] == "原" and lex.ends_like_unit(unit[:i]) and not any(unit[i:i + n] in gaz for n in (2, 3, 4)):
+        if unit[i] == "原" and lex.ends_like_unit(unit[:i]) and not jieba.dt.FREQ.get(unit[i - 1:i + 1]) \
+                and not any(unit[i:i + n] in gaz for n in (2, 3, 4)):
             return unit[:i] + unit[i + 1:], True
     return unit, False
 
@@ -218,7 +231,7 @@ def _shared_head(text: str, seg, s0: int, tokens: list[Token], lex: Lexicons):
     _, core, rs, status = seg
     if core[0] in lex.org_suffixes and text[rs:rs + len(core)] == core:
         shared = unit_ending_at(text, rs + 1, lex, floor=s0, tokens=tokens)
-        if shared and shared[0] < rs:
+        if shared and shared[0] < rs - 1 and text[shared[0]] not in "副正总常原代前新":
             return _with_anaphor(text, shared, s0), core, rs, status
     return seg
 
@@ -251,7 +264,7 @@ def _apposition(text: str, p: Mention, s0: int, tokens: list[Token], lex: Lexico
         status = outer if status == "current" else status
         segments.append((unit, core, status, seg_start))
         j = seg_start
-        if j - 1 > s0 and text[j - 1] == grammar.LIST_SEP:
+        if j - 1 > s0 and text[j - 1] in (grammar.LIST_SEP, "兼"):
             j -= 1
             continue
         break
@@ -294,8 +307,17 @@ class FactBuilder:
 
 
 def extract_facts(text: str, persons: list[Mention], credits: list[Credit], ctx: DocContext,
-                  lex: Lexicons) -> list[Fact]:
-    """All facts of one document, deduplicated on (person, role, unit) with the first evidence kept."""
+                  lex: Lexicons, tokens: list[Token] | None = None) -> list[Fact]:
+    """All facts of one document, deduplicated on (person, role, unit) with the first evidence kept.
+
+    `tokens` are the document's jieba words when the caller has them (they are sliced per sentence)."""
+    starts = [t.start for t in tokens] if tokens is not None else []
+
+    def words(s0: int, s1: int) -> list[Token]:
+        if tokens is None:
+            return tag(text, s0, s1)
+        return [t for t in tokens[bisect_left(starts, s0):bisect_left(starts, s1)] if t.end <= s1]
+
     fb = FactBuilder(ctx, lex)
     by_start = sorted(persons, key=lambda m: m.start)
     for c in credits:
@@ -308,16 +330,16 @@ def extract_facts(text: str, persons: list[Mention], credits: list[Credit], ctx:
             last = None
         if not people:
             if last is not None and _pronoun_subject(text, s0, s1):
-                _post_verbs(text, s0, s1, [last], tag(text, s0, s1), sent_idx, fb, antecedent=True)
+                _post_verbs(text, s0, s1, [last], words(s0, s1), sent_idx, fb, antecedent=True)
             continue
         last = people[-1]
-        tokens = tag(text, s0, s1)
-        _shared_posts(text, s0, s1, tokens, sent_idx, fb)
+        sentence_words = words(s0, s1)
+        _shared_posts(text, s0, s1, sentence_words, sent_idx, fb)
         for p in people:
             n_before = len(fb.facts)
-            _facts_of_mention(text, p, s0, s1, tokens, sent_idx, fb)
+            _facts_of_mention(text, p, s0, s1, sentence_words, sent_idx, fb)
             _workplace(text, p, s1, sent_idx, fb, n_before)
-        _post_verbs(text, s0, s1, people, tokens, sent_idx, fb)
+        _post_verbs(text, s0, s1, people, sentence_words, sent_idx, fb)
     return _dedupe(fb.facts)
 
 
@@ -326,13 +348,17 @@ def _facts_of_mention(text, p, s0, s1, tokens, sent_idx, fb: FactBuilder) -> Non
     segments = _apposition(text, p, s0, tokens, lex)
     if segments:
         prev_unit = None
+        chain_status = "current"
         for unit, role, status, seg_start in segments:
+            chain_status = status if status != "current" else chain_status
+            status = chain_status
             unit_text = None
             if unit is None and prev_unit is not None:
                 unit, unit_text, seg_start = prev_unit
                 if role not in grammar.PARTY_ROLES:
                     unit_text = _strip_party_organ(unit_text)
             fact = fb.add(p, role, unit, "apposition", seg_start, p.end, sent_idx, status, unit_text)
+            chain_status = fact.status if fact and fact.status != "current" else chain_status
             prev_unit = (unit, fact.unit, seg_start) if fact and fact.unit else None
         return
     after = text[p.end:s1]
@@ -433,20 +459,29 @@ def _post_verbs(text, s0, s1, people, tokens, sent_idx, fb: FactBuilder, anteced
         end = t.end
         while end < s1 and text[end] not in grammar.CLAUSE_PUNCT and text[end] not in "的后时期间":
             end += 1
-        obj = text[t.end:end]
         status = grammar.STATUS_OF.get(verb, "current")
-        split = unit_and_role(obj, lex)
-        if split:
-            u, r = split
-            fb.add(p, r, (t.end, t.end + len(u)), "post_verb", s0 if antecedent else p.start, end, sent_idx, status)
-            continue
-        rs = role_ending_at(text, end, lex)
-        if rs is not None and rs >= t.end:
-            head, core = split_role(text[rs:end], lex)
-            unit = (t.end, rs + len(head)) if rs + len(head) > t.end else None
-            if unit and not lex.ends_like_unit(text[unit[0]:unit[1]]):
-                continue
-            fb.add(p, core, unit, "post_verb", s0 if antecedent else p.start, end, sent_idx, status)
+        start = s0 if antecedent else p.start
+        part_start = t.end
+        for part in re.split(r"(?<=.)兼(?=.)", text[t.end:end]):
+            _post_object(text, part_start, part_start + len(part), p, start, end, sent_idx, status, fb)
+            part_start += len(part) + 1
+
+
+def _post_object(text, o0, o1, p, start, end, sent_idx, status, fb: FactBuilder) -> None:
+    """One object of a post verb: `[unit][title]`, split after the last unit word, else at the title."""
+    lex = fb.lex
+    split = unit_and_role(text[o0:o1], lex)
+    if split:
+        u, r = split
+        fb.add(p, r, (o0, o0 + len(u)), "post_verb", start, end, sent_idx, status)
+        return
+    rs = role_ending_at(text, o1, lex)
+    if rs is not None and rs >= o0:
+        head, core = split_role(text[rs:o1], lex)
+        unit = (o0, rs + len(head)) if rs + len(head) > o0 else None
+        if unit and not lex.ends_like_unit(text[unit[0]:unit[1]]):
+            return
+        fb.add(p, core, unit, "post_verb", start, end, sent_idx, status)
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
