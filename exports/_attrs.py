@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
+
 from zhkg.graph.schema import stable_id
 
 # Attribute names that GEXF (and networkx's GEXF reader) treat as structure, not data. `start`/`end`

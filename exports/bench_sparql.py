@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 import pyoxigraph as ox
+
 from zhkg.exports.sparql import bind, example_queries
 
 ID = "https://w3id.org/zhkg/id/"

@@ -44,6 +44,7 @@ from typing import Any
 import networkx as nx
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SDO, SKOS, TIME, XSD
+
 from zhkg.graph.schema import node_key, stable_id
 
 ID = Namespace("https://w3id.org/zhkg/id/")

@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable
 
 import networkx as nx
+
 from zhkg.graph.identity import person_keys
 from zhkg.graph.orgs import parent_units
 from zhkg.graph.places import add_place

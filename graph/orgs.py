@@ -11,6 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import jieba
+
 from zhkg.ner.chains import PLACE_SUFFIXES, lexicons
 from zhkg.ner.gazetteer import load_gazetteer
 

@@ -8,6 +8,7 @@ and all its counties" is one property path.
 from __future__ import annotations
 
 import networkx as nx
+
 from zhkg.graph.schema import node_key
 from zhkg.ner.gazetteer import Gazetteer
 

@@ -16,6 +16,7 @@ from functools import lru_cache
 
 import jieba
 from jieba import posseg
+
 from zhkg.ner import grammar
 from zhkg.ner.lexicons import load_org_suffixes, load_roles, load_surnames
 

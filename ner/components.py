@@ -18,6 +18,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
+
 from zhkg.ner.chains import lexicons, surname_length, tag, unit_ending_at
 from zhkg.ner.credits import find_credits
 from zhkg.ner.gazetteer import load_gazetteer

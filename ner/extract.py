@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from spacy.language import Language
 from spacy.tokens import Doc
+
 from zhkg.ner.chains import lexicons
 from zhkg.ner.gazetteer import load_gazetteer
 from zhkg.ner.normalize import Normalized, normalize, to_simplified

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import jieba
 import jieba.posseg
+
 from zhkg.ner import grammar
 from zhkg.ner.chains import CJK, Lexicons, Token, name_at, role_ending_at, role_starting_at, surname_length
 from zhkg.ner.credits import Credit

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import spacy
 from spacy.language import Language
+
 from zhkg.ner import components  # noqa: F401  (registers the factories)
 
 MODEL_DIR = Path(__file__).parent / "model"

@@ -446,7 +446,6 @@ def list_mentions(m: re.Match, lex: Lexicons) -> list[Mention]:
 def _post_verbs(text, s0, s1, people, tokens, sent_idx, fb: FactBuilder, antecedent: bool = False) -> None:
     """`…担任[unit][title]`: the subject is the last name before the verb, or with `antecedent` the
     person named in an earlier sentence that 他/她 refers to (the evidence is then this sentence)."""
-    lex = fb.lex
     verbs = sorted(grammar.POST_VERBS, key=len, reverse=True)
     for t in tokens:
         verb = next((v for v in verbs if t.word == v or (t.word.endswith(v) and len(v) >= 2)), None)

@@ -8,6 +8,7 @@ with no unit and a cross-document sameAs.
 from __future__ import annotations
 
 import networkx as nx
+
 from zhkg.graph.schema import node_key
 
 DOC_A = node_key("Document", "000_taiyuan.txt")

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+
 from zhkg.ner.normalize import to_simplified
 
 REPO = Path(__file__).resolve().parents[1]
@@ -114,6 +115,7 @@ def test_every_fact_comes_back_from_one_sparql_query(seeds_out):
 def test_build_conforms_to_the_shipped_shapes(seeds_out):
     import pyshacl
     import rdflib
+
     from zhkg.exports import SHAPES_PATH
 
     conforms, _, report = pyshacl.validate(rdflib.Graph().parse(seeds_out / "graph.ttl"),
@@ -123,6 +125,7 @@ def test_build_conforms_to_the_shipped_shapes(seeds_out):
 
 def test_graphml_and_gexf_load_in_networkx_and_igraph(seeds_out):
     import igraph
+
     from zhkg.exports import validate_graphml
 
     assert validate_graphml(seeds_out / "graph.graphml") == []
@@ -200,9 +203,8 @@ def test_unwritable_output_folder_is_a_clear_error(tmp_path):
 
 
 def test_a_failed_export_leaves_the_previous_build_untouched(tmp_path, monkeypatch):
-    from zhkg.ner.extract import DocResult
-
     from zhkg import build as zb
+    from zhkg.ner.extract import DocResult
 
     out = tmp_path / "out"
     doc = DocResult("a.txt", "a.txt", 3, None, None, None)

@@ -7,6 +7,7 @@ import networkx as nx
 import pytest
 from conftest_exports import LI, WANG_TY, WANG_XZ, build_graph, memberships
 from lxml import etree
+
 from zhkg.exports import validate_graphml, write_gexf, write_graphml
 from zhkg.exports.graphml import NS, XSD_PATH
 

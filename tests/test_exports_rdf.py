@@ -8,6 +8,7 @@ import pytest
 import rdflib
 from conftest_exports import DOC_A, LI, WANG_TY, WANG_XZ, ZHANG_A, ZHANG_B, build_graph, memberships
 from rdflib import namespace as ns
+
 from zhkg.exports import SHAPES_PATH, ZHKG, node_iri, to_rdf, write_ntriples, write_turtle
 
 

@@ -4,6 +4,7 @@ import sys
 import time
 
 import pytest
+
 from zhkg.ner.reading import Skipped, Source, UnreadableInput, iter_sources, read_text, split_long
 
 SIMPLIFIED = "忻州市委书记今日前往忻府区调研疫情防控工作，要求各级干部守土尽责。\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from zhkg.ner.extract import records
 from zhkg.ner.normalize import normalize
 from zhkg.ner.pipeline import load_pipeline

@@ -13,6 +13,7 @@ import urllib.request
 
 import pytest
 from conftest_exports import build_graph, memberships
+
 from zhkg.exports import make_server, write_ntriples
 from zhkg.exports.serve import QueryRejected, check_query
 from zhkg.exports.sparql import load_query

@@ -8,6 +8,7 @@ import json
 
 import pytest
 from conftest_exports import WANG_TY, WANG_XZ, build_graph, memberships
+
 from zhkg.exports import (
     main_query,
     node_iri,

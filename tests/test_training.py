@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import spacy
 from spacy.tokens import DocBin
+
 from zhkg.ner.training.convert import build, make_nlp, to_doc
 from zhkg.ner.training.corpora import Sentence, read_char_bio, read_cluener, read_uner, spans_from_tags
 from zhkg.ner.training.train import DEFAULT_CONFIG, ship
