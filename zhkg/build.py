@@ -46,13 +46,16 @@ class Summary:
     damaged: int = 0
     seconds: float = 0.0
 
-    def lines(self) -> list[str]:
+    def lines(self, quiet: bool = False) -> list[str]:
+        """The run summary; `quiet` keeps only the skipped files, which a user must always hear of."""
+        skipped = [f"zhkg: skipped {path}: {reason}" for path, reason in self.skipped]
+        if quiet:
+            return skipped
         rate = self.chars / self.seconds if self.seconds else 0.0
-        out = [(f"zhkg: read {self.read} file(s), {self.chars:,} chars in {self.seconds:.1f} s "
+        return [(f"zhkg: read {self.read} file(s), {self.chars:,} chars in {self.seconds:.1f} s "
                 f"({rate:,.0f} chars/s); skipped {len(self.skipped)}"),
-               f"zhkg: {self.facts} facts, {self.entities} entity mentions, {self.damaged} damaged spans flagged"]
-        out += [f"zhkg: skipped {path}: {reason}" for path, reason in self.skipped]
-        return out
+               f"zhkg: {self.facts} facts, {self.entities} entity mentions, {self.damaged} damaged spans flagged",
+               *skipped]
 
 
 def _pieces(sources: Iterator[Source | Skipped], summary: Summary, max_chars: int) -> Iterator[Source]:

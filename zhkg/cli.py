@@ -19,7 +19,7 @@ def _build(args: argparse.Namespace) -> int:
     except BuildError as e:
         print(f"zhkg build: {e}", file=sys.stderr)
         return 1
-    for line in summary.lines():
+    for line in summary.lines(quiet=args.quiet):
         print(line, file=sys.stderr)
     return 0
 
@@ -27,7 +27,11 @@ def _build(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from zhkg.exports import serve
 
-    serve(args.out, host=args.host, port=args.port, timeout_s=args.timeout, max_rows=args.max_rows)
+    try:
+        serve(args.out, host=args.host, port=args.port, timeout_s=args.timeout, max_rows=args.max_rows)
+    except OSError as e:  # no graph in OUT, port taken
+        print(f"zhkg serve: {e.strerror or e}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -49,7 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     b.add_argument("--out", required=True, help="output folder")
     b.add_argument("--model", default=None, help="spaCy pipeline name or path; 'rules' for rules alone "
                    "(default: the shipped model)")
-    b.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    b.add_argument("--quiet", action="store_true", help="no progress bar or summary (skipped files are still named)")
     b.add_argument("--max-chars", type=int, default=5_000_000, help="skip documents longer than this")
     sub.add_parser("query", help="run SPARQL over a build: zhkg query OUT QUERY_OR_FILE.rq [--format csv|json]")
     sub.add_parser("evaluate-ner", help="per-label P/R/F of the NER model and jieba on the evaluation sets")

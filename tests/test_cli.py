@@ -1,0 +1,32 @@
+"""User errors end with one line and a non-zero status, never a traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def zhkg(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "zhkg.cli", *args], capture_output=True, text=True, timeout=120,
+                          check=False)
+
+
+def test_serve_without_a_build_is_a_clear_error(tmp_path):
+    done = zhkg("serve", str(tmp_path))
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr and "graph" in done.stderr
+
+
+def test_query_with_a_syntax_error_is_a_clear_error(tmp_path):
+    (tmp_path / "graph.nt").write_text("<http://a> <http://b> <http://c> .\n")
+    done = zhkg("query", str(tmp_path), "SELEC ?x WHERE {}")
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr and done.stderr.startswith("zhkg query:")
+
+
+def test_quiet_build_names_only_skipped_files(tmp_path):
+    (tmp_path / "good.txt").write_text("太原市小店区卫健局局长刘海波检查工作。", encoding="utf-8")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    done = zhkg("build", str(tmp_path), "--out", str(tmp_path / "out"), "--quiet")
+    assert done.returncode == 0
+    assert done.stderr.strip().splitlines() == [f"zhkg: skipped {tmp_path / 'empty.txt'}: empty file"]
