@@ -11,6 +11,7 @@ back to a unit suffix (局, 派出所, 党支部, 社区, 乡 …) from the data
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -39,8 +40,17 @@ class Lexicons:
     compound_surnames: frozenset[str]
     org_suffixes: tuple[str, ...]
 
+    @property
+    def org_suffix_set(self) -> frozenset[str]:
+        return _as_set(self.org_suffixes)
+
     def ends_like_unit(self, s: str) -> bool:
         return bool(s) and (s.endswith(self.org_suffixes) or s.endswith(PLACE_SUFFIXES))
+
+
+@lru_cache(maxsize=4)
+def _as_set(items: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(items)
 
 
 @lru_cache(maxsize=1)
@@ -198,7 +208,9 @@ def _tokens_before(text: str, end: int, floor: int, tokens: list[Token] | None) 
         return []
     if tokens is None:
         return tag(text, start, end)
-    inside = [t for t in tokens if t.end > start and t.start < end]
+    lo = bisect_right(tokens, start, key=lambda t: t.end)
+    hi = bisect_left(tokens, end, lo=lo, key=lambda t: t.start)
+    inside = tokens[lo:hi]
     if not inside:
         return []
     first, last = inside[0], inside[-1]

@@ -137,8 +137,9 @@ def _communities(doc: Doc) -> list[Span]:
 def make_person_tagger(nlp: Language, name: str, spans_key: str):
     def tag_persons(doc: Doc) -> Doc:
         lex = lexicons()
-        doc._.credits = find_credits(doc.text, lex)
-        mentions = find_persons(doc.text, _tokens(doc), doc._.credits, lex)
+        text = doc.text
+        doc._.credits = find_credits(text, lex)
+        mentions = find_persons(text, _tokens(doc), doc._.credits, lex)
         ruled = _spans(doc, [(m.start, m.end) for m in mentions], "PERSON")
         taken = {i for s in ruled for i in range(s.start, s.end)}
         modelled = [Span(doc, e.start, e.end, label="PERSON") for e in model_entities(doc, "PERSON")
@@ -189,9 +190,10 @@ def make_org_tagger(nlp: Language, name: str, spans_key: str):
         lex = lexicons()
         spans = model_entities(doc, "ORG")
         tokens = _tokens(doc)
+        text = doc.text  # Doc.text joins every token: read it once
         for t in tokens:
             if t.word in lex.org_suffixes:
-                unit = unit_ending_at(doc.text, t.end, lex, tokens=tokens)
+                unit = unit_ending_at(text, t.end, lex, tokens=tokens)
                 if unit and unit[1] - unit[0] > len(t.word):
                     spans.extend(_spans(doc, [unit], "ORG"))
         doc.spans[spans_key] = filter_spans(spans)
@@ -210,11 +212,12 @@ def make_relations(nlp: Language, name: str, persons_key: str, places_key: str, 
         places = sorted((s.start_char, s.end_char, gaz.get(s.kb_id_))
                         for s in doc.spans.get(places_key, []) if s.kb_id_)
         home = gaz.get(doc._.home_city) if doc._.home_city else None
-        ctx = DocContext(doc.text, home, places, gaz)
+        text = doc.text
+        ctx = DocContext(text, home, places, gaz)
         for span in doc.spans.get(orgs_key, []):
             ctx.units.append((span.start_char, resolve_unit(span.text, span.start_char, ctx, lex)))
         persons = [_mention(s, doc._.credits or []) for s in doc.spans.get(persons_key, [])]
-        facts = extract_facts(doc.text, persons, doc._.credits or [], ctx, lex, _tokens(doc))
+        facts = extract_facts(text, persons, doc._.credits or [], ctx, lex, _tokens(doc))
         doc._.facts = facts
         units = _spans(doc, [(f.unit_start, f.unit_end) for f in facts if f.unit_start >= 0], "ORG")
         doc.spans[orgs_key] = filter_spans(units + list(doc.spans.get(orgs_key, [])))

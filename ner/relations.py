@@ -41,6 +41,7 @@ from zhkg.ner.gazetteer import Division, Gazetteer, load_gazetteer
 LIST_NAMES = re.compile(r"((?:[\u4e00-\u9fff]{2,4}、)+[\u4e00-\u9fff]{2,4})等(\d+|[一二三四五六七八九十两]+)(名|位|个)")
 COPULA = re.compile(r"是([^，。、；！？\n,;]{2,40}?)的(?:一名|一位|一个|名|位)?")
 WORKPLACE = re.compile(r"(?:到|在|于)([^，。、；！？\n,;]{2,30}?)(?:工作|任职|上班|就职|执勤)")
+MAX_SUFFIX = 8
 CONFIDENCE = {"apposition": 0.9, "title_after": 0.8, "copula": 0.85, "post_verb": 0.8, "shared_post": 0.7,
               "byline": 0.95, "workplace": 0.75}
 
@@ -115,12 +116,11 @@ def resolve_unit(unit: str, pos: int, ctx: DocContext, lex: Lexicons) -> str:
         county = ctx.place_before(pos, (unit[0],))
         if county:
             return county.name + unit[1:]
-    for head in lex.org_suffixes:
-        if len(head) >= 2 and unit.startswith(head):
-            earlier = ctx.unit_before(pos, head)
-            if earlier:
-                return earlier + unit[len(head):]
-            break
+    head = next((unit[:n] for n in range(min(len(unit), MAX_SUFFIX), 1, -1) if unit[:n] in lex.org_suffix_set), None)
+    if head:
+        earlier = ctx.unit_before(pos, head)
+        if earlier:
+            return earlier + unit[len(head):]
     return unit
 
 
