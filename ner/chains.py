@@ -39,18 +39,10 @@ class Lexicons:
     surnames: frozenset[str]
     compound_surnames: frozenset[str]
     org_suffixes: tuple[str, ...]
-
-    @property
-    def org_suffix_set(self) -> frozenset[str]:
-        return _as_set(self.org_suffixes)
+    org_suffix_set: frozenset[str]
 
     def ends_like_unit(self, s: str) -> bool:
         return bool(s) and (s.endswith(self.org_suffixes) or s.endswith(PLACE_SUFFIXES))
-
-
-@lru_cache(maxsize=4)
-def _as_set(items: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(items)
 
 
 @lru_cache(maxsize=1)
@@ -64,6 +56,7 @@ def lexicons() -> Lexicons:
         surnames=frozenset(s for s in surnames if len(s) == 1),
         compound_surnames=frozenset(s for s in surnames if len(s) == 2),
         org_suffixes=suffixes,
+        org_suffix_set=frozenset(suffixes),
     )
 
 
@@ -247,7 +240,7 @@ def unit_ending_at(text: str, end: int, lex: Lexicons, floor: int = 0,
                 break
         keep = k
     while keep + 1 < len(toks) and toks[keep].flag.startswith("v") and toks[keep].flag != "vn" \
-            and toks[keep + 1].word not in lex.org_suffixes:
+            and toks[keep + 1].word not in lex.org_suffix_set:
         keep += 1
     if keep >= len(toks):
         return None

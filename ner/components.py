@@ -192,7 +192,7 @@ def make_org_tagger(nlp: Language, name: str, spans_key: str):
         tokens = _tokens(doc)
         text = doc.text  # Doc.text joins every token: read it once
         for t in tokens:
-            if t.word in lex.org_suffixes:
+            if t.word in lex.org_suffix_set:
                 unit = unit_ending_at(text, t.end, lex, tokens=tokens)
                 if unit and unit[1] - unit[0] > len(t.word):
                     spans.extend(_spans(doc, [unit], "ORG"))

@@ -223,13 +223,13 @@ def _segment(text: str, j: int, s0: int, tokens: list[Token], lex: Lexicons):
 
 def _head_title(core: str, lex: Lexicons) -> bool:
     """局长, 处长, 乡长: the head of the unit the character names, which the unit must end with."""
-    return len(core) == 2 and core[1] == "长" and core[0] in lex.org_suffixes
+    return len(core) == 2 and core[1] == "长" and core[0] in lex.org_suffix_set
 
 
 def _shared_head(text: str, seg, s0: int, tokens: list[Token], lex: Lexicons):
     """经发局长 = 经发局 + 局长: the title's first character also ends the unit's name."""
     _, core, rs, status = seg
-    if core[0] in lex.org_suffixes and text[rs:rs + len(core)] == core:
+    if core[0] in lex.org_suffix_set and text[rs:rs + len(core)] == core:
         shared = unit_ending_at(text, rs + 1, lex, floor=s0, tokens=tokens)
         if shared and shared[0] < rs - 1 and text[shared[0]] not in "副正总常原代前新":
             return _with_anaphor(text, shared, s0), core, rs, status
