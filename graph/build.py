@@ -18,7 +18,7 @@ import networkx as nx
 
 from zhkg.graph.identity import person_keys
 from zhkg.graph.orgs import parent_units
-from zhkg.graph.places import add_place
+from zhkg.graph.places import add_community, add_place
 from zhkg.graph.schema import node_key
 from zhkg.ner.gazetteer import load_gazetteer
 
@@ -35,8 +35,10 @@ def build_graph(documents: Iterable) -> nx.MultiDiGraph:
         attrs.update({k: v for k, v in (("date", doc.date), ("home_city", doc.home_city)) if v})
         G.add_node(doc_key, **attrs)
         for ent in doc.entities:
-            if ent["type"] == "PLACE" and ent.get("code"):
-                add_place(G, gaz, ent["code"])
+            if ent["type"] == "PLACE" and ent.get("key"):
+                add_place(G, gaz, ent["key"])
+            elif ent["type"] == "PLACE" and ent.get("parent_key"):
+                add_community(G, gaz, ent["name"], ent["parent_key"])
         for fact in doc.facts:
             _add_fact(G, gaz, doc, doc_key, fact, people[(doc.name, fact["person"])])
     for key, reason in reasons.items():
@@ -68,7 +70,7 @@ def _add_fact(G: nx.MultiDiGraph, gaz, doc, doc_key: str, fact: dict, person: st
         role = node_key("Role", fact["role"])
         G.add_node(role, type="Role", label=fact["role"], name=fact["role"])
         _edge(G, membership, role, "role")
-    city_node = add_place(G, gaz, fact["city_code"]) if fact.get("city_code") else None
+    city_node = add_place(G, gaz, fact["city_key"]) if fact.get("city_key") else None
     if city_node:
         _edge(G, membership, city_node, "city")
     if fact.get("unit"):

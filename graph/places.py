@@ -30,3 +30,15 @@ def add_place(G: nx.MultiDiGraph, gaz: Gazetteer, key: str) -> str | None:
         if parent:
             G.add_edge(node, parent, key="containedInPlace", label="containedInPlace")
     return node
+
+
+def add_community(G: nx.MultiDiGraph, gaz: Gazetteer, name: str, parent_key: str) -> str | None:
+    """A community or village below the division data, placed inside the division written before it."""
+    parent = add_place(G, gaz, parent_key)
+    if parent is None:
+        return None
+    node = node_key("Place", parent_key, name)
+    if node not in G:
+        G.add_node(node, type="Place", label=name, name=name, level="village")
+        G.add_edge(node, parent, key="containedInPlace", label="containedInPlace")
+    return node

@@ -66,6 +66,8 @@ def records(doc: Doc, src: Source, norm: Normalized) -> DocResult:
         result.facts.append(_fact_record(f, src, norm, date, home, sent_starts))
     ctx = DocContext(norm.text, home, [], gaz)
     lex = lexicons()
+    # 静乐县北城社区: a place below the division data is located by the coded place written right before it.
+    coded_ends = {s.end_char: s.kb_id_ for s in doc.spans.get("places", []) if s.kb_id_}
     for key, label in (("persons", "PERSON"), ("orgs", "ORG"), ("places", "PLACE")):
         for span in doc.spans.get(key, []):
             if norm.is_damaged(span.start_char, span.end_char):
@@ -80,7 +82,9 @@ def records(doc: Doc, src: Source, norm: Normalized) -> DocResult:
                    "start": o_start, "end": o_end}
             if label == "PLACE" and span.kb_id_:
                 div = gaz.get(span.kb_id_)
-                row.update(code=div.code, level=div.level, canonical=div.name)
+                row.update(code=div.code, key=div.key, level=div.level, canonical=div.name)
+            elif label == "PLACE" and span.start_char in coded_ends:
+                row.update(level="village", parent_key=coded_ends[span.start_char])
             result.entities.append(row)
     for d in norm.damage:
         o_start, o_end = norm.to_original(d.start, d.end)
@@ -90,6 +94,7 @@ def records(doc: Doc, src: Source, norm: Normalized) -> DocResult:
 
 
 def _fact_record(f: Fact, src: Source, norm: Normalized, date: str | None, home, sent_starts: list[int]) -> dict:
+    gaz = load_gazetteer()
     start, end = (f.start, f.end) if f.person_end <= f.start else (min(f.start, f.person_start), max(f.end, f.person_end))
     o_start, o_end = norm.to_original(start, end)
     p_start, p_end = norm.to_original(f.person_start, f.person_end)
@@ -100,7 +105,8 @@ def _fact_record(f: Fact, src: Source, norm: Normalized, date: str | None, home,
         "role": to_simplified(f.role) if f.role else None,
         "unit": to_simplified(f.unit) if f.unit else None,
         "city": f.city,
-        "city_code": f.city_code or None,
+        "city_code": gaz.get(f.city_key).code or None if f.city_key else None,
+        "city_key": f.city_key or None,
         "status": f.status,
         "date": date,
         "home_city": home.name if home else None,

@@ -69,7 +69,7 @@ class Fact:
     confidence: float
     unit_start: int = -1
     unit_end: int = -1
-    city_code: str = ""
+    city_key: str = ""  # the gazetteer key: the official code, or the project's id where there is none
 
 
 @dataclass
@@ -301,7 +301,7 @@ class FactBuilder:
         fact = Fact(p.name, role, unit, city.name if city else None, status, rule, start, end, p.start, p.end,
                     sentence, CONFIDENCE[rule] - (0.15 if unit is None and rule != "byline" else 0.0),
                     unit_span[0] if unit_span else -1, unit_span[1] if unit_span else -1,
-                    city.code if city else "")
+                    city.key if city else "")
         self.facts.append(fact)
         return fact
 

@@ -11,7 +11,7 @@ def doc(name: str, *facts: tuple[str, str | None, str | None, str | None], code:
     result = DocResult(name, name, 100, "2020-02-16", None, None)
     for i, (person, role, unit, city) in enumerate(facts):
         result.facts.append({"doc": name, "person": person, "role": role, "unit": unit, "city": city,
-                             "city_code": code or None, "status": "current", "date": "2020-02-16", "sentence": i,
+                             "city_code": code or None, "city_key": code or None, "status": "current", "date": "2020-02-16", "sentence": i,
                              "evidence": f"{unit or ''}{role or ''}{person}", "start": 10 * i, "end": 10 * i + 5,
                              "person_start": 10 * i + 3, "person_end": 10 * i + 5, "rule": "apposition",
                              "confidence": 0.9})
