@@ -170,6 +170,28 @@ def plausible_name(text: str, doc: Doc, start: int) -> bool:
         t.start == start and t.end == end and t.flag.startswith("nr") for t in tokens)
 
 
+@Language.factory("zhkg_roles", default_config={"spans_key": "roles"})
+class RoleTagger:
+    """Job titles from the harvested title lexicon (`ner/data/roles.txt`), longest match first."""
+
+    def __init__(self, nlp: Language, name: str, spans_key: str):
+        self.name, self.spans_key, self.vocab = name, spans_key, nlp.vocab
+        self.matcher: PhraseMatcher | None = None
+
+    def initialize(self, get_examples: Callable | None = None, *, nlp: Language | None = None) -> None:
+        self.matcher = PhraseMatcher(self.vocab)
+        self.matcher.add("ROLE", [Doc(self.vocab, words=list(r)) for r in sorted(lexicons().roles)])
+
+    def __call__(self, doc: Doc) -> Doc:
+        if self.matcher is None:
+            self.initialize()
+        people = {i for s in doc.spans.get("persons", []) for i in range(s.start, s.end)}
+        found = [Span(doc, s, e, label="ROLE") for _, s, e in self.matcher(doc)
+                 if not people.intersection(range(s, e))]
+        doc.spans[self.spans_key] = filter_spans(found)
+        return doc
+
+
 @Language.factory("zhkg_home_city", default_config={"places_key": "places"})
 def make_home_city(nlp: Language, name: str, places_key: str):
     def home_city(doc: Doc) -> Doc:
@@ -188,7 +210,8 @@ def make_org_tagger(nlp: Language, name: str, spans_key: str):
 
     def tag_orgs(doc: Doc) -> Doc:
         lex = lexicons()
-        spans = model_entities(doc, "ORG")
+        spans = [_without_title(e, doc) for e in model_entities(doc, "ORG")]
+        spans = [e for e in spans if e is not None]
         tokens = _tokens(doc)
         text = doc.text  # Doc.text joins every token: read it once
         for t in tokens:
@@ -200,6 +223,14 @@ def make_org_tagger(nlp: Language, name: str, spans_key: str):
         return doc
 
     return tag_orgs
+
+
+def _without_title(span: Span, doc: Doc) -> Span | None:
+    """A model's ORG that runs on into a title (…医院主管护师) ends where the title starts."""
+    for role in doc.spans.get("roles", []):
+        if span.start < role.start < span.end <= role.end:
+            return Span(doc, span.start, role.start, label="ORG") if role.start - span.start >= 2 else None
+    return span
 
 
 @Language.factory("zhkg_relations", default_config={"persons_key": "persons", "places_key": "places",
@@ -235,10 +266,10 @@ def _mention(span: Span, credits) -> Mention:
 
 @Language.factory("zhkg_entities")
 def make_entity_merger(nlp: Language, name: str):
-    """`doc.ents` as one non-overlapping layer: persons first, then organizations, then places."""
+    """`doc.ents` as one non-overlapping layer: persons first, then organizations, places, titles."""
 
     def merge(doc: Doc) -> Doc:
-        layers = [doc.spans.get(k, []) for k in ("persons", "orgs", "places")]
+        layers = [doc.spans.get(k, []) for k in ("persons", "orgs", "places", "roles")]
         chosen: list[Span] = []
         taken: set[int] = set()
         for layer in layers:

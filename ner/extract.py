@@ -68,7 +68,7 @@ def records(doc: Doc, src: Source, norm: Normalized) -> DocResult:
     lex = lexicons()
     # 静乐县北城社区: a place below the division data is located by the coded place written right before it.
     coded_ends = {s.end_char: s.kb_id_ for s in doc.spans.get("places", []) if s.kb_id_}
-    for key, label in (("persons", "PERSON"), ("orgs", "ORG"), ("places", "PLACE")):
+    for key, label in (("persons", "PERSON"), ("orgs", "ORG"), ("places", "PLACE"), ("roles", "ROLE")):
         for span in doc.spans.get(key, []):
             if norm.is_damaged(span.start_char, span.end_char):
                 continue

@@ -16,7 +16,7 @@ from spacy.language import Language
 from zhkg.ner import components  # noqa: F401  (registers the factories)
 
 MODEL_DIR = Path(__file__).parent / "model"
-RULE_COMPONENTS = ("zhkg_persons", "zhkg_places", "zhkg_home_city", "zhkg_orgs", "zhkg_relations", "zhkg_entities")
+RULE_COMPONENTS = ("zhkg_persons", "zhkg_roles", "zhkg_places", "zhkg_home_city", "zhkg_orgs", "zhkg_relations", "zhkg_entities")
 RULES_ONLY = "rules"
 
 
@@ -30,6 +30,6 @@ def load_pipeline(model: str | None = None) -> Language:
                                                       "senter", "morphologizer", "textcat"])
     for name in RULE_COMPONENTS:
         nlp.add_pipe(name)
-    for name in ("zhkg_places",):
+    for name in ("zhkg_places", "zhkg_roles"):
         nlp.get_pipe(name).initialize(nlp=nlp)
     return nlp

@@ -128,3 +128,14 @@ def test_title_sharing_its_first_character_with_the_unit(nlp):
 def test_no_name_is_read_inside_a_word_or_after_a_preposition(nlp):
     result = build(nlp, "本案由土木工程施工廠商於招標後進場。")
     assert not result.facts
+
+
+def test_load_pipeline_is_the_build_pipeline_and_tags_all_kinds():
+    from zhkg.ner import load_pipeline
+
+    nlp = load_pipeline()
+    doc = nlp("原平市第一人民医院主管护师弓晓宇在武汉工作。")
+    labels = {e.label_ for e in doc.ents}
+    assert {"PERSON", "ORG", "GPE"} <= labels
+    assert "护师" in [s.text for s in doc.spans["roles"]]
+    assert nlp.pipe_names[-1] == "zhkg_entities"
