@@ -223,7 +223,7 @@ def _segment(text: str, j: int, s0: int, tokens: list[Token], lex: Lexicons):
 
 def _head_title(core: str, lex: Lexicons) -> bool:
     """局长, 处长, 乡长: the head of the unit the character names, which the unit must end with."""
-    return len(core) == 2 and core[1] == "长" and core[0] in lex.org_suffix_set
+    return len(core) == 2 and core[1] == "长" and (core[0] in lex.org_suffix_set or core[0] in "省市县区镇乡村旗")
 
 
 def _shared_head(text: str, seg, s0: int, tokens: list[Token], lex: Lexicons):
@@ -270,6 +270,14 @@ def _apposition(text: str, p: Mention, s0: int, tokens: list[Token], lex: Lexico
         break
     segments.reverse()
     return segments
+
+
+def _unit_for_title(unit: str, role: str, lex: Lexicons) -> str:
+    """The unit a coordinated title shares: 县委书记、县长 → 县长 of the county, not of 县委;
+    党支部书记、主任 → 主任 of the community, not of its party branch."""
+    if _head_title(role, lex) and role[0] in unit[:-1]:
+        return unit[:unit.rindex(role[0]) + 1]
+    return unit if role in grammar.PARTY_ROLES else _strip_party_organ(unit)
 
 
 def _strip_party_organ(unit: str) -> str:
@@ -355,8 +363,7 @@ def _facts_of_mention(text, p, s0, s1, tokens, sent_idx, fb: FactBuilder) -> Non
             unit_text = None
             if unit is None and prev_unit is not None:
                 unit, unit_text, seg_start = prev_unit
-                if role not in grammar.PARTY_ROLES:
-                    unit_text = _strip_party_organ(unit_text)
+                unit_text = _unit_for_title(unit_text, role, fb.lex)
             fact = fb.add(p, role, unit, "apposition", seg_start, p.end, sent_idx, status, unit_text)
             chain_status = fact.status if fact and fact.status != "current" else chain_status
             prev_unit = (unit, fact.unit, seg_start) if fact and fact.unit else None

@@ -139,3 +139,9 @@ def test_load_pipeline_is_the_build_pipeline_and_tags_all_kinds():
     assert {"PERSON", "ORG", "GPE"} <= labels
     assert "护师" in [s.text for s in doc.spans["roles"]]
     assert nlp.pipe_names[-1] == "zhkg_entities"
+
+
+def test_county_head_after_county_party_secretary(nlp):
+    got = facts(nlp, "会上，静乐县委书记、县长李建军作了讲话。")
+    assert ("李建军", "书记", "静乐县委", "静乐县") in got
+    assert ("李建军", "县长", "静乐县", "静乐县") in got
