@@ -272,6 +272,12 @@ def _apposition(text: str, p: Mention, s0: int, tokens: list[Token], lex: Lexico
     return segments
 
 
+def _department_of(committee: str, unit: str) -> bool:
+    """市委常委、宣传部部长: a bare department after a party committee is that committee's department."""
+    return committee.endswith("委") and unit.endswith("部") and unit[0] not in "市县区省" and \
+        load_gazetteer().lookup(unit[:2]) == []
+
+
 def _unit_for_title(unit: str, role: str, lex: Lexicons) -> str:
     """The unit a coordinated title shares: 县委书记、县长 → 县长 of the county, not of 县委;
     党支部书记、主任 → 主任 of the community, not of its party branch."""
@@ -364,6 +370,8 @@ def _facts_of_mention(text, p, s0, s1, tokens, sent_idx, fb: FactBuilder) -> Non
             if unit is None and prev_unit is not None:
                 unit, unit_text, seg_start = prev_unit
                 unit_text = _unit_for_title(unit_text, role, fb.lex)
+            elif unit is not None and prev_unit is not None and _department_of(prev_unit[1], text[unit[0]:unit[1]]):
+                unit_text = prev_unit[1] + text[unit[0]:unit[1]]
             fact = fb.add(p, role, unit, "apposition", seg_start, p.end, sent_idx, status, unit_text)
             chain_status = fact.status if fact and fact.status != "current" else chain_status
             prev_unit = (unit, fact.unit, seg_start) if fact and fact.unit else None

@@ -145,3 +145,8 @@ def test_county_head_after_county_party_secretary(nlp):
     got = facts(nlp, "会上，静乐县委书记、县长李建军作了讲话。")
     assert ("李建军", "书记", "静乐县委", "静乐县") in got
     assert ("李建军", "县长", "静乐县", "静乐县") in got
+
+
+def test_department_after_a_party_committee_belongs_to_it(nlp):
+    got = facts(nlp, "长治市召开会议。\n长治市委常委、宣传部部长王晓东出席。")
+    assert ("王晓东", "部长", "长治市委宣传部", "长治市") in got
