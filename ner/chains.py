@@ -115,16 +115,21 @@ NAME_END = set("的在和与及是说等也都就已对把被将从为了着过�
 NAME_BREAK = set("的在和与及是说等也都就已向同对把被将从为了着过到又还却便才并而或但每各该其此这那他她它们我你讲称道问答带前后上下里外中内以于")
 
 
-def name_at(text: str, i: int, lex: Lexicons, strict: bool = True) -> str | None:
+def name_at(text: str, i: int, lex: Lexicons, strict: bool = True, word: Token | None = None) -> str | None:
     """A personal name starting at `i`: a surname and one or two given-name characters.
 
     Called where the grammar expects a name (after a title, before 同志). jieba segments what follows
     the surname: a two-character word is the given name (林|向东, 沙|万里); a single character is a
     one-character given name unless the next single character can continue it (王|诚|每天 vs
     王|恒|丹|身体). A given name that is a verb or a title (齐|上阵, 任|组长) is no name. Without a
-    known surname, a word jieba itself tags as a name (弓晓宇/nr) is accepted unless `strict`.
+    known surname, a word jieba itself tags as a name (弓晓宇/nr) is accepted unless `strict`. `word` is
+    the document-level jieba word at `i`, which sees more context than a window (吴志刚、 vs 吴志|刚).
     """
     sl = surname_length(text, i, lex)
+    if word is not None and word.start == i and word.flag.startswith("nr") and max(sl, 1) < len(word.word) <= 3 \
+            and CJK.match(word.word) and not _dictionary_non_name(word.word) \
+            and (sl or not strict and word.word not in jieba.dt.FREQ):
+        return word.word
     if not sl:
         if strict:
             return None
@@ -154,6 +159,11 @@ def name_at(text: str, i: int, lex: Lexicons, strict: bool = True) -> str | None
         return None
     name = text[i:i + sl] + given
     return None if _common_word(name) else name
+
+
+def _dictionary_non_name(word: str) -> bool:
+    """凯旋: a frequent dictionary word whose own tag is not a name, whatever jieba guessed in context."""
+    return jieba.dt.FREQ.get(word, 0) >= 50 and not posseg.dt.word_tag_tab.get(word, "").startswith("nr")
 
 
 def _common_word(word: str) -> bool:

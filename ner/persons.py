@@ -19,6 +19,7 @@ from zhkg.ner.relations import COPULA, LIST_NAMES, Mention, list_mentions
 
 # A dictionary word this frequent, tagged as something else than a name, is that word (严守, 高歌).
 WORD_FREQ = 50
+NOT_NAME_START = frozenset({"p", "c", "u", "uj", "ul", "uz", "ud", "ug", "uv", "d", "r", "y", "e", "o", "x"})
 NAME_FLAGS = ("nr", "nrfg", "nrt")
 SPEECH = ("说", "表示", "介绍", "告诉", "坦言", "感慨", "回忆")
 
@@ -39,10 +40,10 @@ def find_persons(text: str, tokens: list[Token], credits: list[Credit], lex: Lex
     starts.update(t.start for t in tokens if t.flag.startswith("nr"))
     for i in sorted(starts):
         word = covering.get(i)
-        if word is not None and (word.start != i or word.flag in grammar.STOP_FLAGS):
+        if word is not None and (word.start != i or word.flag in NOT_NAME_START):
             continue  # 建工|程之 (工程), 厂商|於|招标: the name would start inside a word or at a preposition
         if role_ending_at(text, i, lex) is not None:
-            add(i, name_at(text, i, lex, strict=False) or "")
+            add(i, name_at(text, i, lex, strict=False, word=word) or "")
     for t in tokens:
         if t.flag.startswith("nr") and 2 <= len(t.word) <= 3 and (surname_length(t.word, 0, lex) or t.flag in NAME_FLAGS) \
                 and not _dictionary_word(t.word):

@@ -192,9 +192,12 @@ def _segment(text: str, j: int, s0: int, tokens: list[Token], lex: Lexicons):
     """The title ending at `j` and the unit before it; of several titles (科主任, 主任) the longest that
     leaves a unit before it, else the longest."""
     best = None
-    for rs in roles_ending_at(text, j, lex):
+    starts = roles_ending_at(text, j, lex)
+    for k, rs in enumerate(starts):
         if rs < s0:
             continue
+        if k + 1 < len(starts) and starts[k + 1] == rs + 1 and text[rs] in grammar.DEPARTMENT_HEADS:
+            continue  # 科主任 = 科 + 主任: the department's head, the department ends the unit
         head, core = split_role(text[rs:j], lex)
         unit_end = rs + len(head)
         mod = grammar.MODIFIER.search(text[max(s0, unit_end - 8):unit_end]) if not head else None
