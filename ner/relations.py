@@ -89,6 +89,16 @@ class DocContext:
                 return div
         return None
 
+    def place_headed_by(self, role: str, pos: int) -> str | None:
+        """县长 or 副市长 with no unit written: the county last named, the home city."""
+        head = role.removeprefix("常务").removeprefix("副")
+        if len(head) != 2 or head[1] != "长" or head[0] not in "市县区":
+            return None
+        if head[0] == "市" and self.home is not None and self.home.name.endswith("市"):
+            return self.home.name
+        place = self.place_before(pos, (head[0],))
+        return place.name if place else None
+
     def unit_before(self, pos: int, head: str) -> str | None:
         """The nearest earlier unit name, cut just after its last `head` (街道 → 振兴区临江街道)."""
         earlier = [(offset, unit) for offset, unit in self.units
@@ -314,6 +324,8 @@ class FactBuilder:
             status = "former" if former else status
             unit = resolve_unit(unit, pos, self.ctx, self.lex)
             self.ctx.units.append((pos, unit))
+        elif role and rule != "byline":
+            unit = self.ctx.place_headed_by(role, pos)
         city = None if rule == "byline" else city_of_unit(unit, self.ctx)
         fact = Fact(p.name, role, unit, city.name if city else None, status, rule, start, end, p.start, p.end,
                     sentence, CONFIDENCE[rule] - (0.15 if unit is None and rule != "byline" else 0.0),

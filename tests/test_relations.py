@@ -150,3 +150,8 @@ def test_county_head_after_county_party_secretary(nlp):
 def test_department_after_a_party_committee_belongs_to_it(nlp):
     got = facts(nlp, "长治市召开会议。\n长治市委常委、宣传部部长王晓东出席。")
     assert ("王晓东", "部长", "长治市委宣传部", "长治市") in got
+
+
+def test_a_county_head_without_a_unit_heads_the_county_last_named(nlp):
+    got = facts(nlp, "泽州县委书记李四海、县长赵五一陪同调研。")
+    assert ("赵五一", "县长", "泽州县", "泽州县") in got
