@@ -45,7 +45,9 @@ def find_persons(text: str, tokens: list[Token], credits: list[Credit], lex: Lex
         if role_ending_at(text, i, lex) is not None:
             add(i, name_at(text, i, lex, strict=False, word=word) or "")
     for t in tokens:
-        if t.flag.startswith("nr") and 2 <= len(t.word) <= 3 and (surname_length(t.word, 0, lex) or t.flag in NAME_FLAGS) \
+        # 习近平/nr is in the dictionary; an unknown word without a surname (天后宫) is no name
+        known_name = t.flag in NAME_FLAGS and jieba.dt.FREQ.get(t.word, 0) > 0 and not lex.ends_like_unit(t.word)
+        if t.flag.startswith("nr") and 2 <= len(t.word) <= 3 and (surname_length(t.word, 0, lex) or known_name) \
                 and not _dictionary_word(t.word):
             after = text[t.end:t.end + 4]
             if (role_starting_at(text, t.end, lex) is not None
@@ -62,7 +64,19 @@ def find_persons(text: str, tokens: list[Token], credits: list[Credit], lex: Lex
             add(p.start, p.name, checked=True)
     for c in credits:
         found.setdefault((c.start, c.end), Mention(c.start, c.end, c.name))
-    return sorted(found.values(), key=lambda m: m.start)
+    return _consolidate(text, sorted(found.values(), key=lambda m: m.start))
+
+
+def _consolidate(text: str, mentions: list[Mention]) -> list[Mention]:
+    """One spelling per person in a document: 谢耀|清代 read as 谢耀 where 谢耀清 is named elsewhere."""
+    full = {m.name for m in mentions if len(m.name) == 3}
+    out = []
+    for m in mentions:
+        longer = m.name + text[m.end:m.end + 1]
+        if len(m.name) == 2 and m.end - m.start == 2 and longer in full:
+            m = Mention(m.start, m.end + 1, longer)
+        out.append(m)
+    return out
 
 
 def _copula_title(text: str, pos: int, lex: Lexicons) -> bool:
