@@ -30,6 +30,7 @@ evaluate: $(VENV)/.installed
 	$(VENV)/bin/zhkg evaluate-ner --corpora $(CORPORA)
 
 bench: $(VENV)/.installed
+	$(PY) -m zhkg.bench
 	$(PY) -m zhkg.ner.training.bench
 	$(PY) -m zhkg.exports.bench_sparql
 
