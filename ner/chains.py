@@ -126,10 +126,16 @@ def name_at(text: str, i: int, lex: Lexicons, strict: bool = True, word: Token |
     the document-level jieba word at `i`, which sees more context than a window (吴志刚、 vs 吴志|刚).
     """
     sl = surname_length(text, i, lex)
+    from_word = None
     if word is not None and word.start == i and word.flag.startswith("nr") and max(sl, 1) < len(word.word) <= 3 \
             and CJK.match(word.word) and not _dictionary_non_name(word.word) \
             and (sl or not strict and word.word not in jieba.dt.FREQ):
-        return word.word
+        from_word = word.word
+    from_window = _name_in_window(text, i, sl, lex, strict)
+    return max((n for n in (from_word, from_window) if n), key=len, default=None)
+
+
+def _name_in_window(text: str, i: int, sl: int, lex: Lexicons, strict: bool) -> str | None:
     if not sl:
         if strict:
             return None

@@ -24,7 +24,8 @@ from zhkg.ner.credits import find_credits
 from zhkg.ner.gazetteer import load_gazetteer
 from zhkg.ner.homecity import infer_home_city
 from zhkg.ner.persons import WORD_FREQ, find_persons
-from zhkg.ner.relations import DocContext, Mention, extract_facts, resolve_unit
+from zhkg.ner.relations import Mention, extract_facts
+from zhkg.ner.units import DocContext, resolve_unit
 
 for _name, _default in (("home_city", None), ("facts", None), ("credits", None), ("tokens", None)):
     if not Doc.has_extension(_name):

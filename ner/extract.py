@@ -18,7 +18,8 @@ from zhkg.ner.chains import lexicons
 from zhkg.ner.gazetteer import load_gazetteer
 from zhkg.ner.normalize import Normalized, normalize, to_simplified
 from zhkg.ner.reading import Source
-from zhkg.ner.relations import DocContext, Fact, resolve_unit, sentences
+from zhkg.ner.relations import Fact, sentences
+from zhkg.ner.units import DocContext, resolve_unit
 
 DATE = re.compile(r"(20\d{2}|19\d{2})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})")
 DATE_WINDOW = 400

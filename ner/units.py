@@ -1,0 +1,160 @@
+"""What a unit's name means in its document: the fullest name, the place it sits in.
+
+News shortens units it has named before or that belong to its own city: 我市/市委 stand for the home
+city, 县委 for the county last named, 该院/本局 for the unit last named with that head, a bare 公安局
+or 街道 for the one named before. A unit sits in the most specific county or city its name starts
+with, else in the article's home city; national bodies and province-level units sit in no city.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass, field
+
+import jieba
+
+from zhkg.ner import grammar
+from zhkg.ner.chains import Lexicons
+from zhkg.ner.gazetteer import Division, Gazetteer, load_gazetteer
+
+MAX_SUFFIX = 8
+
+
+@dataclass
+class DocContext:
+    """What the rules need to know about the whole document to resolve a unit."""
+
+    text: str
+    home: Division | None
+    places: list[tuple[int, int, Division]]   # (start, end, division), sorted
+    gaz: Gazetteer
+    units: list[tuple[int, str]] = field(default_factory=list)   # (offset, resolved unit) seen so far
+
+    def place_before(self, pos: int, suffixes: tuple[str, ...]) -> Division | None:
+        i = bisect_left(self.places, (pos,))
+        for start, _, div in reversed(self.places[:i]):
+            if div.name.endswith(suffixes) and div.level in ("county", "prefecture"):
+                return div
+        return None
+
+    def place_headed_by(self, role: str, pos: int) -> str | None:
+        """县长 or 副市长 with no unit written: the county last named, the home city."""
+        head = role.removeprefix("常务").removeprefix("副")
+        if len(head) != 2 or head[1] != "长" or head[0] not in "市县区":
+            return None
+        if head[0] == "市" and self.home is not None and self.home.name.endswith("市"):
+            return self.home.name
+        place = self.place_before(pos, (head[0],))
+        return place.name if place else None
+
+    def unit_before(self, pos: int, head: str) -> str | None:
+        """The nearest earlier unit name, cut just after its last `head` (街道 → 振兴区临江街道)."""
+        earlier = [(offset, unit) for offset, unit in self.units
+                   if offset < pos and head in unit and not unit.startswith(head)]
+        if not earlier:
+            return None
+        unit = max(earlier, key=lambda ou: ou[0])[1]
+        return unit[:unit.rindex(head) + len(head)]
+
+
+def resolve_unit(unit: str, pos: int, ctx: DocContext, lex: Lexicons) -> str:
+    home = ctx.home.name if ctx.home else None
+    for prefix in grammar.HOME_PREFIXES:
+        if unit.startswith(prefix) and home:
+            level = prefix[-1]
+            if level == "市" or not home.endswith("市"):
+                return home + unit[len(prefix):]
+    m = grammar.ANAPHOR.match(unit)
+    if m:
+        earlier = ctx.unit_before(pos, m.group(2))
+        return earlier + unit[m.end():] if earlier else unit[m.end() - len(m.group(2)):]
+    if unit[0] == "市" and home and home.endswith("市"):
+        return home + unit[1:]
+    if unit[0] in "县区":
+        county = ctx.place_before(pos, (unit[0],))
+        if county:
+            return county.name + unit[1:]
+    head = next((unit[:n] for n in range(min(len(unit), MAX_SUFFIX), 1, -1) if unit[:n] in lex.org_suffix_set), None)
+    if head:
+        earlier = ctx.unit_before(pos, head)
+        if earlier:
+            return earlier + unit[len(head):]
+    return unit
+
+
+def city_of_unit(unit: str | None, ctx: DocContext) -> Division | None:
+    """The city or county where a unit sits: the most specific county or city in the chain of places
+    its name starts with (长治市潞州区… → 潞州区), else the article's home city.
+
+    National bodies (中央纪委, 国家监委, 全国总工会, 国务院) sit in no city."""
+    if unit and unit.startswith(grammar.NATIONAL_PREFIXES):
+        return None
+    best, anchor = None, None
+    i = 0
+    bounds = set()
+    for word in jieba.lcut(unit or ""):
+        bounds.add(i)
+        i += len(word)
+    bounds.add(i)
+    i = 0
+    while unit and i < len(unit):
+        name = next((unit[i:i + n] for n in range(min(12, len(unit) - i), 1, -1) if unit[i:i + n] in ctx.gaz
+                     and (ctx.gaz.is_full_name(unit[i:i + n]) or i + n in bounds)), None)
+        if name is None:
+            break
+        i += len(name)
+        if anchor is not None:
+            inside = [d for d in ctx.gaz.lookup(name) if anchor.key in d.path and d.key != anchor.key]
+            if not inside:
+                break
+            div = inside[0]
+        else:
+            div = ctx.gaz.resolve(name, [d for _, _, d in ctx.places])
+        if div is None:
+            continue
+        anchor = div
+        if div.level == "town":
+            div = ctx.gaz.county_of(div) or ctx.gaz.city_of(div)
+        elif div.level == "province":
+            div = ctx.gaz.city_of(div)
+        if div is not None and (best is None or div.rank >= best.rank):
+            best = div
+    if best is None and anchor is not None:
+        return None  # a province-level unit (湖北省政府) sits in no city
+    return best or ctx.home
+
+
+def strip_status(unit: str, lex: Lexicons) -> tuple[str, bool]:
+    """贵州省政协原党组 → 贵州省政协党组, former: the marker stands inside the unit's name."""
+    gaz = load_gazetteer()
+    for i in range(2, len(unit) - 1):
+        if unit[i] == "原" and lex.ends_like_unit(unit[:i]) and not jieba.dt.FREQ.get(unit[i - 1:i + 1]) \
+                and not any(unit[i:i + n] in gaz for n in (2, 3, 4)):
+            return unit[:i] + unit[i + 1:], True
+    return unit, False
+
+
+def head_title(core: str, lex: Lexicons) -> bool:
+    """局长, 处长, 乡长: the head of the unit the character names, which the unit must end with."""
+    return len(core) == 2 and core[1] == "长" and (core[0] in lex.org_suffix_set or core[0] in "省市县区镇乡村旗")
+
+
+def department_of(committee: str, unit: str) -> bool:
+    """市委常委、宣传部部长: a bare department after a party committee is that committee's department."""
+    return committee.endswith("委") and unit.endswith("部") and unit[0] not in "市县区省" and \
+        load_gazetteer().lookup(unit[:2]) == []
+
+
+def unit_for_title(unit: str, role: str, lex: Lexicons) -> str:
+    """The unit a coordinated title shares: 县委书记、县长 → 县长 of the county, not of 县委;
+    党支部书记、主任 → 主任 of the community, not of its party branch."""
+    if head_title(role, lex) and role[0] in unit[:-1]:
+        return unit[:unit.rindex(role[0]) + 1]
+    return unit if role in grammar.PARTY_ROLES else _strip_party_organ(unit)
+
+
+def _strip_party_organ(unit: str) -> str:
+    for organ in grammar.PARTY_ORGANS:
+        if unit.endswith(organ) and len(unit) > len(organ) + 1:
+            return unit[: -len(organ)]
+    return unit
