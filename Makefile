@@ -9,6 +9,10 @@ CORPORA ?= ../shared/corpora
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
@@ -16,10 +20,10 @@ demo: $(VENV)/.installed
 	$(VENV)/bin/zhkg build seeds --out out
 	@echo "out/ holds facts.jsonl entities.jsonl damage.jsonl graph.ttl graph.nt graph.graphml graph.gexf"
 
-lint: $(VENV)/.installed
+lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
 
-test: $(VENV)/.installed lint
+test: $(VENV)/.installed-test lint
 	$(PY) -m pytest -q
 
 # Retrains the shipped NER model in ner/model from the public corpora (about 45 minutes, 2 cores).
@@ -29,7 +33,7 @@ model: $(VENV)/.installed
 evaluate: $(VENV)/.installed
 	$(VENV)/bin/zhkg evaluate-ner --corpora $(CORPORA)
 
-bench: $(VENV)/.installed
+bench: $(VENV)/.installed-test
 	$(PY) -m zhkg.bench
 	$(PY) -m zhkg.ner.training.bench
 	$(PY) -m zhkg.exports.bench_sparql
