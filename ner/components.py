@@ -64,6 +64,19 @@ def model_entities(doc: Doc, label: str) -> list[Span]:
     return [e for e in doc.ents if LABEL_MAP.get(e.label_) == label]
 
 
+def char_matches(matcher: PhraseMatcher, doc: Doc) -> list[Span]:
+    """Phrase matches found on a one-token-per-character view of the text, as spans of `doc`.
+
+    Patterns are written character by character, so they match whatever tokenizer the pipeline has
+    (the `char` segmenter, jieba, or another pipeline's): matching runs on a character view and maps
+    back to `doc` by character offsets.
+    """
+    text = doc.text
+    chars = Doc(matcher.vocab, words=list(text), spaces=[False] * len(text))
+    spans = (doc.char_span(s, e, alignment_mode="expand") for _, s, e in matcher(chars))
+    return [s for s in spans if s is not None]
+
+
 @Language.factory("zhkg_places", default_config={"spans_key": "places"})
 class PlaceTagger:
     """Administrative divisions by name (full and short), linked to their code in the document's context."""
@@ -83,7 +96,7 @@ class PlaceTagger:
         gaz = load_gazetteer()
         starts = {t.start for t in _tokens(doc)} | {len(doc.text)}
         ends = {t.end for t in _tokens(doc)}
-        found = [Span(doc, s, e, label="PLACE") for _, s, e in self.matcher(doc)]
+        found = [Span(doc, s.start, s.end, label="PLACE") for s in char_matches(self.matcher, doc)]
         found = [s for s in found if not _common_noun(s.text, PLACE_WORD_FREQ)
                  and (gaz.is_full_name(s.text) or (s.start_char in starts and s.end_char in ends))]
         town_short = [s for s in found if _town_short_name(s.text, gaz)]
@@ -187,8 +200,8 @@ class RoleTagger:
         if self.matcher is None:
             self.initialize()
         people = {i for s in doc.spans.get("persons", []) for i in range(s.start, s.end)}
-        found = [Span(doc, s, e, label="ROLE") for _, s, e in self.matcher(doc)
-                 if not people.intersection(range(s, e))]
+        found = [Span(doc, s.start, s.end, label="ROLE") for s in char_matches(self.matcher, doc)
+                 if not people.intersection(range(s.start, s.end))]
         doc.spans[self.spans_key] = filter_spans(found)
         return doc
 

@@ -155,3 +155,18 @@ def test_department_after_a_party_committee_belongs_to_it(nlp):
 def test_a_county_head_without_a_unit_heads_the_county_last_named(nlp):
     got = facts(nlp, "泽州县委书记李四海、县长赵五一陪同调研。")
     assert ("赵五一", "县长", "泽州县", "泽州县") in got
+
+
+def test_rules_work_on_any_tokenizer_and_other_pipelines_load_by_path(tmp_path):
+    import spacy
+
+    from zhkg.ner import load_pipeline
+
+    other = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    other.to_disk(tmp_path / "jieba_pipeline")
+    nlp = load_pipeline(str(tmp_path / "jieba_pipeline"))
+    norm = normalize("晋中市榆次区郭家堡乡党委书记、乡长王海涛带队走访困难群众。")
+    result = records(nlp(norm.text), Source("t.txt", "t.txt", norm.original, "utf-8"), norm)
+    got = {(f["person"], f["role"], f["unit"]) for f in result.facts}
+    assert ("王海涛", "乡长", "晋中市榆次区郭家堡乡") in got
+    assert any(e["type"] == "PLACE" and e["name"] == "晋中市" for e in result.entities)
