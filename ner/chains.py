@@ -26,8 +26,6 @@ jieba.setLogLevel(60)
 CJK = re.compile(r"^[\u3400-\u9fff]+$")
 PLACE_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "街道", "社区", "省", "市", "县", "区", "镇", "乡", "村",
                   "旗", "盟")
-# Verbs inside unit names are joined to what follows them (指挥中心, 感染科) only when what follows is
-# itself a unit word; otherwise a verb after a complete unit starts the predicate (民政局下沉…).
 MAX_UNIT_CHARS = 40
 MAX_TITLE_CHARS = 12
 STAFF_NOUN_FREQ = 30
@@ -96,9 +94,12 @@ def split_role(role: str, lex: Lexicons) -> tuple[str, str]:
     """
     for i in range(1, len(role) - 1):
         head, core = role[:i], role[i:]
-        if core in lex.roles and len(core) >= 2 and (head.endswith(grammar.PARTY_ORGANS) or head in ("市委", "县委", "区委", "省委", "镇党委", "乡党委")):
+        if core in lex.roles and len(core) >= 2 and (head.endswith(grammar.PARTY_ORGANS) or head in COMMITTEES):
             return head, core
     return "", role
+
+
+COMMITTEES = frozenset({"市委", "县委", "区委", "省委", "镇党委", "乡党委"})
 
 
 def surname_length(text: str, i: int, lex: Lexicons) -> int:
@@ -109,8 +110,9 @@ def surname_length(text: str, i: int, lex: Lexicons) -> int:
     return 0
 
 
-# Characters that end a name rather than continue it: function words, pronouns, common verbs.
+# A two-character dictionary word this frequent (干部, 小组) is that word, not a surname and a name.
 COMMON_WORD_FREQ = 500
+# Characters that end a name rather than continue it: function words, pronouns, common verbs.
 NAME_END = set("的在和与及是说等也都就已对把被将从为了着过到又还却便才并而或但")
 NAME_BREAK = set("的在和与及是说等也都就已向同对把被将从为了着过到又还却便才并而或但每各该其此这那他她它们我你讲称道问答带前后上下里外中内以于")
 
@@ -234,7 +236,9 @@ def unit_ending_at(text: str, end: int, lex: Lexicons, floor: int = 0,
                    tokens: list[Token] | None = None) -> tuple[int, int] | None:
     """The (start, end) of the unit whose name runs up to `end` (the title's start), or None.
 
-    `tokens` are the sentence's jieba words when the caller already has them.
+    A verb inside a unit name (指挥中心, 驰援湖北医疗队) is kept; a verb after a complete unit and before
+    a place starts the predicate (民政局|下沉元宝区…), and a unit never starts with a verb. `tokens` are
+    the jieba words of the document when the caller already has them.
     """
     toks = _tokens_before(text, end, floor, tokens)
     if not toks:
