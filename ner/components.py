@@ -1,7 +1,7 @@
-"""The project's spaCy components: places, persons, home city, facts, organizations, entities.
+"""The project's spaCy components: persons, titles, places, home city, organizations, facts, entities.
 
 Each is a registered factory that reads what earlier components left on the `Doc` and adds its own
-layer: `doc.spans["places"|"persons"|"orgs"]`, `doc._.home_city`, `doc._.facts`,
+layer: `doc.spans["persons"|"roles"|"places"|"orgs"]`, `doc._.home_city`, `doc._.facts`,
 `doc._.credits`. A statistical `ner` placed in front contributes its PERSON/ORG/PLACE entities;
 without it the rules stand alone. Data (gazetteer, lexicons) is loaded in `initialize` from
 `zhkg.ner.data` and the administrative-division package, never typed into the code.
@@ -48,15 +48,10 @@ def _tokens(doc: Doc):
     return doc._.tokens
 
 
-def _spans(doc: Doc, items: Iterable[tuple[int, int]], label: str, kb_ids: Iterable[str] | None = None) -> list[Span]:
-    out = []
-    kb_ids = list(kb_ids) if kb_ids is not None else None
-    for i, (start, end) in enumerate(items):
-        span = doc.char_span(start, end, label=label, alignment_mode="expand",
-                             kb_id=kb_ids[i] if kb_ids else "")
-        if span is not None:
-            out.append(span)
-    return out
+def _spans(doc: Doc, items: Iterable[tuple[int, int]], label: str) -> list[Span]:
+    """Character offsets as spans, widened to the tokens they touch (any tokenizer)."""
+    spans = (doc.char_span(start, end, label=label, alignment_mode="expand") for start, end in items)
+    return [s for s in spans if s is not None]
 
 
 def model_entities(doc: Doc, label: str) -> list[Span]:
