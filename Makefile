@@ -26,7 +26,7 @@ lint: $(VENV)/.installed-test
 test: $(VENV)/.installed-test lint
 	$(PY) -m pytest -q
 
-# Retrains the shipped NER model in ner/model from the public corpora (about 45 minutes, 2 cores).
+# Retrains the shipped NER model in ner/model from the public corpora (about 40 minutes on one core).
 model: $(VENV)/.installed
 	$(PY) -m zhkg.ner.training.train --corpora $(CORPORA)
 

@@ -17,7 +17,7 @@ from spacy.tokens import DocBin
 
 from zhkg.ner.training.convert import build, make_nlp, to_doc
 from zhkg.ner.training.corpora import Sentence, read_char_bio, read_cluener, read_uner, spans_from_tags
-from zhkg.ner.training.train import DEFAULT_CONFIG, ship
+from zhkg.ner.training.train import DEFAULT_CONFIG, config_segmenter, ship
 
 PERSONS = ["王建国", "李明", "张晓红", "陈志强", "刘德华", "赵立坚", "孙悦", "周海涛"]
 ORGS = ["国家发展改革委", "浙商银行", "北京大学", "中国科学院", "上海市人民政府", "华为公司"]
@@ -111,7 +111,7 @@ def test_smoke_training(tmp_path: Path):
 
     from spacy.cli.train import train as spacy_train
 
-    nlp = make_nlp("char")
+    nlp = make_nlp(config_segmenter(DEFAULT_CONFIG))
     for name, n, seed in (("train", 300, 1), ("dev", 40, 2)):
         db = DocBin()
         for s in _tiny_corpus(n, seed):
@@ -140,3 +140,17 @@ def test_real_corpora_readers_spot_check():
     resume = read_set(corpora, "resume_test")
     assert len(resume) == 477
     assert any(lab == "ROLE" for s in resume for *_, lab in s.spans)
+
+
+def test_jieba_tokens_count_misaligned_spans_and_mark_them_missing():
+    """A span cutting through a jieba word cannot be learnt: it is counted and left unknown, not O."""
+    from collections import Counter
+
+    counts: Counter = Counter()
+    nlp = make_nlp("jieba")
+    text = "他赴京参会"
+    assert "赴京" in [t.text for t in nlp.make_doc(text)]
+    doc = to_doc(nlp, Sentence(text, [(2, 3, "PLACE")]), counts)
+    assert counts["misaligned_spans_dropped"] == 1
+    assert list(doc.ents) == []
+    assert [t.ent_iob_ for t in doc if t.text == "赴京"] == [""]

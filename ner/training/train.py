@@ -31,7 +31,7 @@ DEFAULT_MODEL = REPO / "ner" / "model"
 META = {
     "name": "zhkg_ner",
     "version": "0.1.0",
-    "description": "zhkg's Chinese NER (PERSON, ORG, PLACE) on character tokens; see ner/MODEL_CARD.md",
+    "description": "zhkg's Chinese NER (PERSON, ORG, PLACE); tokens from the config's segmenter; see ner/MODEL_CARD.md",
     "license": "research use of the training data; see ner/MODEL_CARD.md",
     "author": "zhkg",
 }
@@ -65,13 +65,21 @@ def ship(best: Path, dest: Path, stats: dict | None = None) -> Path:
     return dest
 
 
+def config_segmenter(config: Path) -> str:
+    """The segmenter (``jieba`` or ``char``) a training config uses: the DocBins must match it."""
+    from thinc.api import Config
+
+    return Config().from_disk(config, interpolate=False)["nlp"]["tokenizer"]["segmenter"]
+
+
 def train(corpora: Path, workdir: Path = Path("training"), config: Path = DEFAULT_CONFIG,
-          dest: Path = DEFAULT_MODEL, overrides: dict | None = None, convert: bool = True,
-          tokenizer: str = "char") -> Path:
+          dest: Path = DEFAULT_MODEL, overrides: dict | None = None, convert: bool = True) -> Path:
     """Convert ``corpora`` into ``workdir``, train with ``config`` and ship model-best to ``dest``."""
     from spacy.cli.train import train as spacy_train
 
     from .convert import build
+
+    tokenizer = config_segmenter(config)
 
     data = workdir / tokenizer
     stats = build(corpora, data, tokenizer) if convert else None
@@ -91,7 +99,6 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workdir", type=Path, default=Path("training"), help="git-ignored scratch dir")
     ap.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
     ap.add_argument("--dest", type=Path, default=DEFAULT_MODEL)
-    ap.add_argument("--tokenizer", choices=["char", "jieba"], default="char")
     ap.add_argument("--skip-convert", action="store_true", help="reuse the DocBins in --workdir")
     ap.add_argument("--max-steps", type=int, default=None, help="override [training] max_steps")
     ap.add_argument("--ship-only", type=Path, default=None, help="only re-save this model-best")
@@ -100,9 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         ship(args.ship_only, args.dest)
         return 0
     ov = {"training.max_steps": args.max_steps} if args.max_steps else {}
-    if args.tokenizer == "jieba":
-        ov["nlp.tokenizer.segmenter"] = "jieba"
-    train(args.corpora, args.workdir, args.config, args.dest, ov, not args.skip_convert, args.tokenizer)
+    train(args.corpora, args.workdir, args.config, args.dest, ov, not args.skip_convert)
     return 0
 
 
