@@ -36,6 +36,7 @@ COMMUNITY_HEADS = ("社区", "村")
 # county names the dictionary lists as nouns (代县 17, 原平 24) stay below it.
 PLACE_WORD_FREQ = 500
 PLACE_SUFFIX_CHARS = set("省市县区镇乡村")
+PLACE_ENDINGS = ("省", "市", "县", "区", "镇", "乡", "村", "旗", "州", "街道", "社区", "山", "河", "江", "湖", "海")
 # Labels of other pipelines mapped onto the project's (OntoNotes: FAC, NORP; corpora: LOC, GPE).
 LABEL_MAP = {"PER": "PERSON", "PERSON": "PERSON", "ORG": "ORG", "GPE": "PLACE", "LOC": "PLACE",
              "PLACE": "PLACE", "FAC": "PLACE", "NORP": "ORG", "ROLE": "ROLE", "TITLE": "ROLE"}
@@ -97,8 +98,9 @@ class PlaceTagger:
         town_short = [s for s in found if _town_short_name(s.text, gaz)]
         people = {i for s in doc.spans.get("persons", []) for i in range(s.start, s.end)}
         found = [s for s in found if not people.intersection(range(s.start, s.end))]
-        spans = filter_spans([s for s in found if not _town_short_name(s.text, gaz)]
-                             + model_entities(doc, "PLACE") + _communities(doc))
+        modelled = [e for e in model_entities(doc, "PLACE")
+                    if plausible_place(e, starts, ends) and not people.intersection(range(e.start, e.end))]
+        spans = filter_spans([s for s in found if not _town_short_name(s.text, gaz)] + modelled + _communities(doc))
         names = [s.text for s in spans]
         context = {d.key for n in set(names) for d in gaz.lookup(n) if d.level != "town"}
         taken = {i for s in spans for i in range(s.start, s.end)}
@@ -112,6 +114,14 @@ class PlaceTagger:
             out.append(Span(doc, span.start, span.end, label="PLACE", kb_id=div.key if div else ""))
         doc.spans[self.spans_key] = out
         return doc
+
+
+def plausible_place(span: Span, starts: set[int], ends: set[int]) -> bool:
+    """A model's PLACE is kept when it is a whole word sequence (not 蒋村|磷), no common noun (太阳, 行政村)
+    and no unit (…党委)."""
+    text = span.text
+    return (len(text) >= 2 and span.start_char in starts and span.end_char in ends
+            and not _common_noun(text) and not (text.endswith(lexicons().org_suffixes) and not text.endswith(PLACE_ENDINGS)))
 
 
 def _town_short_name(name: str, gaz) -> bool:
