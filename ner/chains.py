@@ -260,8 +260,8 @@ def unit_ending_at(text: str, end: int, lex: Lexicons, floor: int = 0,
                 break
         keep = k
     while keep + 1 < len(toks) and toks[keep].flag.startswith("v") and toks[keep].flag != "vn" \
-            and toks[keep + 1].word not in lex.org_suffix_set:
-        keep += 1
+            and not (len(toks[keep + 1].word) == 1 and toks[keep + 1].word in lex.org_suffix_set):
+        keep += 1  # 指示|教育局: a leading verb is the predicate; 感染|科 is a department
     if keep >= len(toks):
         return None
     s = toks[keep].start

@@ -33,7 +33,7 @@ STATUS_OF = {
 }
 
 # Units of the central state: they sit in no city.
-NATIONAL_PREFIXES = ("中央", "国家", "全国", "国务院", "中共中央", "最高人民", "中国共产党")
+NATIONAL_PREFIXES = ("中央", "国家", "全国", "国务院", "中共中央", "最高人民", "中国")
 
 # Words that a unit name never runs across: the post verbs and the verbs of reporting.
 CHAIN_BREAK = frozenset({"兼", "时任", "原任", "现任", "曾任", "新任", "担任", "兼任", "调任", "通报", "公开", "表示",
