@@ -218,9 +218,21 @@ def make_home_city(nlp: Language, name: str, places_key: str):
         places = [(s.start_char, gaz.get(s.kb_id_)) for s in doc.spans.get(places_key, []) if s.kb_id_]
         home = infer_home_city(doc.text, places, gaz)
         doc._.home_city = home.key if home else None
+        if home is not None:
+            doc.spans[places_key] = [_resolved_near(s, home, gaz) for s in doc.spans.get(places_key, [])]
         return doc
 
     return home_city
+
+
+def _resolved_near(span: Span, home, gaz) -> Span:
+    """A name the document alone left ambiguous (金山镇) is the one inside the home city, if any."""
+    if span.kb_id_:
+        return span
+    inside = [d for d in gaz.lookup(span.text) if home.key in d.path]
+    if len(inside) != 1:
+        return span
+    return Span(span.doc, span.start, span.end, label=span.label_, kb_id=inside[0].key)
 
 
 @Language.factory("zhkg_orgs", default_config={"spans_key": "orgs"})
