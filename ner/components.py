@@ -73,27 +73,42 @@ def char_matches(matcher: PhraseMatcher, doc: Doc) -> list[Span]:
     return [s for s in spans if s is not None]
 
 
-@Language.factory("zhkg_places", default_config={"spans_key": "places"})
-class PlaceTagger:
-    """Administrative divisions by name (full and short), linked to their code in the document's context."""
+class PhraseTagger:
+    """A component that finds the phrases of a lexicon (loaded in `initialize`) in any tokenization."""
+
+    label = ""
 
     def __init__(self, nlp: Language, name: str, spans_key: str):
         self.name, self.spans_key, self.vocab = name, spans_key, nlp.vocab
         self.matcher: PhraseMatcher | None = None
 
+    def phrases(self) -> Iterable[str]:
+        raise NotImplementedError
+
     def initialize(self, get_examples: Callable | None = None, *, nlp: Language | None = None) -> None:
         self.matcher = PhraseMatcher(self.vocab)
-        names = sorted(load_gazetteer().names())
-        self.matcher.add("PLACE", [Doc(self.vocab, words=list(n)) for n in names])
+        self.matcher.add(self.label, [Doc(self.vocab, words=list(p)) for p in sorted(self.phrases())])
 
-    def __call__(self, doc: Doc) -> Doc:
+    def matches(self, doc: Doc) -> list[Span]:
         if self.matcher is None:
             self.initialize()
+        return [Span(doc, s.start, s.end, label=self.label) for s in char_matches(self.matcher, doc)]
+
+
+@Language.factory("zhkg_places", default_config={"spans_key": "places"})
+class PlaceTagger(PhraseTagger):
+    """Administrative divisions by name (full and short), linked to their code in the document's context."""
+
+    label = "PLACE"
+
+    def phrases(self) -> Iterable[str]:
+        return load_gazetteer().names()
+
+    def __call__(self, doc: Doc) -> Doc:
         gaz = load_gazetteer()
         starts = {t.start for t in _tokens(doc)} | {len(doc.text)}
         ends = {t.end for t in _tokens(doc)}
-        found = [Span(doc, s.start, s.end, label="PLACE") for s in char_matches(self.matcher, doc)]
-        found = [s for s in found if not _common_noun(s.text, PLACE_WORD_FREQ)
+        found = [s for s in self.matches(doc) if not _common_noun(s.text, PLACE_WORD_FREQ)
                  and (gaz.is_full_name(s.text) or (s.start_char in starts and s.end_char in ends))]
         town_short = [s for s in found if _town_short_name(s.text, gaz)]
         people = {i for s in doc.spans.get("persons", []) for i in range(s.start, s.end)}
@@ -190,23 +205,17 @@ def plausible_name(text: str, doc: Doc, start: int) -> bool:
 
 
 @Language.factory("zhkg_roles", default_config={"spans_key": "roles"})
-class RoleTagger:
+class RoleTagger(PhraseTagger):
     """Job titles from the harvested title lexicon (`ner/data/roles.txt`), longest match first."""
 
-    def __init__(self, nlp: Language, name: str, spans_key: str):
-        self.name, self.spans_key, self.vocab = name, spans_key, nlp.vocab
-        self.matcher: PhraseMatcher | None = None
+    label = "ROLE"
 
-    def initialize(self, get_examples: Callable | None = None, *, nlp: Language | None = None) -> None:
-        self.matcher = PhraseMatcher(self.vocab)
-        self.matcher.add("ROLE", [Doc(self.vocab, words=list(r)) for r in sorted(lexicons().roles)])
+    def phrases(self) -> Iterable[str]:
+        return lexicons().roles
 
     def __call__(self, doc: Doc) -> Doc:
-        if self.matcher is None:
-            self.initialize()
         people = {i for s in doc.spans.get("persons", []) for i in range(s.start, s.end)}
-        found = [Span(doc, s.start, s.end, label="ROLE") for s in char_matches(self.matcher, doc)
-                 if not people.intersection(range(s.start, s.end))]
+        found = [s for s in self.matches(doc) if not people.intersection(range(s.start, s.end))]
         doc.spans[self.spans_key] = filter_spans(found)
         return doc
 
