@@ -36,7 +36,9 @@ COMMUNITY_HEADS = ("社区", "村")
 # county names the dictionary lists as nouns (代县 17, 原平 24) stay below it.
 PLACE_WORD_FREQ = 500
 PLACE_SUFFIX_CHARS = set("省市县区镇乡村")
-PLACE_ENDINGS = ("省", "市", "县", "区", "镇", "乡", "村", "旗", "州", "街道", "社区", "山", "河", "江", "湖", "海")
+PLACE_ENDINGS = ("省", "市", "县", "区", "镇", "乡", "村", "旗", "州", "街道", "社区", "山", "河", "江", "湖", "海",
+                 "淖", "岛", "峡", "关", "遗址", "景区", "公园", "广场", "古镇")
+NAME_WORD_FLAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nz", "j"})
 # Labels of other pipelines mapped onto the project's (OntoNotes: FAC, NORP; corpora: LOC, GPE).
 LABEL_MAP = {"PER": "PERSON", "PERSON": "PERSON", "ORG": "ORG", "GPE": "PLACE", "LOC": "PLACE",
              "PLACE": "PLACE", "FAC": "PLACE", "NORP": "ORG", "ROLE": "ROLE", "TITLE": "ROLE"}
@@ -114,7 +116,7 @@ class PlaceTagger(PhraseTagger):
         people = {i for s in doc.spans.get("persons", []) for i in range(s.start, s.end)}
         found = [s for s in found if not people.intersection(range(s.start, s.end))]
         modelled = [e for e in model_entities(doc, "PLACE")
-                    if plausible_place(e, starts, ends) and not people.intersection(range(e.start, e.end))]
+                    if plausible_place(e, starts, ends, _tokens(doc)) and not people.intersection(range(e.start, e.end))]
         spans = filter_spans([s for s in found if not _town_short_name(s.text, gaz)] + modelled + _communities(doc))
         names = [s.text for s in spans]
         context = {d.key for n in set(names) for d in gaz.lookup(n) if d.level != "town"}
@@ -131,12 +133,17 @@ class PlaceTagger(PhraseTagger):
         return doc
 
 
-def plausible_place(span: Span, starts: set[int], ends: set[int]) -> bool:
-    """A model's PLACE is kept when it is a whole word sequence (not 蒋村|磷), no common noun (太阳, 行政村)
-    and no unit (…党委)."""
+def plausible_place(span: Span, starts: set[int], ends: set[int], tokens) -> bool:
+    """A model's PLACE is kept when it is a whole word sequence (not 蒋村|磷), no common noun (太阳, 行政村),
+    no unit (…党委), and either ends like a place (…河, …镇, …遗址) or is made of name words only
+    (鸭绿江/ns; not 忻州|高速|路口 or 戴|党徽)."""
     text = span.text
-    return (len(text) >= 2 and span.start_char in starts and span.end_char in ends
-            and not _common_noun(text) and not (text.endswith(lexicons().org_suffixes) and not text.endswith(PLACE_ENDINGS)))
+    if len(text) < 2 or span.start_char not in starts or span.end_char not in ends or _common_noun(text):
+        return False
+    if text.endswith(lexicons().org_suffixes) and not text.endswith(PLACE_ENDINGS):
+        return False
+    inside = [t for t in tokens if span.start_char <= t.start and t.end <= span.end_char]
+    return text.endswith(PLACE_ENDINGS) or all(t.flag in NAME_WORD_FLAGS for t in inside)
 
 
 def _town_short_name(name: str, gaz) -> bool:
