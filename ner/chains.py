@@ -155,6 +155,8 @@ def _name_in_window(text: str, i: int, sl: int, lex: Lexicons, strict: bool) -> 
         given = w0[:2]
         if len(w0) > 2 and not f0.startswith("nr"):
             return None
+        if given[-1] in NAME_END:
+            given = given[0]  # 陈|明说: a one-character given name before a verb of saying
     else:
         given = w0
         if len(toks) > 1:

@@ -113,6 +113,8 @@ def _segment(text: str, j: int, s0: int, tokens: list[Token], lex: Lexicons):
             core = gap + core
         if head and unit is None:
             unit = (rs, rs + len(head))
+        if unit is None and not head:
+            unit = _anaphor_before(text, unit_end, s0)
         if head_title(core, lex) and (unit is None or not text[unit[0]:unit[1]].endswith(core[0])):
             shared = _shared_head(text, (None, core, rs, status), s0, tokens, lex)
             if shared[0] is not None:
@@ -132,6 +134,14 @@ def _shared_head(text: str, seg, s0: int, tokens: list[Token], lex: Lexicons):
         if shared and shared[0] < rs - 1 and text[shared[0]] not in "副正总常原代前新":
             return _with_anaphor(text, shared, s0), core, rs, status
     return seg
+
+
+def _anaphor_before(text: str, end: int, s0: int) -> tuple[int, int] | None:
+    """该局副局长: the whole unit is an anaphor (resolved later against the units named before)."""
+    for n in (2, 3, 4):
+        if end - n >= s0 and grammar.ANAPHOR.fullmatch(text[end - n:end]):
+            return end - n, end
+    return None
 
 
 def _with_anaphor(text: str, unit: tuple[int, int], s0: int) -> tuple[int, int]:
@@ -176,6 +186,15 @@ class FactBuilder:
     def __init__(self, ctx: DocContext, lex: Lexicons):
         self.ctx, self.lex = ctx, lex
         self.facts: list[Fact] = []
+
+    def shared_unit_before(self, pos: int):
+        """护士长王丽、护士赵晓燕: a title right after `name、` shares the unit of that name's post."""
+        if pos < 1 or self.ctx.text[pos - 1] != grammar.LIST_SEP:
+            return None
+        for f in reversed(self.facts):
+            if f.person_end == pos - 1 and f.unit and f.rule == "apposition" and f.unit_start >= 0:
+                return (f.unit_start, f.unit_end), f.unit, pos
+        return None
 
     def add(self, p: Mention, role: str | None, unit_span: tuple[int, int] | None, rule: str, start: int,
             end: int, sentence: int, status: str = "current", unit_text: str | None = None) -> Fact | None:
@@ -240,7 +259,7 @@ def _facts_of_mention(text, p, s0, s1, tokens, sent_idx, fb: FactBuilder) -> Non
     lex = fb.lex
     segments = _apposition(text, p, s0, tokens, lex)
     if segments:
-        prev_unit = None
+        prev_unit = fb.shared_unit_before(segments[0][3]) if segments[0][0] is None else None
         chain_status = "current"
         for unit, role, status, seg_start in segments:
             chain_status = status if status != "current" else chain_status

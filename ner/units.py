@@ -110,6 +110,8 @@ def city_of_unit(unit: str | None, ctx: DocContext) -> Division | None:
             div = inside[0]
         else:
             div = ctx.gaz.resolve(name, [d for _, _, d in ctx.places])
+            if div is not None and _unanchored_town(name, div, ctx):
+                break  # 朱湖农场社区: a town's short name means that town only where its county is named
         if div is None:
             continue
         anchor = div
@@ -122,6 +124,13 @@ def city_of_unit(unit: str | None, ctx: DocContext) -> Division | None:
     if best is None and anchor is not None:
         return None  # a province-level unit (湖北省政府) sits in no city
     return best or ctx.home
+
+
+def _unanchored_town(name: str, div: Division, ctx: DocContext) -> bool:
+    if div.level != "town" or ctx.gaz.is_full_name(name):
+        return False
+    named = {d.key for _, _, d in ctx.places} | ({ctx.home.key} if ctx.home else set())
+    return not named.intersection(div.path[:-1])
 
 
 def strip_status(unit: str, lex: Lexicons) -> tuple[str, bool]:

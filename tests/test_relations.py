@@ -170,3 +170,18 @@ def test_rules_work_on_any_tokenizer_and_other_pipelines_load_by_path(tmp_path):
     got = {(f["person"], f["role"], f["unit"]) for f in result.facts}
     assert ("王海涛", "乡长", "晋中市榆次区郭家堡乡") in got
     assert any(e["type"] == "PLACE" and e["name"] == "晋中市" for e in result.entities)
+
+
+def test_a_whole_unit_anaphor_before_a_title(nlp):
+    got = facts(nlp, "孝感市孝南区卫健局局长陈立军介绍了情况。该局副局长刘芳芳负责物资调度。")
+    assert ("刘芳芳", "副局长", "孝感市孝南区卫健局", "孝南区") in got
+
+
+def test_people_listed_after_one_unit_share_it(nlp):
+    got = facts(nlp, "孝感市中心医院护士长王丽、护士赵晓燕主动请缨。")
+    assert ("赵晓燕", "护士", "孝感市中心医院", "孝感市") in got
+
+
+def test_a_town_short_name_inside_a_unit_needs_its_county_named(nlp):
+    got = facts(nlp, "孝感市召开会议。\n朱湖农场社区书记李红霞每天排查。")
+    assert ("李红霞", "书记", "朱湖农场社区", "孝感市") in got
