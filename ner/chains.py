@@ -251,6 +251,10 @@ def unit_ending_at(text: str, end: int, lex: Lexicons, floor: int = 0,
         if w in grammar.HOME_PREFIXES:
             keep = k
             break
+        bound_prefix = f == "d" and len(w) <= 2 and k + 1 < len(toks) and toks[k + 1].flag.startswith("n")
+        if bound_prefix:  # 非|公 (市委非公工委): a one-character adverb before a noun is a bound prefix
+            keep = k
+            continue
         if w in grammar.CHAIN_BREAK or f in grammar.STOP_FLAGS or not CJK.match(w) and f != "m" and not w.isalnum():
             break
         if f.startswith("v") and f != "vn":

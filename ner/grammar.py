@@ -39,6 +39,9 @@ NATIONAL_PREFIXES = ("中央", "国家", "全国", "国务院", "中共中央", 
 CHAIN_BREAK = frozenset({"兼", "时任", "原任", "现任", "曾任", "新任", "担任", "兼任", "调任", "通报", "公开", "表示",
                          "指出", "强调", "介绍", "慰问", "看望", "会见", "陪同", "带领", "率领"})
 
+# One-character ranks written before a title the lexicon has only without them (副主任医师).
+RANK_PREFIXES = frozenset({"副", "正", "总", "代"})
+
 # Department words that also begin titles (科主任 = 科 + 主任): the unit, not the title, owns them.
 DEPARTMENT_HEADS = frozenset("科室处部组股")
 

@@ -110,7 +110,9 @@ def _segment(text: str, j: int, s0: int, tokens: list[Token], lex: Lexicons):
         gap = text[unit[1]:unit_end] if unit else ""
         if not head and not mod and len(gap) == 2 and gap not in grammar.NOT_POSTS and CJK.match(gap) \
                 and not any(t.start == unit[1] and t.flag in grammar.STOP_FLAGS | {"m"} for t in tokens):
-            core = gap + core
+            core = gap + core  # 主管|护师: a two-character modifier left between unit and title
+        elif not head and not mod and gap in grammar.RANK_PREFIXES:
+            core = gap + core  # 副|主任医师
         if head and unit is None:
             unit = (rs, rs + len(head))
         if unit is None and not head:

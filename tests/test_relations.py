@@ -185,3 +185,11 @@ def test_people_listed_after_one_unit_share_it(nlp):
 def test_a_town_short_name_inside_a_unit_needs_its_county_named(nlp):
     got = facts(nlp, "孝感市召开会议。\n朱湖农场社区书记李红霞每天排查。")
     assert ("李红霞", "书记", "朱湖农场社区", "孝感市") in got
+
+
+def test_rank_prefix_and_bound_prefix_inside_a_chain(nlp):
+    text = "宜昌市召开会议。\n宜昌市委组织部副部长、市委非公工委书记胡军出席。宜昌市第一人民医院呼吸内科副主任医师周志强发言。"
+    got = facts(nlp, text)
+    assert ("胡军", "副部长", "宜昌市委组织部", "宜昌市") in got
+    assert ("胡军", "书记", "宜昌市委非公工委", "宜昌市") in got
+    assert ("周志强", "副主任医师", "宜昌市第一人民医院呼吸内科", "宜昌市") in got
