@@ -130,7 +130,7 @@ def name_at(text: str, i: int, lex: Lexicons, strict: bool = True, word: Token |
     sl = surname_length(text, i, lex)
     from_word = None
     if word is not None and word.start == i and word.flag.startswith("nr") and max(sl, 1) < len(word.word) <= 3 \
-            and CJK.match(word.word) and not _dictionary_non_name(word.word) \
+            and CJK.match(word.word) and not dictionary_non_name(word.word) \
             and (sl or not strict and word.word not in jieba.dt.FREQ):
         from_word = word.word
     from_window = _name_in_window(text, i, sl, lex, strict)
@@ -171,7 +171,7 @@ def _name_in_window(text: str, i: int, sl: int, lex: Lexicons, strict: bool) -> 
     return None if _common_word(name) else name
 
 
-def _dictionary_non_name(word: str) -> bool:
+def dictionary_non_name(word: str) -> bool:
     """凯旋: a frequent dictionary word whose own tag is not a name, whatever jieba guessed in context."""
     return jieba.dt.FREQ.get(word, 0) >= 50 and not posseg.dt.word_tag_tab.get(word, "").startswith("nr")
 

@@ -8,6 +8,7 @@ fact is built from converter damage. Records are plain dicts in the contract of 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -99,7 +100,7 @@ def _fact_record(f: Fact, src: Source, norm: Normalized, date: str | None, home,
     start, end = (f.start, f.end) if f.person_end <= f.start else (min(f.start, f.person_start), max(f.end, f.person_end))
     o_start, o_end = norm.to_original(start, end)
     p_start, p_end = norm.to_original(f.person_start, f.person_end)
-    sentence = f.sentence if f.sentence >= 0 else max(0, _index_le(sent_starts, start))
+    sentence = f.sentence if f.sentence >= 0 else max(0, bisect_right(sent_starts, start) - 1)
     row = {
         "doc": src.name,
         "person": to_simplified(f.person),
@@ -122,14 +123,3 @@ def _fact_record(f: Fact, src: Source, norm: Normalized, date: str | None, home,
         "confidence": round(f.confidence, 2),
     }
     return row
-
-
-def _index_le(starts: list[int], pos: int) -> int:
-    lo, hi = 0, len(starts)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if starts[mid] <= pos:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo - 1

@@ -12,7 +12,16 @@ import jieba
 import jieba.posseg
 
 from zhkg.ner import grammar
-from zhkg.ner.chains import CJK, Lexicons, Token, name_at, role_ending_at, role_starting_at, surname_length
+from zhkg.ner.chains import (
+    CJK,
+    Lexicons,
+    Token,
+    dictionary_non_name,
+    name_at,
+    role_ending_at,
+    role_starting_at,
+    surname_length,
+)
 from zhkg.ner.credits import Credit
 from zhkg.ner.gazetteer import load_gazetteer
 from zhkg.ner.relations import COPULA, LIST_NAMES, Mention, list_mentions
@@ -48,7 +57,7 @@ def find_persons(text: str, tokens: list[Token], credits: list[Credit], lex: Lex
         # 习近平/nr is in the dictionary; an unknown word without a surname (天后宫) is no name
         known_name = t.flag in NAME_FLAGS and jieba.dt.FREQ.get(t.word, 0) > 0 and not lex.ends_like_unit(t.word)
         if t.flag.startswith("nr") and 2 <= len(t.word) <= 3 and (surname_length(t.word, 0, lex) or known_name) \
-                and not _dictionary_word(t.word):
+                and not dictionary_non_name(t.word):
             after = text[t.end:t.end + 4]
             if (role_starting_at(text, t.end, lex) is not None
                     or after.startswith((*grammar.HONORIFIC_AFTER, *SPEECH, *grammar.POST_VERBS))
@@ -95,9 +104,3 @@ def _fits_words(start: int, end: int, covering: dict) -> bool:
         known = jieba.dt.FREQ.get(first.word, 0) >= WORD_FREQ
         return not known and first.flag not in ("ns", "nt", "m")
     return True
-
-
-def _dictionary_word(word: str) -> bool:
-    """A frequent word whose dictionary tag is not a name (荣获/v), whatever jieba guessed in context."""
-    tag = jieba.posseg.dt.word_tag_tab.get(word, "")
-    return jieba.dt.FREQ.get(word, 0) >= WORD_FREQ and not tag.startswith("nr")
