@@ -15,7 +15,8 @@ Data model (standard vocabularies first; `zhkg:` = https://w3id.org/zhkg/vocab# 
   same predicate on a Membership makes "posts in this city" one property path. `kind` becomes
   org:classification -> a skos:Concept in the scheme id/scheme/org-kind.
 - Place -> schema:Place; schema:containedInPlace; schema:identifier = 12-digit code (string: codes
-  are identifiers, not numbers); zhkg:adminLevel = level.
+  are identifiers, not numbers); zhkg:adminLevel = level; places below the division data keep
+  zhkg:kind (community, street, ...), with schema:Landform or schema:TouristAttraction where it fits.
 - Role -> org:Role (a skos:Concept) with skos:prefLabel.
 - Membership -> org:Membership + prov:Entity: org:member, org:organization (when any), org:role,
   schema:location -> Place (where the post sits). Time: org:memberDuring -> time:Interval
@@ -76,6 +77,8 @@ _CLASSES: dict[str, tuple[URIRef, ...]] = {
     "Document": (SDO.NewsArticle, PROV.Entity),
     "Role": (ORG.Role,),
 }
+# places below the division data that schema.org has a narrower class for (zhkg:kind keeps the rest)
+_PLACE_KIND_CLASSES = {"natural": SDO.Landform, "site": SDO.TouristAttraction}
 
 # Edge label -> predicate; `mentionedIn` and `sameAs` are handled on their own.
 _EDGE_PREDICATES: dict[str, URIRef] = {
@@ -164,6 +167,8 @@ def triples(G: nx.Graph) -> Iterator[tuple[Any, Any, Any]]:
                 yield s, SDO.identifier, Literal(str(d["code"]))
             if d.get("level"):
                 yield s, ZHKG.adminLevel, Literal(str(d["level"]))
+            if d.get("kind") in _PLACE_KIND_CLASSES:
+                yield s, RDF.type, _PLACE_KIND_CLASSES[d["kind"]]
             handled |= {"code", "level"}
         elif t == "Document":
             if "name" in d:

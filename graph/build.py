@@ -18,7 +18,7 @@ import networkx as nx
 
 from zhkg.graph.identity import person_keys
 from zhkg.graph.orgs import parent_units
-from zhkg.graph.places import add_community, add_place
+from zhkg.graph.places import add_local_place, add_place
 from zhkg.graph.schema import node_key
 from zhkg.ner.gazetteer import load_gazetteer
 
@@ -38,7 +38,7 @@ def build_graph(documents: Iterable) -> nx.MultiDiGraph:
             if ent["type"] == "PLACE" and ent.get("key"):
                 add_place(G, gaz, ent["key"])
             elif ent["type"] == "PLACE" and ent.get("parent_key"):
-                add_community(G, gaz, ent["name"], ent["parent_key"])
+                add_local_place(G, gaz, ent["name"], ent["parent_key"], ent.get("kind", ""))
         for fact in doc.facts:
             _add_fact(G, gaz, doc, doc_key, fact, people[(doc.name, fact["person"])])
     for key, reason in reasons.items():

@@ -32,13 +32,15 @@ def add_place(G: nx.MultiDiGraph, gaz: Gazetteer, key: str) -> str | None:
     return node
 
 
-def add_community(G: nx.MultiDiGraph, gaz: Gazetteer, name: str, parent_key: str) -> str | None:
-    """A community or village below the division data, placed inside the division written before it."""
+def add_local_place(G: nx.MultiDiGraph, gaz: Gazetteer, name: str, parent_key: str, kind: str = "") -> str | None:
+    """A place below the division data (community, street, site, river …), inside the division the
+    article places it in (see `zhkg.ner.locate`). Its identity is its name within that division."""
     parent = add_place(G, gaz, parent_key)
     if parent is None:
         return None
     node = node_key("Place", parent_key, name)
     if node not in G:
-        G.add_node(node, type="Place", label=name, name=name, level="village")
+        level = "village" if kind in ("community", "village") else "other"
+        G.add_node(node, type="Place", label=name, name=name, level=level, **({"kind": kind} if kind else {}))
         G.add_edge(node, parent, key="containedInPlace", label="containedInPlace")
     return node

@@ -8,8 +8,9 @@ int, float or bool only: a missing value is an absent attribute, never None.
 Node types and their attributes (beyond `type`, `label`):
 - Person        name; doc (the document the person is resolved in); city (home city used for identity)
 - Organization  name; city (where it sits); kind (party, government, police, hospital, ... or "")
-- Place         name; code (12-digit administrative code, when linked); level (province, prefecture,
-                county, town, village, other)
+- Place         name; code (administrative code, when linked); level (province, prefecture,
+                county, town, village, other); kind (below the division data: community, village,
+                street, site, zone, natural, region)
 - Membership    one fact (person holds role in unit): role; status (current|former|new);
                 date (YYYY-MM-DD of the document, when known); doc; sentence (index);
                 evidence (quoted from the original text); start, end (character offsets of the

@@ -126,24 +126,36 @@ class PlaceTagger(PhraseTagger):
             if div is not None and context.intersection(div.path) and not taken.intersection(range(span.start, span.end)):
                 spans.append(span)
         out = []
+        tokens = _tokens(doc)
         for span in sorted(spans, key=lambda s: s.start):
             div = gaz.resolve(span.text, [n for n in names if n != span.text])
+            if div is None and _generic([t for t in tokens if span.start_char <= t.start and t.end <= span.end_char]):
+                continue  # 4个城区街道: a generic town name the context does not pin down
             out.append(Span(doc, span.start, span.end, label="PLACE", kb_id=div.key if div else ""))
         doc.spans[self.spans_key] = out
         return doc
 
 
 def plausible_place(span: Span, starts: set[int], ends: set[int], tokens) -> bool:
-    """A model's PLACE is kept when it is a whole word sequence (not 蒋村|磷), no common noun (太阳, 行政村),
-    no unit (…党委), and either ends like a place (…河, …镇, …遗址) or is made of name words only
+    """A model's PLACE is kept when it is a whole word sequence (not 蒋村|磷), no common noun (太阳, 行政村)
+    and not made of generic words only (城区街道), no unit (…党委), and either ends like a place (…河, …镇, …遗址) or is made of name words only
     (鸭绿江/ns; not 忻州|高速|路口 or 戴|党徽)."""
     text = span.text
     if len(text) < 2 or span.start_char not in starts or span.end_char not in ends or _common_noun(text):
         return False
     if text.endswith(lexicons().org_suffixes) and not text.endswith(PLACE_ENDINGS):
         return False
+    if text[0] in PLACE_SUFFIX_CHARS and text not in load_gazetteer():
+        return False  # 市|城乡一体化示范区 cut after the anaphoric 市
     inside = [t for t in tokens if span.start_char <= t.start and t.end <= span.end_char]
+    if _generic(inside):
+        return False
     return text.endswith(PLACE_ENDINGS) or all(t.flag in NAME_WORD_FLAGS for t in inside)
+
+
+def _generic(words) -> bool:
+    """城区街道, 市区: a place phrase made of generic words only names no particular place."""
+    return all(_common_noun(t.word) or t.word in PLACE_SUFFIX_CHARS for t in words)
 
 
 def _town_short_name(name: str, gaz) -> bool:

@@ -17,6 +17,7 @@ from spacy.tokens import Doc
 
 from zhkg.ner.chains import lexicons
 from zhkg.ner.gazetteer import load_gazetteer
+from zhkg.ner.locate import Locator
 from zhkg.ner.normalize import Normalized, normalize, to_simplified
 from zhkg.ner.reading import Source
 from zhkg.ner.relations import Fact, sentences
@@ -68,8 +69,9 @@ def records(doc: Doc, src: Source, norm: Normalized) -> DocResult:
         result.facts.append(_fact_record(f, src, norm, date, home, sent_starts))
     ctx = DocContext(norm.text, home, [], gaz)
     lex = lexicons()
-    # 静乐县北城社区: a place below the division data is located by the coded place written right before it.
-    coded_ends = {s.end_char: s.kb_id_ for s in doc.spans.get("places", []) if s.kb_id_}
+    places = doc.spans.get("places", [])
+    locator = Locator(norm.text, [(s.start_char, s.end_char, s.kb_id_) for s in places if s.kb_id_], gaz,
+                      home.key if home else None, sent_starts)
     for key, label in (("persons", "PERSON"), ("orgs", "ORG"), ("places", "PLACE"), ("roles", "ROLE")):
         for span in doc.spans.get(key, []):
             if norm.is_damaged(span.start_char, span.end_char):
@@ -85,8 +87,11 @@ def records(doc: Doc, src: Source, norm: Normalized) -> DocResult:
             if label == "PLACE" and span.kb_id_:
                 div = gaz.get(span.kb_id_)
                 row.update(code=div.code, key=div.key, level=div.level, canonical=div.name)
-            elif label == "PLACE" and span.start_char in coded_ends:
-                row.update(level="village", parent_key=coded_ends[span.start_char])
+            elif label == "PLACE":
+                where = locator.locate(name, span.start_char)
+                row["kind"] = where.kind
+                if where.parent_key:
+                    row["parent_key"] = where.parent_key
             result.entities.append(row)
     for d in norm.damage:
         o_start, o_end = norm.to_original(d.start, d.end)

@@ -18,7 +18,8 @@ HEADLINE_WEIGHT = 3
 ANCESTOR_SHARE = 0.5
 # One passing mention in the body is no evidence of a home city (national news names many places).
 MIN_SCORE = 2
-# Articles that name many cities (national round-ups, discipline notices) have no home city.
+# Articles that name many places (national round-ups, discipline notices naming ten provinces) have no
+# home city: the winner must hold this share of all place mentions, provinces included.
 MIN_SHARE = 0.35
 DATELINE_CHARS = 60
 
@@ -29,11 +30,13 @@ def infer_home_city(text: str, places: Iterable[tuple[int, Division]], gaz: Gaze
     county_voice = sum(text.count(w) for w in ("我县", "全县", "本县", "县委")) > sum(
         text.count(w) for w in ("我市", "全市", "本市", "市委"))
     score: Counter[str] = Counter()
+    mentions = 0.0
     for offset, div in places:
+        weight = HEADLINE_WEIGHT if offset < max(first_line_end, DATELINE_CHARS) else 1
+        mentions += weight
         target = div if div.level in ("prefecture", "county") else _city_level(div, gaz)
         if target is None:
             continue
-        weight = HEADLINE_WEIGHT if offset < max(first_line_end, DATELINE_CHARS) else 1
         if county_voice != target.name.endswith(("县", "旗")):
             weight *= 0.5
         score[target.key] += weight
@@ -43,8 +46,7 @@ def infer_home_city(text: str, places: Iterable[tuple[int, Division]], gaz: Gaze
     if not score:
         return None
     best = max(score.items(), key=lambda kv: (kv[1], -gaz.get(kv[0]).rank))
-    total = sum(v for k, v in score.items() if gaz.get(k).level in ("prefecture", "county"))
-    return gaz.get(best[0]) if best[1] >= MIN_SCORE and best[1] >= MIN_SHARE * total else None
+    return gaz.get(best[0]) if best[1] >= MIN_SCORE and best[1] >= MIN_SHARE * mentions else None
 
 
 def _city_level(div: Division, gaz: Gazetteer) -> Division | None:

@@ -474,7 +474,7 @@ def build(root: Path, out: Path = DATA_DIR) -> dict[str, int]:
     return counts
 
 
-def _rows(name: str) -> list[list[str]]:
+def data_rows(name: str) -> list[list[str]]:
     text = (DATA_DIR / name).read_text("utf-8")
     return [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
 
@@ -482,31 +482,31 @@ def _rows(name: str) -> list[list[str]]:
 @lru_cache(maxsize=1)
 def load_roles() -> frozenset[str]:
     """Every known job title / post (书记, 党支部书记, 民警, 志愿者 …)."""
-    return frozenset(r[0] for r in _rows("roles.txt"))
+    return frozenset(r[0] for r in data_rows("roles.txt"))
 
 
 @lru_cache(maxsize=1)
 def load_role_heads() -> dict[str, int]:
     """Title heads → number of titles ending with them, most productive first."""
-    return {r[0]: int(r[1]) for r in _rows("role_heads.txt")}
+    return {r[0]: int(r[1]) for r in data_rows("role_heads.txt")}
 
 
 @lru_cache(maxsize=1)
 def load_surnames() -> dict[str, int]:
     """Surname → number of distinct names it begins (compound surnames have two characters)."""
-    return {r[0]: int(r[1]) for r in _rows("surnames.txt")}
+    return {r[0]: int(r[1]) for r in data_rows("surnames.txt")}
 
 
 @lru_cache(maxsize=1)
 def load_org_suffixes() -> tuple[str, ...]:
     """Organisation heads, longest first, so the first match of ``name.endswith`` is the fullest."""
-    return tuple(sorted((r[0] for r in _rows("org_suffixes.txt")), key=lambda s: (-len(s), s)))
+    return tuple(sorted((r[0] for r in data_rows("org_suffixes.txt")), key=lambda s: (-len(s), s)))
 
 
 @lru_cache(maxsize=1)
 def load_org_kinds() -> dict[str, str]:
     """Organisation suffix → unit kind (party, government, company …) where CPED agrees."""
-    return {r[0]: r[1] for r in _rows("org_kinds.tsv")}
+    return {r[0]: r[1] for r in data_rows("org_kinds.tsv")}
 
 
 def main(argv: list[str] | None = None) -> None:
