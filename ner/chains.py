@@ -19,6 +19,7 @@ import jieba
 from jieba import posseg
 
 from zhkg.ner import grammar
+from zhkg.ner.gazetteer import load_gazetteer
 from zhkg.ner.lexicons import load_org_suffixes, load_roles, load_surnames
 
 jieba.setLogLevel(60)
@@ -270,12 +271,26 @@ def unit_ending_at(text: str, end: int, lex: Lexicons, floor: int = 0,
         keep += 1  # 指示|教育局: a leading verb is the predicate; 感染|科 is a department
     if keep >= len(toks):
         return None
+    keep = _start_at_division(toks, keep, lex)
     s = toks[keep].start
     run = text[s:end]
     for cut in range(len(run), max(len(run) - 5, 1), -1):
         if lex.ends_like_unit(run[:cut]):
             return s, s + cut
     return None
+
+
+def _start_at_division(toks: list[Token], keep: int, lex: Lexicons) -> int:
+    """开庭审理|福建省厦门市人大常委会: words before a full division name that do not end like a unit
+    (as 中国人民银行|福建省分行 does) or name the party or the state (中共, 国家) are not part of the unit."""
+    gaz = load_gazetteer()
+    for k in range(keep + 1, len(toks)):
+        if toks[k].flag == "ns" and gaz.is_full_name(toks[k].word):
+            prefix = "".join(t.word for t in toks[keep:k])
+            if lex.ends_like_unit(prefix) or prefix.endswith(grammar.STATE_PREFIXES):
+                return keep
+            return k
+    return keep
 
 
 def unit_and_role(phrase: str, lex: Lexicons) -> tuple[str, str] | None:

@@ -193,7 +193,7 @@ def make_person_tagger(nlp: Language, name: str, spans_key: str):
         text = doc.text
         doc._.credits = find_credits(text, lex)
         mentions = find_persons(text, _tokens(doc), doc._.credits, lex)
-        ruled = _spans(doc, [(m.start, m.end) for m in mentions], "PERSON")
+        ruled = [_model_length(s, doc) for s in _spans(doc, [(m.start, m.end) for m in mentions], "PERSON")]
         taken = {i for s in ruled for i in range(s.start, s.end)}
         modelled = [Span(doc, e.start, e.end, label="PERSON") for e in model_entities(doc, "PERSON")
                     if not taken.intersection(range(e.start, e.end)) and plausible_name(e.text, doc, e.start_char)]
@@ -201,6 +201,16 @@ def make_person_tagger(nlp: Language, name: str, spans_key: str):
         return doc
 
     return tag_persons
+
+
+def _model_length(span: Span, doc: Doc) -> Span:
+    """李俊|明主持 or 李希|作重要讲话: where the rules and the model start a name at the same character but
+    differ by its last one, the model (which reads the characters around it) decides."""
+    for e in model_entities(doc, "PERSON"):
+        if e.start_char == span.start_char and abs(len(e.text) - len(span.text)) == 1 \
+                and not span.text.isspace() and " " not in span.text and plausible_name(e.text, doc, e.start_char):
+            return Span(doc, e.start, e.end, label="PERSON")
+    return span
 
 
 def plausible_name(text: str, doc: Doc, start: int) -> bool:

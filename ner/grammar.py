@@ -34,6 +34,9 @@ STATUS_OF = {
 
 # Units of the central state: they sit in no city.
 NATIONAL_PREFIXES = ("中央", "国家", "全国", "国务院", "中共中央", "最高人民", "中国")
+# Words that may stand before a division inside a unit's name (中共忻州市委, 共青团山西省委).
+STATE_PREFIXES = NATIONAL_PREFIXES + ("中共", "中国共产党", "共青团", "民革", "民盟", "民建", "民进", "农工党", "致公党",
+                                      "九三学社", "台盟")
 
 # Words that a unit name never runs across: the post verbs and the verbs of reporting.
 CHAIN_BREAK = frozenset({"兼", "时任", "原任", "现任", "曾任", "新任", "担任", "兼任", "调任", "通报", "公开", "表示",

@@ -105,8 +105,8 @@ def city_of_unit(unit: str | None, ctx: DocContext) -> Division | None:
         i += len(name)
         if anchor is not None:
             inside = [d for d in ctx.gaz.lookup(name) if anchor.key in d.path and d.key != anchor.key]
-            if not inside:
-                break
+            if not inside or inside[0].level == "town" and anchor.level != "county" and not ctx.gaz.is_full_name(name):
+                break  # 江苏省淮海剧团: a town's short form names the town only right after its county
             div = inside[0]
         else:
             div = ctx.gaz.resolve(name, [d for _, _, d in ctx.places])
@@ -137,8 +137,9 @@ def strip_status(unit: str, lex: Lexicons) -> tuple[str, bool]:
     """贵州省政协原党组 → 贵州省政协党组, former: the marker stands inside the unit's name."""
     gaz = load_gazetteer()
     for i in range(2, len(unit) - 1):
-        if unit[i] == "原" and lex.ends_like_unit(unit[:i]) and not jieba.dt.FREQ.get(unit[i - 1:i + 1]) \
-                and not any(unit[i:i + n] in gaz for n in (2, 3, 4)):
+        before_organ = unit[i + 1:].startswith(grammar.PARTY_ORGANS)  # 评估督导司原党支部
+        if unit[i] == "原" and (lex.ends_like_unit(unit[:i]) or before_organ) \
+                and not jieba.dt.FREQ.get(unit[i - 1:i + 1]) and not any(unit[i:i + n] in gaz for n in (2, 3, 4)):
             return unit[:i] + unit[i + 1:], True
     return unit, False
 

@@ -193,3 +193,27 @@ def test_rank_prefix_and_bound_prefix_inside_a_chain(nlp):
     assert ("胡军", "副部长", "宜昌市委组织部", "宜昌市") in got
     assert ("胡军", "书记", "宜昌市委非公工委", "宜昌市") in got
     assert ("周志强", "副主任医师", "宜昌市第一人民医院呼吸内科", "宜昌市") in got
+
+
+def test_words_before_a_full_division_are_not_part_of_the_unit(nlp):
+    got = facts(nlp, "9月5日，厦门市中级人民法院公开开庭审理福建省厦门市人大常委会原主任陈家东受贿一案。")
+    assert ("陈家东", "主任", "福建省厦门市人大常委会", "厦门市") in got
+    got = facts(nlp, "中国人民银行福建省分行行长张建华出席会议。")
+    assert any(unit == "中国人民银行福建省分行" for _, _, unit, _ in got)
+
+
+def test_former_marker_before_a_party_organ_leaves_the_unit(nlp):
+    got = facts(nlp, "评估督导司原党支部书记、司长王青云违规收受礼金。")
+    assert ("王青云", "司长", "评估督导司", None) in got
+    assert ("王青云", "书记", "评估督导司党支部", None) in got
+
+
+def test_town_short_name_after_a_province_is_no_town(nlp):
+    got = facts(nlp, "原江苏省淮海剧团党支部书记、团长陈万宏违规公款吃喝。")
+    assert ("陈万宏", "团长", "江苏省淮海剧团", None) in got
+
+
+def test_model_settles_the_last_character_of_a_name():
+    with_model = load_pipeline()
+    assert ("李俊明", "书记", "中共忻州市委", "忻州市") in facts(with_model, "中共忻州市委书记李俊明主持会议。")
+    assert {f[0] for f in facts(with_model, "中央纪委书记李希作重要讲话。")} == {"李希"}
