@@ -42,8 +42,10 @@ def find_persons(text: str, tokens: list[Token], credits: list[Credit], lex: Lex
             covering[k] = t
 
     def add(start: int, name: str, checked: bool = False) -> None:
-        if name and 2 <= len(name) <= 4 and CJK.match(name) and not gaz.is_full_name(name) and (checked or _fits_words(start, start + len(name), covering)):
-            found.setdefault((start, start + len(name)), Mention(start, start + len(name), name))
+        end = start + len(name)
+        if name and 2 <= len(name) <= 4 and CJK.match(name) and not gaz.is_full_name(name) \
+                and not gaz.is_full_name(text[start:end + 1]) and (checked or _fits_words(start, end, covering)):
+            found.setdefault((start, end), Mention(start, end, name))  # 柳营|区长 is the head of 柳营区
 
     starts = {i for i, ch in enumerate(text) if ch in lex.surnames or text[i:i + 2] in lex.compound_surnames}
     starts.update(t.start for t in tokens if t.flag.startswith("nr"))

@@ -217,3 +217,15 @@ def test_model_settles_the_last_character_of_a_name():
     with_model = load_pipeline()
     assert ("李俊明", "书记", "中共忻州市委", "忻州市") in facts(with_model, "中共忻州市委书记李俊明主持会议。")
     assert {f[0] for f in facts(with_model, "中央纪委书记李希作重要讲话。")} == {"李希"}
+
+
+def test_place_before_a_head_title_is_no_name(nlp):
+    got = facts(nlp, "台南市召开会议。现场遇到高龄长者，柳营区长翁振祥温馨关怀。")
+    assert {f[0] for f in got} == {"翁振祥"}
+
+
+def test_model_vetoes_a_dictionary_word_read_as_a_name_but_not_a_list_of_names():
+    with_model = load_pipeline()
+    assert facts(with_model, "台南市消防局大队长及中正分队同仁与市长温馨围炉飨宴。") == set()
+    result = build(with_model, "丹东市民政局下沉元宝区天泽社区的高歌、许治、周多等3名党员干部报到。")
+    assert "高歌" in {e["name"] for e in result.entities if e["type"] == "PERSON"}
