@@ -43,10 +43,11 @@ def find_persons(text: str, tokens: list[Token], credits: list[Credit], lex: Lex
 
     def add(start: int, name: str, checked: bool = False) -> None:
         end = start + len(name)
-        if name and 2 <= len(name) <= 4 and CJK.match(name) and not gaz.is_full_name(name) \
-                and not gaz.is_full_name(text[start:end + 1]) and (checked or _fits_words(start, end, covering)):
+        if name and 2 <= len(name) <= 4 and CJK.match(name) and not _place_word(name, text, start, end, gaz) \
+                and not name.endswith(multi_char_units) and (checked or _fits_words(start, end, covering)):
             found.setdefault((start, end), Mention(start, end, name))  # 柳营|区长 is the head of 柳营区
 
+    multi_char_units = tuple(u for u in lex.org_suffixes if len(u) >= 2)  # 将军|区公所
     starts = {i for i, ch in enumerate(text) if ch in lex.surnames or text[i:i + 2] in lex.compound_surnames}
     starts.update(t.start for t in tokens if t.flag.startswith("nr"))
     for i in sorted(starts):
@@ -76,6 +77,15 @@ def find_persons(text: str, tokens: list[Token], credits: list[Credit], lex: Lex
     for c in credits:
         found.setdefault((c.start, c.end), Mention(c.start, c.end, c.name))
     return _consolidate(text, sorted(found.values(), key=lambda m: m.start))
+
+
+def _place_word(name: str, text: str, start: int, end: int, gaz) -> bool:
+    """A name that is a place: a division's full name, the short name of a county or anything above
+    (柳营 of 奇美医疗财团法人柳营奇美医院), or one that reads as a division with the next character
+    (柳营|区长 is the head of 柳营区)."""
+    if gaz.is_full_name(name) or gaz.is_full_name(text[start:end + 1]):
+        return True
+    return any(d.level != "town" for d in gaz.lookup(name))
 
 
 def _consolidate(text: str, mentions: list[Mention]) -> list[Mention]:

@@ -38,12 +38,15 @@ class DocContext:
         return None
 
     def place_headed_by(self, role: str, pos: int) -> str | None:
-        """县长 or 副市长 with no unit written: the county last named, the home city."""
+        """县长 or 副市长 with no unit written: the home city (or the city of the home county), else the
+        county last named."""
         head = role.removeprefix("常务").removeprefix("副")
         if len(head) != 2 or head[1] != "长" or head[0] not in "市县区":
             return None
-        if head[0] == "市" and self.home is not None and self.home.name.endswith("市"):
-            return self.home.name
+        if head[0] == "市" and self.home is not None:
+            city = self.home if self.home.name.endswith("市") else self.gaz.city_of(self.home)
+            if city is not None and city.name.endswith("市"):
+                return city.name  # an article about 将军区 of 台南市: 市长 is 台南市's
         place = self.place_before(pos, (head[0],))
         return place.name if place else None
 

@@ -229,3 +229,15 @@ def test_model_vetoes_a_dictionary_word_read_as_a_name_but_not_a_list_of_names()
     assert facts(with_model, "台南市消防局大队长及中正分队同仁与市长温馨围炉飨宴。") == set()
     result = build(with_model, "丹东市民政局下沉元宝区天泽社区的高歌、许治、周多等3名党员干部报到。")
     assert "高歌" in {e["name"] for e in result.entities if e["type"] == "PERSON"}
+
+
+def test_unit_words_and_short_county_names_are_no_names(nlp):
+    got = facts(nlp, "台南市召开会议。将军区公所今天发放物资。奇美医疗财团法人柳营奇美医院派员协助。")
+    assert {f[0] for f in got} == set()
+
+
+def test_mayor_without_a_unit_is_the_mayor_of_the_home_countys_city(nlp):
+    text = ("将军区长洪聪发指出，将军区的长者很多。将军区公所与将军区卫生所合作。"
+            "将军区各里都设了据点。高雄市惠急慈善会捐赠棉被，黄伟哲市长颁发感谢状。")
+    got = facts(nlp, text)
+    assert ("黄伟哲", "市长", "台南市", "台南市") in got
