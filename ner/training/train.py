@@ -66,16 +66,21 @@ def ship(best: Path, dest: Path, stats: dict | None = None) -> Path:
 
 
 def config_segmenter(config: Path) -> str:
-    """The segmenter (``jieba`` or ``char``) a training config uses: the DocBins must match it."""
+    """The segmenter (``jieba`` or ``char``) a training config uses: the DocBins must match it.
+
+    zhkg's own character-bigram tokenizer splits exactly like spaCy's ``char`` segmenter."""
     from thinc.api import Config
 
-    return Config().from_disk(config, interpolate=False)["nlp"]["tokenizer"]["segmenter"]
+    tokenizer = Config().from_disk(config, interpolate=False)["nlp"]["tokenizer"]
+    return tokenizer.get("segmenter", "char")
 
 
 def train(corpora: Path, workdir: Path = Path("training"), config: Path = DEFAULT_CONFIG,
           dest: Path = DEFAULT_MODEL, overrides: dict | None = None, convert: bool = True) -> Path:
     """Convert ``corpora`` into ``workdir``, train with ``config`` and ship model-best to ``dest``."""
     from spacy.cli.train import train as spacy_train
+
+    from zhkg.ner import tokenizer as _tokenizer  # noqa: F401  (registers zhkg.char_bigrams.v1)
 
     from .convert import build
 
@@ -85,7 +90,7 @@ def train(corpora: Path, workdir: Path = Path("training"), config: Path = DEFAUL
     stats = build(corpora, data, tokenizer) if convert else None
     if stats is None and (data / "stats.json").exists():
         stats = json.loads((data / "stats.json").read_text(encoding="utf-8"))
-    out = workdir / f"run_{tokenizer}"
+    out = workdir / f"run_{config.stem}"
     ov = {"paths.train": str(data / "train.spacy"), "paths.dev": str(data / "dev.spacy")}
     ov.update(overrides or {})
     spacy_train(config, out, overrides=ov)
