@@ -44,6 +44,9 @@ class Summary:
     facts: int = 0
     entities: int = 0
     damaged: int = 0
+    places: int = 0
+    places_coded: int = 0
+    places_located: int = 0
     seconds: float = 0.0
 
     def lines(self, quiet: bool = False) -> list[str]:
@@ -55,7 +58,13 @@ class Summary:
         return [(f"zhkg: read {self.read} file(s), {self.chars:,} chars in {self.seconds:.1f} s "
                 f"({rate:,.0f} chars/s); skipped {len(self.skipped)}"),
                f"zhkg: {self.facts} facts, {self.entities} entity mentions, {self.damaged} damaged spans flagged",
+               (f"zhkg: {self.places} place mentions: {_share(self.places_coded, self.places)} with their own "
+                f"division code, {_share(self.places_located, self.places)} with it or the one they lie in"),
                *skipped]
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{part / whole:.1%}" if whole else "-"
 
 
 def _pieces(sources: Iterator[Source | Skipped], summary: Summary, max_chars: int) -> Iterator[Source]:
@@ -150,5 +159,9 @@ def build(paths: list[str], out: str | os.PathLike[str], model: str | None = Non
     summary.facts = sum(len(d.facts) for d in documents)
     summary.entities = sum(len(d.entities) for d in documents)
     summary.damaged = sum(len(d.damage) for d in documents)
+    places = [e for d in documents for e in d.entities if e["type"] == "PLACE"]
+    summary.places = len(places)
+    summary.places_coded = sum(1 for e in places if e.get("key"))
+    summary.places_located = sum(1 for e in places if e.get("key") or e.get("parent_key"))
     summary.seconds = time.perf_counter() - started
     return summary
