@@ -296,7 +296,7 @@ def make_org_tagger(nlp: Language, name: str, spans_key: str):
         tokens = _tokens(doc)
         spans = [_without_title(e, doc) for e in model_entities(doc, "ORG")]
         spans = [_from_word_start(e, doc, tokens) for e in spans if e is not None]
-        spans = [e for e in spans if e is not None]
+        spans = [e for e in spans if e is not None and _unit_like(e, lex, tokens)]
         text = doc.text  # Doc.text joins every token: read it once
         for t in tokens:
             if t.word in lex.org_suffix_set:
@@ -307,6 +307,16 @@ def make_org_tagger(nlp: Language, name: str, spans_key: str):
         return doc
 
     return tag_orgs
+
+
+def _unit_like(span: Span, lex, tokens) -> bool:
+    """A model's ORG ends in a unit word (…局, …医院) or is one word jieba knows as an organization
+    (新华社/nt); 联防联, 交通运输 and 凝聚党 are not units."""
+    if lex.ends_like_unit(span.text):
+        return True
+    i = bisect_right(tokens, span.start_char, key=lambda t: t.start) - 1
+    return i >= 0 and tokens[i].start == span.start_char and tokens[i].end == span.end_char \
+        and tokens[i].flag in ("nt", "nz", "j")
 
 
 def _from_word_start(span: Span, doc: Doc, tokens) -> Span | None:
