@@ -155,8 +155,11 @@ def _with_anaphor(text: str, unit: tuple[int, int], s0: int) -> tuple[int, int]:
     return unit
 
 
-def _apposition(text: str, p: Mention, s0: int, tokens: list[Token], lex: Lexicons):
-    """Segments (unit span or None, title, status, segment start) before a name, left to right."""
+def _apposition(text: str, p: Mention, s0: int, tokens: list[Token], lex: Lexicons, others: list[Mention] = ()):
+    """Segments (unit span or None, title, status, segment start) before a name, left to right.
+
+    Titles coordinated with 、 share the name after them, unless another person stands inside the
+    earlier one (服务处洪敏博秘书、盐水区长姜家彬: 秘书 is 洪敏博's)."""
     segments = []
     j = p.start
     while j > s0:
@@ -170,6 +173,8 @@ def _apposition(text: str, p: Mention, s0: int, tokens: list[Token], lex: Lexico
             break
         unit, core, rs, status = seg
         seg_start = unit[0] if unit else rs
+        if segments and any(seg_start <= m.start < j for m in others if m is not p):
+            break
         outer, seg_start = _status_before(text, seg_start)
         status = outer if status == "current" else status
         segments.append((unit, core, status, seg_start))
@@ -251,15 +256,15 @@ def extract_facts(text: str, persons: list[Mention], credits: list[Credit], ctx:
         _shared_posts(text, s0, s1, sentence_words, sent_idx, fb)
         for p in people:
             n_before = len(fb.facts)
-            _facts_of_mention(text, p, s0, s1, sentence_words, sent_idx, fb)
+            _facts_of_mention(text, p, s0, s1, sentence_words, sent_idx, fb, people)
             _workplace(text, p, s1, sent_idx, fb, n_before)
         _post_verbs(text, s0, s1, people, sentence_words, sent_idx, fb)
     return _dedupe(fb.facts)
 
 
-def _facts_of_mention(text, p, s0, s1, tokens, sent_idx, fb: FactBuilder) -> None:
+def _facts_of_mention(text, p, s0, s1, tokens, sent_idx, fb: FactBuilder, people: list[Mention] = ()) -> None:
     lex = fb.lex
-    segments = _apposition(text, p, s0, tokens, lex)
+    segments = _apposition(text, p, s0, tokens, lex, people)
     if segments:
         prev_unit = fb.shared_unit_before(segments[0][3]) if segments[0][0] is None else None
         chain_status = "current"

@@ -241,3 +241,10 @@ def test_mayor_without_a_unit_is_the_mayor_of_the_home_countys_city(nlp):
             "将军区各里都设了据点。高雄市惠急慈善会捐赠棉被，黄伟哲市长颁发感谢状。")
     got = facts(nlp, text)
     assert ("黄伟哲", "市长", "台南市", "台南市") in got
+
+
+def test_coordinated_titles_stop_at_another_persons_title(nlp):
+    got = facts(nlp, "台南市召开会议。到场的有蔡育辉议员服务处洪敏博秘书、盐水区长姜家彬。")
+    assert ("姜家彬", "区长", "盐水区", "盐水区") in got
+    assert not any(f[0] == "姜家彬" and f[1] == "秘书" for f in got)
+    assert ("洪敏博", "秘书", "蔡育辉议员服务处", "台南市") in got
