@@ -139,6 +139,8 @@ def _unanchored_town(name: str, div: Division, ctx: DocContext) -> bool:
 def strip_status(unit: str, lex: Lexicons) -> tuple[str, bool]:
     """贵州省政协原党组 → 贵州省政协党组, former: the marker stands inside the unit's name."""
     gaz = load_gazetteer()
+    if unit.startswith("原") and len(unit) > 3 and unit[1:3] not in gaz and not jieba.dt.FREQ.get(unit[:2]):
+        return unit[1:], True  # 原中国银行业监督管理委员会: the body itself is former
     for i in range(2, len(unit) - 1):
         before_organ = unit[i + 1:].startswith(grammar.PARTY_ORGANS)  # 评估督导司原党支部
         if unit[i] == "原" and (lex.ends_like_unit(unit[:i]) or before_organ) \
@@ -162,7 +164,10 @@ def unit_for_title(unit: str, role: str, lex: Lexicons) -> str:
     """The unit a coordinated title shares: 县委书记、县长 → 县长 of the county, not of 县委;
     党支部书记、主任 → 主任 of the community, not of its party branch."""
     if head_title(role, lex) and role[0] in unit[:-1]:
-        return unit[:unit.rindex(role[0]) + 1]
+        # 金凤区区委书记、区长 → 金凤区: the 区 of the district, not of its 区委
+        cut = max(i for i, ch in enumerate(unit[:-1])
+                  if ch == role[0] and not (unit[i + 1] == "委" and i > 0 and unit[i - 1] == ch))
+        return unit[:cut + 1]
     return unit if role in grammar.PARTY_ROLES else _strip_party_organ(unit)
 
 

@@ -248,3 +248,16 @@ def test_coordinated_titles_stop_at_another_persons_title(nlp):
     assert ("姜家彬", "区长", "盐水区", "盐水区") in got
     assert not any(f[0] == "姜家彬" and f[1] == "秘书" for f in got)
     assert ("洪敏博", "秘书", "蔡育辉议员服务处", "台南市") in got
+
+
+def test_head_of_a_district_is_not_of_its_party_committee(nlp):
+    got = facts(nlp, "宁夏回族自治区银川市金凤区原区委副书记、区长张涛严重违纪违法。")
+    assert ("张涛", "区长", "宁夏回族自治区银川市金凤区", "金凤区") in got
+
+
+def test_former_marker_before_the_whole_unit(nlp):
+    result = build(nlp, "原中国银行业监督管理委员会党委委员、副主席蔡鄂生接受审查。")
+    got = {(f["person"], f["role"], f["unit"], f["status"]) for f in result.facts}
+    assert ("蔡鄂生", "副主席", "中国银行业监督管理委员会", "former") in got
+    assert ("王明", "院长", "原平市第一人民医院", "current") in {
+        (f["person"], f["role"], f["unit"], f["status"]) for f in build(nlp, "原平市第一人民医院院长王明出席。").facts}
