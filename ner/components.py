@@ -39,6 +39,7 @@ PLACE_WORD_FREQ = 500
 PLACE_SUFFIX_CHARS = set("省市县区镇乡村")
 # Dictionary frequency from which a rule's name (温馨 335) needs the model's agreement, when a model runs.
 COMMON_NAME_WORD_FREQ = 50
+CONJUNCTIONS = set("暨及和与同跟")
 PLACE_ENDINGS = ("省", "市", "县", "区", "镇", "乡", "村", "旗", "州", "街道", "社区", "山", "河", "江", "湖", "海",
                  "淖", "岛", "峡", "关", "遗址", "景区", "公园", "广场", "古镇")
 NAME_WORD_FLAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nz", "j"})
@@ -118,8 +119,12 @@ class PlaceTagger(PhraseTagger):
         town_short = [s for s in found if _town_short_name(s.text, gaz)]
         people = {i for s in doc.spans.get("persons", []) for i in range(s.start, s.end)}
         found = [s for s in found if not people.intersection(range(s.start, s.end))]
-        modelled = [e for e in model_entities(doc, "PLACE")
-                    if plausible_place(e, starts, ends, _tokens(doc)) and not people.intersection(range(e.start, e.end))]
+        raw = model_entities(doc, "PLACE")
+        modelled = [_without_conjunction(e, doc, gaz) for e in raw]
+        trimmed = {e.start_char for e, r in zip(modelled, raw) if e.start_char != r.start_char}
+        modelled = [e for e in modelled
+                    if plausible_place(e, starts | trimmed, ends, _tokens(doc))
+                    and not people.intersection(range(e.start, e.end))]
         spans = filter_spans([s for s in found if not _town_short_name(s.text, gaz)] + modelled + _communities(doc))
         names = [s.text for s in spans]
         context = {d.key for n in set(names) for d in gaz.lookup(n) if d.level != "town"}
@@ -137,6 +142,15 @@ class PlaceTagger(PhraseTagger):
             out.append(Span(doc, span.start, span.end, label="PLACE", kb_id=div.key if div else ""))
         doc.spans[self.spans_key] = out
         return doc
+
+
+def _without_conjunction(span: Span, doc: Doc, gaz) -> Span:
+    """暨|梅河口市, 和|北京: a conjunction the model took into a place it joins."""
+    if span.text[:1] in CONJUNCTIONS and span.text[1:] in gaz:
+        trimmed = doc.char_span(span.start_char + 1, span.end_char, label=span.label_)
+        if trimmed is not None:
+            return trimmed
+    return span
 
 
 def plausible_place(span: Span, starts: set[int], ends: set[int], tokens) -> bool:

@@ -26,12 +26,12 @@ DIRECTIONS = "东南西北中"
 # what may stand between a division and the place inside it (街道办事处 spelled out, 街办)
 JOINERS = ("", "办事处", "街办", "办")
 CONTEXT_LEVELS = ("county", "town")
-FROM_CONTEXT = frozenset({"community", "village", "street", "site", "zone"})
+FROM_CONTEXT = frozenset({"town", "community", "village", "street", "site", "zone"})
 
 
 @dataclass(frozen=True)
 class Located:
-    kind: str  # community, village, street, site, zone, natural, region or other
+    kind: str  # town, community, village, street, site, zone, natural, region or other
     parent_key: str | None  # the division it sits in, when the text says which
 
 
@@ -70,6 +70,9 @@ class Locator:
 
     def locate(self, name: str, start: int) -> Located:
         kind = place_kind(name)
+        prefix = self._division_prefix(name)
+        if prefix is not None:
+            return Located(kind, prefix)  # 神木市滨河新区街道: inside the division it starts with
         for gap in JOINERS:
             key = self.by_end.get(start - len(gap))
             if key is not None and self.text[start - len(gap):start] == gap:
@@ -86,3 +89,11 @@ class Locator:
                 return Located(kind, div.key)
             i -= 1
         return Located(kind, self.home_key)
+
+    def _division_prefix(self, name: str) -> str | None:
+        for n in range(len(name) - 2, 1, -1):
+            if self.gaz.is_full_name(name[:n]):
+                context = [key for _, key in self.starts] + ([self.home_key] if self.home_key else [])
+                div = self.gaz.resolve(name[:n], context)
+                return div.key if div is not None else None
+        return None

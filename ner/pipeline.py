@@ -13,7 +13,10 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 
-from zhkg.ner import components  # noqa: F401  (registers the factories)
+from zhkg.ner import (
+    components,  # noqa: F401  (registers the factories)
+    tokenizer,  # noqa: F401  (registers the model's tokenizer, also found by entry point)
+)
 
 MODEL_DIR = Path(__file__).parent / "model"
 RULE_COMPONENTS = ("zhkg_persons", "zhkg_roles", "zhkg_places", "zhkg_home_city", "zhkg_orgs", "zhkg_relations", "zhkg_entities")

@@ -74,3 +74,14 @@ def test_river_is_not_placed_by_the_home_city(nlp):
 def test_without_home_city_or_division_nothing_is_guessed(nlp):
     got = places(nlp, "北京和上海的代表来到了松江社区。")
     assert "松江社区" not in got or got["松江社区"].get("parent_key") is None
+
+
+def test_place_that_starts_with_a_division_lies_in_it():
+    from zhkg.ner.locate import Locator
+
+    gaz = load_gazetteer()
+    shenmu = gaz.lookup("神木市")[0].key
+    text = "神木市召开会议。神木市滨河新区街道组织排查。"
+    where = Locator(text, [(0, 3, shenmu)], gaz, shenmu, [0, 8]).locate("神木市滨河新区街道", 8)
+    assert where.kind == "town"
+    assert where.parent_key == shenmu
