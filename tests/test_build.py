@@ -236,3 +236,13 @@ def test_long_documents_are_tagged_in_pieces_with_offsets_kept(tmp_path, monkeyp
     (fact,) = doc.facts
     assert text[fact["start"]:fact["end"]] == fact["evidence"]
     assert fact["person"] == "刘海波"
+
+
+def test_linking_rates_of_the_seeds(seeds_out):
+    from zhkg.graph.rates import linking_rates
+
+    rates = linking_rates(seeds_out)
+    facts = sum(1 for _ in rows(seeds_out / "facts.jsonl"))
+    assert rates["facts"] == facts
+    assert rates["units_located"] >= 0.9
+    assert rates["place_code_or_parent"] >= rates["place_own_code"] >= 0.8
