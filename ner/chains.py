@@ -118,7 +118,8 @@ NAME_END = set("的在和与及是说等也都就已对把被将从为了着过�
 NAME_BREAK = set("的在和与及是说等也都就已向同对把被将从为了着过到又还却便才并而或但每各该其此这那他她它们我你讲称道问答带前后上下里外中内以于")
 
 
-def name_at(text: str, i: int, lex: Lexicons, strict: bool = True, word: Token | None = None) -> str | None:
+def name_at(text: str, i: int, lex: Lexicons, strict: bool = True, word: Token | None = None,
+            next_word: Token | None = None) -> str | None:
     """A personal name starting at `i`: a surname and one or two given-name characters.
 
     Called where the grammar expects a name (after a title, before 同志). jieba segments what follows
@@ -126,7 +127,8 @@ def name_at(text: str, i: int, lex: Lexicons, strict: bool = True, word: Token |
     one-character given name unless the next single character can continue it (王|诚|每天 vs
     王|恒|丹|身体). A given name that is a verb or a title (齐|上阵, 任|组长) is no name. Without a
     known surname, a word jieba itself tags as a name (弓晓宇/nr) is accepted unless `strict`. `word` is
-    the document-level jieba word at `i`, which sees more context than a window (吴志刚、 vs 吴志|刚).
+    the document-level jieba word at `i`, which sees more context than a window (吴志刚、 vs 吴志|刚);
+    `next_word` the one after it.
     """
     sl = surname_length(text, i, lex)
     from_word = None
@@ -135,6 +137,9 @@ def name_at(text: str, i: int, lex: Lexicons, strict: bool = True, word: Token |
             and (sl or not strict and word.word not in jieba.dt.FREQ):
         from_word = word.word
     from_window = _name_in_window(text, i, sl, lex, strict)
+    if from_word and next_word is not None and next_word.start == word.end and len(next_word.word) == 1 \
+            and next_word.flag == "v":
+        return from_word  # 李希/nr|作/v|重要讲话: the verb after a whole name is no part of it
     return max((n for n in (from_word, from_window) if n), key=len, default=None)
 
 

@@ -122,8 +122,8 @@ class PlaceTagger(PhraseTagger):
         raw = model_entities(doc, "PLACE")
         modelled = [_without_conjunction(e, doc, gaz) for e in raw]
         trimmed = {e.start_char for e, r in zip(modelled, raw) if e.start_char != r.start_char}
-        modelled = [e for e in modelled
-                    if plausible_place(e, starts | trimmed, ends, _tokens(doc))
+        model_starts = starts | trimmed
+        modelled = [e for e in modelled if plausible_place(e, model_starts, ends)
                     and not people.intersection(range(e.start, e.end))]
         spans = filter_spans([s for s in found if not _town_short_name(s.text, gaz)] + modelled + _communities(doc))
         names = [s.text for s in spans]
@@ -134,10 +134,9 @@ class PlaceTagger(PhraseTagger):
             if div is not None and context.intersection(div.path) and not taken.intersection(range(span.start, span.end)):
                 spans.append(span)
         out = []
-        tokens = _tokens(doc)
         for span in sorted(spans, key=lambda s: s.start):
             div = gaz.resolve(span.text, [n for n in names if n != span.text])
-            if div is None and _generic([t for t in tokens if span.start_char <= t.start and t.end <= span.end_char]):
+            if div is None and _generic(_words_within(doc, span.start_char, span.end_char)):
                 continue  # 4个城区街道: a generic town name the context does not pin down
             out.append(Span(doc, span.start, span.end, label="PLACE", kb_id=div.key if div else ""))
         doc.spans[self.spans_key] = out
@@ -153,7 +152,7 @@ def _without_conjunction(span: Span, doc: Doc, gaz) -> Span:
     return span
 
 
-def plausible_place(span: Span, starts: set[int], ends: set[int], tokens) -> bool:
+def plausible_place(span: Span, starts: set[int], ends: set[int]) -> bool:
     """A model's PLACE is kept when it is a whole word sequence (not 蒋村|磷), no common noun (太阳, 行政村)
     and not made of generic words only (城区街道), no unit (…党委), and either ends like a place (…河, …镇, …遗址) or is made of name words only
     (鸭绿江/ns; not 忻州|高速|路口 or 戴|党徽)."""
@@ -164,7 +163,7 @@ def plausible_place(span: Span, starts: set[int], ends: set[int], tokens) -> boo
         return False
     if text[0] in PLACE_SUFFIX_CHARS and text not in load_gazetteer():
         return False  # 市|城乡一体化示范区 cut after the anaphoric 市
-    inside = [t for t in tokens if span.start_char <= t.start and t.end <= span.end_char]
+    inside = _words_within(span.doc, span.start_char, span.end_char)
     if _generic(inside):
         return False
     return text.endswith(PLACE_ENDINGS) or all(t.flag in NAME_WORD_FLAGS for t in inside)
@@ -210,11 +209,16 @@ def make_person_tagger(nlp: Language, name: str, spans_key: str):
         text = doc.text
         doc._.credits = find_credits(text, lex)
         mentions = find_persons(text, _tokens(doc), doc._.credits, lex)
-        ruled = [_model_length(s, doc) for s in _spans(doc, [(m.start, m.end) for m in mentions], "PERSON")]
+        model_persons = model_entities(doc, "PERSON")
+        model_starts = {e.start_char: e for e in model_persons}
+        words = {t.start: t for t in _tokens(doc)}
+        ruled = [_model_length(s, doc, text, model_starts, words)
+                 for s in _spans(doc, [(m.start, m.end) for m in mentions], "PERSON")]
         if doc.has_annotation("ENT_IOB"):
-            ruled = [s for s in ruled if not _word_the_model_rejects(s, doc)]
+            seen = {i for e in model_persons for i in range(e.start, e.end)}
+            ruled = [s for s in ruled if not _word_the_model_rejects(s, text, seen)]
         taken = {i for s in ruled for i in range(s.start, s.end)}
-        modelled = [Span(doc, e.start, e.end, label="PERSON") for e in model_entities(doc, "PERSON")
+        modelled = [Span(doc, e.start, e.end, label="PERSON") for e in model_persons
                     if not taken.intersection(range(e.start, e.end)) and plausible_name(e.text, doc, e.start_char)]
         doc.spans[spans_key] = sorted(ruled + filter_spans(modelled), key=lambda s: s.start)
         return doc
@@ -222,23 +226,29 @@ def make_person_tagger(nlp: Language, name: str, spans_key: str):
     return tag_persons
 
 
-def _model_length(span: Span, doc: Doc) -> Span:
+def _model_length(span: Span, doc: Doc, text: str, model_starts: dict[int, Span], words: dict[int, object]) -> Span:
     """李俊|明主持 or 李希|作重要讲话: where the rules and the model start a name at the same character but
-    differ by its last one, the model (which reads the characters around it) decides."""
-    for e in model_entities(doc, "PERSON"):
-        if e.start_char == span.start_char and abs(len(e.text) - len(span.text)) == 1 \
-                and not span.text.isspace() and " " not in span.text and plausible_name(e.text, doc, e.start_char):
-            return Span(doc, e.start, e.end, label="PERSON")
-    return span
+    differ by its last one, the model (which reads the characters around it) decides, unless the rules'
+    longer name recurs in the document (黄伟哲 named five times is not 黄伟) or the model's extra
+    character is a verb (李希|作/v). `model_starts` maps start offsets to model persons, `words` start
+    offsets to jieba words."""
+    e = model_starts.get(span.start_char)
+    if e is None or abs(len(e.text) - len(span.text)) != 1 or " " in span.text:
+        return span
+    if len(e.text) < len(span.text) and text.count(span.text) >= 2:
+        return span
+    extra = words.get(span.end_char)
+    if len(e.text) > len(span.text) and extra is not None and extra.end == e.end_char and extra.flag == "v":
+        return span
+    return Span(doc, e.start, e.end, label="PERSON") if plausible_name(e.text, doc, e.start_char) else span
 
 
-def _word_the_model_rejects(span: Span, doc: Doc) -> bool:
+def _word_the_model_rejects(span: Span, text: str, model_tokens: set[int]) -> bool:
     """市长|温馨|提醒: a frequent dictionary word read as a name where the model sees no person there.
     A list of names (高歌、许治、周多等) vouches for each of them."""
-    text = doc.text
     listed = text[span.end_char:span.end_char + 1] == "、" or text[max(0, span.start_char - 1):span.start_char] == "、"
-    return not listed and jieba.dt.FREQ.get(span.text, 0) >= COMMON_NAME_WORD_FREQ and not any(
-        e.start < span.end and span.start < e.end for e in model_entities(doc, "PERSON"))
+    return not listed and jieba.dt.FREQ.get(span.text, 0) >= COMMON_NAME_WORD_FREQ \
+        and model_tokens.isdisjoint(range(span.start, span.end))
 
 
 def plausible_name(text: str, doc: Doc, start: int) -> bool:
@@ -249,16 +259,32 @@ def plausible_name(text: str, doc: Doc, start: int) -> bool:
         return len(name) >= 3
     if not 2 <= len(name) <= 4 or name in load_gazetteer() or name[-1] in PLACE_SUFFIX_CHARS:
         return False
-    tokens = _tokens(doc)
     end = start + len(text)
-    if not any(t.start == start for t in tokens) or not any(t.end == end for t in tokens):
-        return False
-    inside = [t for t in tokens if start <= t.start and t.end <= end]
+    inside = _words_within(doc, start, end)
+    if not inside or inside[0].start != start or inside[-1].end != end:
+        return False  # the name starts or ends inside a word
     if any(len(t.word) >= 2 and not t.flag.startswith("nr") and jieba.dt.FREQ.get(t.word, 0) >= WORD_FREQ
            for t in inside):
         return False
-    return bool(surname_length(name, 0, lexicons())) or any(
-        t.start == start and t.end == end and t.flag.startswith("nr") for t in tokens)
+    if len(inside) == 1 and inside[0].flag in ("ns", "nt", "v", "vd", "vn", "a", "ad", "d"):
+        return False  # 他所包联/v的: one word jieba reads as a verb, a place or an organization
+    if len(inside) == 2 and len(inside[0].word) == 1 and inside[0].flag in ("v", "p", "d", "c") \
+            and inside[1].flag in ("n", "nz", "vn", "v"):
+        return False  # 戴|党徽: a verb and its object
+    return bool(surname_length(name, 0, lexicons())) or len(inside) == 1 and inside[0].flag.startswith("nr")
+
+
+def _words_within(doc: Doc, start: int, end: int) -> list:
+    """The jieba words that start in [start, end), found by bisection (documents run to 500k chars).
+    When `start` or `end` falls inside a word, the first word does not start at `start` or the
+    last does not end at `end`."""
+    tokens = _tokens(doc)
+    lo = bisect_right(tokens, start, key=lambda t: t.start) - 1
+    lo = max(lo, 0)
+    if lo < len(tokens) and tokens[lo].end <= start:
+        lo += 1
+    hi = bisect_right(tokens, end - 1, key=lambda t: t.start)
+    return tokens[lo:hi]
 
 
 @Language.factory("zhkg_roles", default_config={"spans_key": "roles"})

@@ -25,6 +25,7 @@ from zhkg.ner.units import DocContext, resolve_unit
 
 DATE = re.compile(r"(20\d{2}|19\d{2})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})")
 DATE_WINDOW = 400
+BATCH_CHARS = 60_000
 
 
 @dataclass
@@ -49,11 +50,29 @@ def document_date(text: str) -> str | None:
     return f"{y:04d}-{mo:02d}-{d:02d}" if 1 <= mo <= 12 and 1 <= d <= 31 else None
 
 
-def run(nlp: Language, sources: Iterable[Source], batch_size: int = 16, n_process: int = 1) -> Iterator[DocResult]:
-    """Tag documents in batches with `nlp.pipe`; one DocResult per source, in order."""
+def run(nlp: Language, sources: Iterable[Source], batch_size: int = 16, n_process: int = 1,
+        batch_chars: int = BATCH_CHARS) -> Iterator[DocResult]:
+    """Tag documents in batches with `nlp.pipe`; one DocResult per source, in order.
+
+    A batch holds at most `batch_size` documents and, beyond its first, `batch_chars` characters:
+    the model's memory grows with the characters it tags at once (about 13 kB each)."""
     pairs = ((norm.text, (src, norm)) for src, norm in ((s, normalize(s.text)) for s in sources))
-    for doc, (src, norm) in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=n_process):
-        yield records(doc, src, norm)
+    for group in _char_bounded(pairs, batch_size, batch_chars):
+        for doc, (src, norm) in nlp.pipe(group, as_tuples=True, batch_size=len(group), n_process=n_process):
+            yield records(doc, src, norm)
+
+
+def _char_bounded(pairs: Iterable[tuple[str, object]], batch_size: int, batch_chars: int) -> Iterator[list]:
+    group: list = []
+    chars = 0
+    for pair in pairs:
+        if group and (len(group) >= batch_size or chars + len(pair[0]) > batch_chars):
+            yield group
+            group, chars = [], 0
+        group.append(pair)
+        chars += len(pair[0])
+    if group:
+        yield group
 
 
 def records(doc: Doc, src: Source, norm: Normalized) -> DocResult:

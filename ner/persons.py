@@ -55,7 +55,8 @@ def find_persons(text: str, tokens: list[Token], credits: list[Credit], lex: Lex
         if word is not None and (word.start != i or word.flag in NOT_NAME_START):
             continue  # 建工|程之 (工程), 厂商|於|招标: the name would start inside a word or at a preposition
         if role_ending_at(text, i, lex) is not None:
-            add(i, name_at(text, i, lex, strict=False, word=word) or "")
+            after = covering.get(word.end) if word is not None else None
+            add(i, name_at(text, i, lex, strict=False, word=word, next_word=after) or "")
     for t in tokens:
         # 习近平/nr is in the dictionary; an unknown word without a surname (天后宫) is no name
         known_name = t.flag in NAME_FLAGS and jieba.dt.FREQ.get(t.word, 0) > 0 and not lex.ends_like_unit(t.word)

@@ -14,6 +14,10 @@ words to it), so training and tagging see the same segmentation.
 
 from __future__ import annotations
 
+from itertools import pairwise
+
+import numpy
+from spacy.attrs import IDX, LEMMA, NORM
 from spacy.tokens import Doc
 from spacy.util import DummyTokenizer, get_words_and_spaces, registry
 from spacy.vocab import Vocab
@@ -42,13 +46,17 @@ class CharBigramTokenizer(DummyTokenizer):
     def __call__(self, text: str) -> Doc:
         words, spaces = get_words_and_spaces(list(text), text)
         doc = Doc(self.vocab, words=words, spaces=spaces)
+        if not words:
+            return doc
+        add = self.vocab.strings.add
         folded = [_fold(w[0]) for w in words] + [END]
-        for i, token in enumerate(doc):
-            token.norm_ = folded[i] + folded[i + 1]
+        columns = [[add(a + b) for a, b in pairwise(folded)]]
+        attrs = [NORM]
         if self.word_tags:
             tags = _word_tags(text)
-            for token in doc:
-                token.lemma_ = tags[token.idx]
+            columns.append([add(tags[i]) for i in doc.to_array(IDX).tolist()])
+            attrs.append(LEMMA)
+        doc.from_array(attrs, numpy.array(columns, dtype="uint64").T)
         return doc
 
 

@@ -246,3 +246,11 @@ def test_linking_rates_of_the_seeds(seeds_out):
     assert rates["facts"] == facts
     assert rates["units_located"] >= 0.9
     assert rates["place_code_or_parent"] >= rates["place_own_code"] >= 0.8
+
+
+def test_batches_are_bounded_by_characters():
+    from zhkg.ner.extract import _char_bounded
+
+    pairs = [("甲" * n, i) for i, n in enumerate([10, 10, 50, 5, 5, 5, 100])]
+    groups = [[ctx for _, ctx in g] for g in _char_bounded(pairs, batch_size=3, batch_chars=30)]
+    assert groups == [[0, 1], [2], [3, 4, 5], [6]]

@@ -62,11 +62,13 @@ def test_entity_offsets_are_character_offsets(nlp):
         assert text[ent.start_char:ent.end_char] == ent.text
 
 
-def test_model_tags_each_label(nlp):
-    docs = nlp.pipe([
-        "国务院总理王伟在河北省石家庄市考察。",
-        "清华大学和中国科学院签署了合作协议。",
-        "记者从广东省深圳市获悉，刘红梅当选为该市政协主席。",
-    ])
-    labels = {e.label_ for d in docs for e in d.ents}
-    assert labels == {"PERSON", "ORG", "PLACE"}
+def test_model_tags_each_label_on_real_articles(nlp):
+    from collections import Counter
+
+    from zhkg.ner.normalize import normalize
+
+    seeds = sorted((MODEL.parents[1] / "seeds").glob("*.txt"))
+    docs = nlp.pipe(normalize(p.read_text(encoding="utf-8")).text for p in seeds)
+    labels = Counter(e.label_ for d in docs for e in d.ents)
+    assert set(labels) == {"PERSON", "ORG", "PLACE"}
+    assert min(labels.values()) >= 20, labels

@@ -26,8 +26,9 @@ from zhkg.ner.extract import DocResult, run
 from zhkg.ner.pipeline import load_pipeline
 from zhkg.ner.reading import Skipped, Source, iter_sources, split_long
 
-# spaCy refuses texts above nlp.max_length (1,000,000); longer documents are tagged in pieces.
-PIECE_CHARS = 500_000
+# Longer documents are tagged in pieces cut at sentence ends (spaCy refuses texts above 1,000,000
+# chars, and the model's memory grows with the characters it tags at once: ~13 kB each).
+PIECE_CHARS = 30_000
 MAX_DOC_CHARS = 5_000_000
 OUTPUTS = ("facts.jsonl", "entities.jsonl", "damage.jsonl", "graph.ttl", "graph.nt", "graph.graphml", "graph.gexf")
 
