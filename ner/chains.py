@@ -28,6 +28,8 @@ CJK = re.compile(r"^[\u3400-\u9fff]+$")
 PLACE_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "街道", "社区", "省", "市", "县", "区", "镇", "乡", "村",
                   "旗", "盟")
 MAX_UNIT_CHARS = 40
+# A dictionary verb this frequent (执行 14,504) before a title ends no unit; jieba's guesses (编办/v) may.
+VERB_FREQ = 1000
 MAX_TITLE_CHARS = 12
 STAFF_NOUN_FREQ = 30
 
@@ -278,6 +280,9 @@ def unit_ending_at(text: str, end: int, lex: Lexicons, floor: int = 0,
         return None
     keep = _start_at_division(toks, keep, lex)
     s = toks[keep].start
+    last = toks[-1]
+    if last.flag == "v" and len(last.word) >= 2 and last.start > s and jieba.dt.FREQ.get(last.word, 0) >= VERB_FREQ:
+        end = last.start  # 推动中心|执行/v|秘书: a verb before the title is no unit's end (执行 is no 银行)
     run = text[s:end]
     for cut in range(len(run), max(len(run) - 5, 1), -1):
         if lex.ends_like_unit(run[:cut]):

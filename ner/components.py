@@ -235,8 +235,10 @@ def _model_length(span: Span, doc: Doc, text: str, model_starts: dict[int, Span]
     e = model_starts.get(span.start_char)
     if e is None or abs(len(e.text) - len(span.text)) != 1 or " " in span.text:
         return span
-    if len(e.text) < len(span.text) and text.count(span.text) >= 2:
-        return span
+    if len(e.text) < len(span.text):
+        dropped = words.get(e.end_char)
+        if text.count(span.text) >= 2 or dropped is None or dropped.end <= span.end_char:
+            return span  # shorten only where the dropped character starts a word (谢耀|清代)
     extra = words.get(span.end_char)
     if len(e.text) > len(span.text) and extra is not None and extra.end == e.end_char and extra.flag == "v":
         return span

@@ -261,3 +261,10 @@ def test_former_marker_before_the_whole_unit(nlp):
     assert ("蔡鄂生", "副主席", "中国银行业监督管理委员会", "former") in got
     assert ("王明", "院长", "原平市第一人民医院", "current") in {
         (f["person"], f["role"], f["unit"], f["status"]) for f in build(nlp, "原平市第一人民医院院长王明出席。").facts}
+
+
+def test_a_common_verb_before_a_title_belongs_to_the_title(nlp):
+    got = facts(nlp, "台南市召开会议。实作推动中心执行秘书何兴中说明计划。")
+    assert ("何兴中", "执行秘书", "实作推动中心", "台南市") in got
+    got = facts(nlp, "安徽省阜阳市委编办原主任顾中伟违规收受礼金。")
+    assert ("顾中伟", "主任", "安徽省阜阳市委编办", "阜阳市") in got
