@@ -38,11 +38,14 @@ class DocContext:
         return None
 
     def place_headed_by(self, role: str, pos: int) -> str | None:
-        """县长 or 副市长 with no unit written: the home city (or the city of the home county), else the
-        county last named."""
+        """县长 or 副市长 with no unit written: the place written right before it (嘉义市长), the home city
+        (or the city of the home county), else the county last named."""
         head = role.removeprefix("常务").removeprefix("副")
         if len(head) != 2 or head[1] != "长" or head[0] not in "市县区":
             return None
+        i = bisect_left(self.places, (pos,))
+        if i > 0 and self.places[i - 1][1] in (pos, pos + 1) and self.places[i - 1][2].name.endswith(head[0]):
+            return self.places[i - 1][2].name  # 嘉义市长: the place written right before (or into) the title
         if head[0] == "市" and self.home is not None:
             city = self.home if self.home.name.endswith("市") else self.gaz.city_of(self.home)
             if city is not None and city.name.endswith("市"):

@@ -268,3 +268,8 @@ def test_a_common_verb_before_a_title_belongs_to_the_title(nlp):
     assert ("何兴中", "执行秘书", "实作推动中心", "台南市") in got
     got = facts(nlp, "安徽省阜阳市委编办原主任顾中伟违规收受礼金。")
     assert ("顾中伟", "主任", "安徽省阜阳市委编办", "阜阳市") in got
+
+
+def test_mayor_of_the_place_written_into_the_title(nlp):
+    got = facts(nlp, "台南市召开会议。台南市各界参与。嘉义市长黄敏惠于分享会致词。")
+    assert ("黄敏惠", "市长", "嘉义市", "嘉义市") in got
