@@ -263,6 +263,10 @@ def unit_ending_at(text: str, end: int, lex: Lexicons, floor: int = 0,
         if bound_prefix:  # 非|公 (市委非公工委): a one-character adverb before a noun is a bound prefix
             keep = k
             continue
+        china_abbrev = w == "中" and k == 0 and k + 1 < len(toks) and toks[k + 1].flag.startswith("n")
+        if china_abbrev:  # 中|储粮集团公司 at the start of a clause: 中 abbreviates 中国, it is no locative
+            keep = k
+            continue
         if w in grammar.CHAIN_BREAK or f in grammar.STOP_FLAGS or not CJK.match(w) and f != "m" and not w.isalnum():
             break
         if f.startswith("v") and f != "vn":

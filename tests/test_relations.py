@@ -273,3 +273,8 @@ def test_a_common_verb_before_a_title_belongs_to_the_title(nlp):
 def test_mayor_of_the_place_written_into_the_title(nlp):
     got = facts(nlp, "台南市召开会议。台南市各界参与。嘉义市长黄敏惠于分享会致词。")
     assert ("黄敏惠", "市长", "嘉义市", "嘉义市") in got
+
+
+def test_china_abbreviation_starts_a_unit(nlp):
+    got = facts(nlp, "2022年，中储粮集团公司广西分公司原副总经理张东升违规收受礼金。")
+    assert ("张东升", "副总经理", "中储粮集团公司广西分公司", None) in got
