@@ -382,25 +382,43 @@ def _post_verbs(text, s0, s1, people, tokens, sent_idx, fb: FactBuilder, anteced
         start = s0 if antecedent else p.start
         part_start = t.end
         for part in re.split(r"(?<=.)兼(?=.)", text[t.end:end]):
-            _post_object(text, part_start, part_start + len(part), p, start, end, sent_idx, status, fb)
+            _post_titles(text, part_start, part_start + len(part), p, start, end, sent_idx, status, fb)
             part_start += len(part) + 1
 
 
-def _post_object(text, o0, o1, p, start, end, sent_idx, status, fb: FactBuilder) -> None:
+def _post_titles(text, o0, o1, p, start, end, sent_idx, status, fb: FactBuilder) -> None:
+    """`担任[unit]党组书记、总队长`: titles coordinated after the first share its unit; a coordinated
+    `[unit][title]` brings its own."""
+    first, *rest = text[o0:o1].split(grammar.LIST_SEP)
+    fact = _post_object(text, o0, o0 + len(first), p, start, end, sent_idx, status, fb)
+    pos = o0 + len(first) + 1
+    for title in rest:
+        if fact is None or not title:
+            return
+        if role_starting_at(text, pos, fb.lex) == pos + len(title):
+            unit = unit_for_title(fact.unit, title, fb.lex) if fact.unit else None
+            fb.add(p, title, (fact.unit_start, fact.unit_end) if unit else None, "post_verb", start, end,
+                   sent_idx, status, unit)
+        else:  # 粮食局局长、市政协人口资源环境委员会主任: a title with its own unit
+            fact = _post_object(text, pos, pos + len(title), p, start, end, sent_idx, status, fb)
+        pos += len(title) + 1
+
+
+def _post_object(text, o0, o1, p, start, end, sent_idx, status, fb: FactBuilder) -> Fact | None:
     """One object of a post verb: `[unit][title]`, split after the last unit word, else at the title."""
     lex = fb.lex
     split = unit_and_role(text[o0:o1], lex)
     if split:
         u, r = split
-        fb.add(p, r, (o0, o0 + len(u)), "post_verb", start, end, sent_idx, status)
-        return
+        return fb.add(p, r, (o0, o0 + len(u)), "post_verb", start, end, sent_idx, status)
     rs = role_ending_at(text, o1, lex)
     if rs is not None and rs >= o0:
         head, core = split_role(text[rs:o1], lex)
         unit = (o0, rs + len(head)) if rs + len(head) > o0 else None
         if unit and not lex.ends_like_unit(text[unit[0]:unit[1]]):
-            return
-        fb.add(p, core, unit, "post_verb", start, end, sent_idx, status)
+            return None
+        return fb.add(p, core, unit, "post_verb", start, end, sent_idx, status)
+    return None
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:

@@ -278,3 +278,9 @@ def test_mayor_of_the_place_written_into_the_title(nlp):
 def test_china_abbreviation_starts_a_unit(nlp):
     got = facts(nlp, "2022年，中储粮集团公司广西分公司原副总经理张东升违规收受礼金。")
     assert ("张东升", "副总经理", "中储粮集团公司广西分公司", None) in got
+
+
+def test_titles_coordinated_after_a_post_verb_share_the_unit(nlp):
+    got = facts(nlp, "2019年，赵贵军担任国家统计局内蒙古调查总队党组书记、总队长。")
+    assert ("赵贵军", "总队长", "国家统计局内蒙古调查总队", None) in got
+    assert not any("、" in (f[1] or "") for f in got)
