@@ -246,11 +246,17 @@ def _model_length(span: Span, doc: Doc, text: str, model_starts: dict[int, Span]
 
 
 def _word_the_model_rejects(span: Span, text: str, model_tokens: set[int]) -> bool:
-    """市长|温馨|提醒: a frequent dictionary word read as a name where the model sees no person there.
-    A list of names (高歌、许治、周多等) vouches for each of them."""
+    """市长|温馨|提醒 or 市长|上任后: a frequent dictionary word, or a name that opens with a common verb,
+    read as a name where the model sees no person there. A list of names (高歌、许治、周多等) vouches for
+    each of them."""
     listed = text[span.end_char:span.end_char + 1] == "、" or text[max(0, span.start_char - 1):span.start_char] == "、"
-    return not listed and jieba.dt.FREQ.get(span.text, 0) >= COMMON_NAME_WORD_FREQ \
-        and model_tokens.isdisjoint(range(span.start, span.end))
+    name = span.text
+    wordlike = jieba.dt.FREQ.get(name, 0) >= COMMON_NAME_WORD_FREQ or len(name) == 3 and _common_verb(name[:2])
+    return not listed and wordlike and model_tokens.isdisjoint(range(span.start, span.end))
+
+
+def _common_verb(word: str) -> bool:
+    return jieba.dt.FREQ.get(word, 0) >= 300 and jieba.posseg.dt.word_tag_tab.get(word, "") == "v"
 
 
 def plausible_name(text: str, doc: Doc, start: int) -> bool:

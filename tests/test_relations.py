@@ -284,3 +284,9 @@ def test_titles_coordinated_after_a_post_verb_share_the_unit(nlp):
     got = facts(nlp, "2019年，赵贵军担任国家统计局内蒙古调查总队党组书记、总队长。")
     assert ("赵贵军", "总队长", "国家统计局内蒙古调查总队", None) in got
     assert not any("、" in (f[1] or "") for f in got)
+
+
+def test_model_vetoes_a_name_that_opens_with_a_common_verb():
+    with_model = load_pipeline()
+    got = facts(with_model, "台南市召开会议。台南市各界参与。黄伟哲市长上任后推动多项建设。")
+    assert {f[0] for f in got} == {"黄伟哲"}
