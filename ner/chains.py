@@ -269,6 +269,8 @@ def unit_ending_at(text: str, end: int, lex: Lexicons, floor: int = 0,
             continue
         if w in grammar.CHAIN_BREAK or f in grammar.STOP_FLAGS or not CJK.match(w) and f != "m" and not w.isalnum():
             break
+        if w in grammar.LIGHT_VERBS and f == "v":
+            break  # 领导班子|要|认真学习领会: 要, 是, 有 stand in no unit's name
         if f.startswith("v") and f != "vn":
             left = toks[k - 1] if k > 0 else None
             right = toks[k + 1] if k + 1 < len(toks) else None

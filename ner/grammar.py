@@ -34,6 +34,8 @@ STATUS_OF = {
 
 # Units of the central state: they sit in no city.
 NATIONAL_PREFIXES = ("中央", "国家", "全国", "国务院", "中共中央", "最高人民", "中国")
+# Modal and light verbs that stand in no unit's name (领导班子|要|认真学习…): they end a unit chain.
+LIGHT_VERBS = frozenset("要是有能应需让使")
 # Words that may stand before a division inside a unit's name (中共忻州市委, 共青团山西省委).
 STATE_PREFIXES = NATIONAL_PREFIXES + ("中共", "中国共产党", "共青团", "民革", "民盟", "民建", "民进", "农工党", "致公党",
                                       "九三学社", "台盟")

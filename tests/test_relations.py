@@ -290,3 +290,8 @@ def test_model_vetoes_a_name_that_opens_with_a_common_verb():
     with_model = load_pipeline()
     got = facts(with_model, "台南市召开会议。台南市各界参与。黄伟哲市长上任后推动多项建设。")
     assert {f[0] for f in got} == {"黄伟哲"}
+
+
+def test_light_verbs_end_a_unit_chain(nlp):
+    got = facts(nlp, "台南市召开会议。这些物品全是环保局局长谢世杰捐赠的。")
+    assert ("谢世杰", "局长", "环保局", "台南市") in got
