@@ -283,12 +283,11 @@ def plausible_name(text: str, doc: Doc, start: int) -> bool:
 
 
 def _words_within(doc: Doc, start: int, end: int) -> list:
-    """The jieba words that start in [start, end), found by bisection (documents run to 500k chars).
-    When `start` or `end` falls inside a word, the first word does not start at `start` or the
-    last does not end at `end`."""
+    """The jieba words that overlap [start, end), found by bisection (a span never scans the whole
+    document). When `start` or `end` falls inside a word, the first word does not start at `start`
+    or the last does not end at `end`."""
     tokens = _tokens(doc)
-    lo = bisect_right(tokens, start, key=lambda t: t.start) - 1
-    lo = max(lo, 0)
+    lo = max(bisect_right(tokens, start, key=lambda t: t.start) - 1, 0)
     if lo < len(tokens) and tokens[lo].end <= start:
         lo += 1
     hi = bisect_right(tokens, end - 1, key=lambda t: t.start)
@@ -357,20 +356,25 @@ def make_org_tagger(nlp: Language, name: str, spans_key: str):
     return tag_orgs
 
 
+def _word_at(tokens, pos: int):
+    """The jieba word that covers character `pos` (None before the first word)."""
+    i = bisect_right(tokens, pos, key=lambda t: t.start) - 1
+    return tokens[i] if i >= 0 else None
+
+
 def _unit_like(span: Span, lex, tokens) -> bool:
     """A model's ORG ends in a unit word (…局, …医院) or is one word jieba knows as an organization
     (新华社/nt); 联防联, 交通运输 and 凝聚党 are not units."""
     if lex.ends_like_unit(span.text):
         return True
-    i = bisect_right(tokens, span.start_char, key=lambda t: t.start) - 1
-    return i >= 0 and tokens[i].start == span.start_char and tokens[i].end == span.end_char \
-        and tokens[i].flag in ("nt", "nz", "j")
+    word = _word_at(tokens, span.start_char)
+    return word is not None and (word.start, word.end) == (span.start_char, span.end_char) \
+        and word.flag in ("nt", "nz", "j")
 
 
 def _from_word_start(span: Span, doc: Doc, tokens) -> Span | None:
     """了|解消防局: a model's ORG that starts inside a verb or function word starts after it."""
-    i = bisect_right(tokens, span.start_char, key=lambda t: t.start) - 1
-    word = tokens[i] if i >= 0 else None
+    word = _word_at(tokens, span.start_char)
     if word is None or not word.start < span.start_char < word.end or not word.flag.startswith(("v", "d", "p", "c", "u", "r")):
         return span
     trimmed = doc.char_span(word.end, span.end_char, label="ORG")
