@@ -34,6 +34,8 @@ STATUS_OF = {
 
 # Units of the central state: they sit in no city.
 NATIONAL_PREFIXES = ("中央", "国家", "全国", "国务院", "中共中央", "最高人民", "中国")
+# A school's name that is whole before 校长 (六信高中校长, 台南一中校长, 实验小学校长; not 党校校长).
+SCHOOL_ENDINGS = ("中", "小", "学", "院")
 # Modal and light verbs that stand in no unit's name (领导班子|要|认真学习…): they end a unit chain.
 LIGHT_VERBS = frozenset("要是有能应需让使")
 # Words that may stand before a division inside a unit's name (中共忻州市委, 共青团山西省委).

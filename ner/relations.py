@@ -134,6 +134,8 @@ def _shared_head(text: str, seg, s0: int, tokens: list[Token], lex: Lexicons):
     if core[0] in lex.org_suffix_set and text[rs:rs + len(core)] == core:
         shared = unit_ending_at(text, rs + 1, lex, floor=s0, tokens=tokens)
         if shared and shared[0] < rs - 1 and text[shared[0]] not in "副正总常原代前新":
+            if core == "校长" and text[shared[0]:rs].endswith(grammar.SCHOOL_ENDINGS):
+                shared = (shared[0], rs)  # 六信高中|校长: the school is whole without the title's 校
             return _with_anaphor(text, shared, s0), core, rs, status
     return seg
 

@@ -295,3 +295,8 @@ def test_model_vetoes_a_name_that_opens_with_a_common_verb():
 def test_light_verbs_end_a_unit_chain(nlp):
     got = facts(nlp, "台南市召开会议。这些物品全是环保局局长谢世杰捐赠的。")
     assert ("谢世杰", "局长", "环保局", "台南市") in got
+
+
+def test_school_head_after_a_whole_school_name(nlp):
+    got = facts(nlp, "台南市召开会议。六信高中校长黄振忠致词。")
+    assert ("黄振忠", "校长", "六信高中", "台南市") in got
