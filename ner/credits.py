@@ -1,8 +1,15 @@
-"""Bylines, editor credits and photo credits: names written outside sentences.
+"""Bylines, editor and photo credits, site bylines and release contacts: names written outside sentences.
 
-News pages name their reporters in a fixed layout rather than in prose: `记者 郭文治 孟 航 通讯员 包司南`,
-`（责编：李思玥、谢龙）`, `乔利峰 摄`, `（班 澜）` closing an article. Two-character names are padded with
-a space to the width of three (`孟 航`), so single characters separated by spaces are joined in pairs.
+News pages name their staff in a fixed layout rather than in prose, and each layout is one rule here:
+- byline        `记者 郭文治 孟 航`, `本报记者  姜  赟  徐驭尧《人民日报》`, `（责编：李思玥、谢龙）`,
+                `（记者 付坤 摄影\n宗琪琪）`; names padded to the width of three (`孟 航`) are joined
+- correspondents `郭华平 黄晓平 本报记者 鄢朝晖`: names written before the reporter's credit are 通讯员
+- site byline   `中央纪委国家监委网站 陆丽环`: a news site's name and a name alone on a line near the top
+- photo         `李明媚 摄` after a caption
+- closing       `（张杨）` ending an article: its author
+- contact       `发稿人：蓝惠娟`, `承办人：民政局兵役后勤科林玲珉  电话：…`, `业务连络人：政风室主任陈莹`: the
+                contact lines of government releases, with the unit written before the name (or, for
+                the release's author, the issuing body of its `发稿单位` line)
 """
 
 from __future__ import annotations
@@ -11,13 +18,28 @@ import re
 from dataclasses import dataclass
 
 from zhkg.ner import grammar
-from zhkg.ner.chains import Lexicons, surname_length
+from zhkg.ner.chains import Lexicons, role_ending_at, roles_ending_at, surname_length
 
 _ROLES = "|".join(sorted(grammar.BYLINE_ROLES, key=len, reverse=True))
-BYLINE = re.compile(rf"({_ROLES})[ \u3000\t]*[:：]?[ \u3000\t]*((?:[\u4e00-\u9fff]{{1,4}}(?:[ \u3000\t、，,]+|$|(?=[）)\]】\n])))+?)(?=$|[）)\]】\n]|{_ROLES}|摄)", re.MULTILINE)
+BYLINE = re.compile(rf"(?:^|(?<=[\s（(【\[■●▲◆★:：/|。！？]))({_ROLES})[ \u3000\t]*[:：]?")
 PHOTO = re.compile(r"(?:^|(?<=[。！？\s）)]))([\u4e00-\u9fff](?:[ \u3000]?[\u4e00-\u9fff]){1,2})[ \u3000]+摄(?=$|[\s）)。])", re.MULTILINE)
 CLOSING = re.compile(r"[（(][ \u3000]*([\u4e00-\u9fff](?:[ \u3000]?[\u4e00-\u9fff]){1,2})[ \u3000]*[）)][ \u3000]*$", re.MULTILINE)
+SITE_BYLINE = re.compile(rf"^[ \u3000]*([\u4e00-\u9fff]{{2,20}}(?:{'|'.join(grammar.MEDIA_SUFFIXES)}))[ \u3000]+"
+                         r"([\u4e00-\u9fff](?:[ \u3000]?[\u4e00-\u9fff]){1,2})[ \u3000]*$", re.MULTILINE)
+_CONTACTS = "|".join(sorted(grammar.CONTACT_ROLES, key=len, reverse=True))
+# A contact line: at a line start or after the phone number of the one before it on the same line.
+CONTACT = re.compile(rf"(?:^|(?<=[\d\s)）]))((?:{_CONTACTS})|[\u4e00-\u9fff](?:[ \u3000]?[\u4e00-\u9fff]){{1,5}})"
+                     r"[ \u3000]*[:：][ \u3000]*([\u4e00-\u9fff]{2,30})", re.MULTILINE)
+CONTACT_END = re.compile(r"[ \u3000\t]*(?:$|\n|电话|分机|传真|手机|TEL|Tel|tel|\d|[（(])")
+CAPTION_END = re.compile(r"[ \u3000]*(?:摄|$|\n)", re.MULTILINE)
+ISSUER = re.compile(rf"^[ \u3000]*(?:{'|'.join(grammar.ISSUER_LABELS)})[ \u3000]*[:：][ \u3000]*([\u4e00-\u9fff]{{2,30}})",
+                    re.MULTILINE)
+NAME_SEP = re.compile(r"[ \u3000\t、，,]+")
 LAYOUT_LINE = 80
+SITE_BYLINE_LINES = 8
+CORRESPONDENT = "通讯员"
+PHOTOGRAPHER = "摄影"
+AUTHOR = "作者"
 
 
 @dataclass(frozen=True)
@@ -28,28 +50,52 @@ class Credit:
     role: str | None
     evidence_start: int
     evidence_end: int
+    unit: str | None = None          # a unit written in the credit (a site, a contact's department)
+    rule: str = "byline"
 
 
-def _names(group: str, offset: int, lex: Lexicons) -> list[tuple[str, int, int]]:
-    parts = [(m.group(), offset + m.start()) for m in re.finditer(r"[\u4e00-\u9fff]+", group)]
+def issuing_body(text: str) -> str | None:
+    """The organization a release names as its issuer (`发稿单位：社会局`, `来源：中央纪委国家监委网站`)."""
+    m = ISSUER.search(text)
+    return m.group(1) if m else None
+
+
+def _name_like(word: str, lex: Lexicons) -> bool:
+    """Two or three characters (a byline's layout vouches for rare surnames), or four with a compound surname."""
+    return 2 <= len(word) <= 3 or (len(word) == 4 and surname_length(word, 0, lex) == 2)
+
+
+def _names(text: str, pos: int, lex: Lexicons, newlines: bool = False) -> tuple[list[tuple[str, int, int]], int]:
+    """The names written from `pos` on, separated by spaces or 、; single characters separated by
+    spaces are joined in pairs (`孟 航`). Returns the names and where the run of names ends."""
     names: list[tuple[str, int, int]] = []
-    i = 0
-    while i < len(parts):
-        word, start = parts[i]
-        if word in grammar.BYLINE_ROLES or word == grammar.PHOTO_CREDIT:
+    sep = re.compile(r"[\s、，,]+") if newlines else NAME_SEP
+    end = pos
+    lead = sep.match(text, pos) if newlines else None
+    pos = lead.end() if lead else pos
+    while True:
+        m = re.compile(r"[\u4e00-\u9fff]+").match(text, pos)
+        if not m:
             break
-        if len(word) == 1 and i + 1 < len(parts) and len(parts[i + 1][0]) == 1:
-            word2, start2 = parts[i + 1]
-            word, end = word + word2, start2 + 1
-            i += 2
-        else:
-            end = start + len(word)
-            i += 1
-        if 2 <= len(word) <= 3 or len(word) == 4 and surname_length(word, 0, lex) == 2:
-            names.append((word, start, end))
-        else:
+        word, start = m.group(), m.start()
+        stop = pos = m.end()
+        if len(word) == 1:
+            pair = re.compile(r"[ \u3000]{1,3}([\u4e00-\u9fff])(?![\u4e00-\u9fff])").match(text, pos)
+            if pair is None:
+                break
+            word, stop = word + pair.group(1), pair.end()
+            pos = stop
+        if any(word.startswith(r) for r in grammar.BYLINE_ROLES) or word == grammar.PHOTO_CREDIT:
             break
-    return names
+        if not _name_like(word, lex):
+            break
+        names.append((word, start, stop))
+        end = stop
+        s = sep.match(text, pos)
+        if s is None:
+            break
+        pos = s.end()
+    return names, end
 
 
 def _in_layout(text: str, start: int) -> bool:
@@ -61,21 +107,120 @@ def _in_layout(text: str, start: int) -> bool:
     return line_end - line_start <= LAYOUT_LINE or not before
 
 
-def find_credits(text: str, lex: Lexicons) -> list[Credit]:
+def _bracket_open(text: str, pos: int) -> bool:
+    """Inside a bracket opened on this line and not yet closed: `（记者 付坤 摄影` goes on after a break."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    before = text[line_start:pos]
+    return before.count("（") + before.count("(") > before.count("）") + before.count(")")
+
+
+def _bylines(text: str, lex: Lexicons) -> list[Credit]:
     credits: list[Credit] = []
     for m in BYLINE.finditer(text):
         if not _in_layout(text, m.start()):
             continue
         role = m.group(1)
-        for name, s, e in _names(m.group(2), m.start(2), lex):
-            credits.append(Credit(name, s, e, "记者" if role.endswith("记者") else role, m.start(), e))
+        role = "记者" if role.endswith("记者") else role
+        names, end = _names(text, m.end(), lex, newlines=_bracket_open(text, m.start()))
+        if m.start() > 0 and text[m.start() - 1] in "。！？" and not CAPTION_END.match(text, end):
+            continue  # 。记者问姜旺: prose; a caption's credit (。本报记者 乔利峰 摄) ends its line
+        for name, s, e in names:
+            credits.append(Credit(name, s, e, role, m.start(), e))
+        if role == "记者" and names:
+            credits.extend(_correspondents_before(text, m.start(), lex))
+    return credits
+
+
+def _correspondents_before(text: str, role_start: int, lex: Lexicons) -> list[Credit]:
+    """`郭华平 黄晓平 本报记者 鄢朝晖`: a line that opens with names before the reporter's credit."""
+    line_start = text.rfind("\n", 0, role_start) + 1
+    head = text[line_start:role_start]
+    if not head.strip() or NAME_SEP.sub("", head).strip() == "":
+        return []
+    names, end = _names(text, line_start + len(head) - len(head.lstrip(" \u3000\t")), lex)
+    if not names or text[end:role_start].strip(" \u3000\t、，,"):
+        return []
+    return [Credit(n, s, e, CORRESPONDENT, line_start, role_start) for n, s, e in names]
+
+
+def _site_bylines(text: str, lex: Lexicons) -> list[Credit]:
+    """`中央纪委国家监委网站 陆丽环` on a line of its own near the top: the site's reporter."""
+    top = text.find("\n", 0)
+    for _ in range(SITE_BYLINE_LINES - 1):
+        nxt = text.find("\n", top + 1)
+        if nxt < 0:
+            top = len(text)
+            break
+        top = nxt
+    out = []
+    for m in SITE_BYLINE.finditer(text, 0, top if top > 0 else len(text)):
+        name = re.sub(r"\s", "", m.group(2))
+        if _name_like(name, lex):
+            out.append(Credit(name, m.start(2), m.end(2), "记者", m.start(1), m.end(2), unit=m.group(1)))
+    return out
+
+
+def _contacts(text: str, lex: Lexicons) -> list[Credit]:
+    """The contact lines of a release: `ROLE：[unit][title]NAME`."""
+    issuer = issuing_body(text)
+    out = []
+    for m in CONTACT.finditer(text):
+        role = re.sub(r"\s", "", m.group(1))
+        if role not in grammar.CONTACT_ROLES and role not in lex.roles:
+            continue
+        if not CONTACT_END.match(text, m.end(2)):
+            continue  # 主任：我觉得… is a speaker in an interview, not a contact line
+        run, run_start = m.group(2), m.start(2)
+        split = _name_at_end(run, lex)
+        if split is None:
+            continue
+        prefix = run[:split]
+        name = run[split:]
+        unit = _without_title(prefix, lex) if prefix else None
+        if not unit and role in grammar.RELEASE_AUTHORS:
+            unit = issuer
+        out.append(Credit(name, run_start + split, run_start + len(run), role, m.start(1), m.end(2),
+                          unit=unit or None, rule="contact"))
+    return out
+
+
+def _without_title(prefix: str, lex: Lexicons) -> str:
+    """政风室主任 → 政风室: the unit before the title that ends the contact's text."""
+    for rs in roles_ending_at(prefix, len(prefix), lex):
+        if lex.ends_like_unit(prefix[:rs]):
+            return prefix[:rs]
+    return prefix
+
+
+def _name_at_end(run: str, lex: Lexicons) -> int | None:
+    """Where the name at the end of `局本部吴幸桦` or `政风室主任陈莹` starts: the split that leaves
+    nothing, a title or a unit before the name."""
+    for n in (3, 2):
+        if len(run) < n or not surname_length(run, len(run) - n, lex):
+            continue
+        prefix = run[:-n]
+        if not prefix or lex.ends_like_unit(prefix) or role_ending_at(prefix, len(prefix), lex) is not None:
+            return len(run) - n
+    return None
+
+
+def find_credits(text: str, lex: Lexicons) -> list[Credit]:
+    credits = _bylines(text, lex)
+    credits += [c for c in _site_bylines(text, lex) if not _covered(c, credits)]
+    credits += [c for c in _contacts(text, lex) if not _covered(c, credits)]
     for m in PHOTO.finditer(text):
         name = re.sub(r"\s", "", m.group(1))
-        if surname_length(name, 0, lex) and not any(c.start <= m.start(1) < c.end for c in credits):
-            credits.append(Credit(name, m.start(1), m.end(1), None, m.start(), m.end()))
+        c = Credit(name, m.start(1), m.end(1), PHOTOGRAPHER, m.start(), m.end())
+        if surname_length(name, 0, lex) and not _covered(c, credits):
+            credits.append(c)
     for m in CLOSING.finditer(text):
         name = re.sub(r"\s", "", m.group(1))
         at_end = not text[m.end():].strip()
-        if 2 <= len(name) <= 3 and (at_end or surname_length(name, 0, lex)):
-            credits.append(Credit(name, m.start(1), m.end(1), None, m.start(), m.end()))
+        c = Credit(name, m.start(1), m.end(1), AUTHOR if at_end else None, m.start(), m.end())
+        if 2 <= len(name) <= 3 and (at_end or surname_length(name, 0, lex)) and not _covered(c, credits):
+            credits.append(c)
     return credits
+
+
+def _covered(c: Credit, credits: list[Credit]) -> bool:
+    return any(o.start <= c.start < o.end or c.start <= o.start < c.end for o in credits)

@@ -60,8 +60,17 @@ NOT_POSTS = frozenset({"党员", "中共党员", "共产党员", "预备党员",
 HONORIFIC_AFTER = ("同志", "先生", "女士")
 
 # Credits in bylines and captions.
-BYLINE_ROLES = ("本报记者", "本台记者", "特约记者", "见习记者", "记者", "通讯员", "实习生", "摄影", "编辑",
-                "责任编辑", "责编", "校对", "审核", "监制")
+BYLINE_ROLES = ("本报记者", "本台记者", "本网记者", "特约记者", "见习记者", "摄影记者", "记者", "通讯员", "实习生",
+                "摄影", "编辑", "责任编辑", "责编", "校对", "审核", "监制", "撰稿", "编审", "绘图")
+# Names of news media that sign an article with a reporter's name on one line (…网站 陆丽环).
+MEDIA_SUFFIXES = ("新闻网", "网站", "日报", "晚报", "报社", "电视台", "客户端", "融媒体中心", "网")
+# Contact lines that close government releases (发稿人：…, 承办人：…, 新闻联络人：…).
+CONTACT_ROLES = frozenset({"发稿人", "承办人", "联络人", "连络人", "联系人", "业务联络人", "业务连络人", "业务联系人",
+                           "新闻联络人", "新闻连络人", "新闻联系人"})
+# Contacts who write the release: without a unit of their own they belong to its issuing body.
+RELEASE_AUTHORS = frozenset({"发稿人", "新闻联络人", "新闻连络人", "新闻联系人"})
+# Labels of the line that names a release's issuing body.
+ISSUER_LABELS = ("发稿单位", "发布单位", "发布机关", "供稿单位", "稿件来源", "来源", "稿源")
 PHOTO_CREDIT = "摄"
 
 # Party organs that sit inside a unit; "X党支部书记、主任" is secretary of X's branch and head of X.

@@ -47,7 +47,7 @@ LIST_NAMES = re.compile(r"((?:[\u4e00-\u9fff]{2,4}、)+[\u4e00-\u9fff]{2,4})等(
 COPULA = re.compile(r"是([^，。、；！？\n,;]{2,40}?)的(?:一名|一位|一个|名|位)?")
 WORKPLACE = re.compile(r"(?:到|在|于)([^，。、；！？\n,;]{2,30}?)(?:工作|任职|上班|就职|执勤)")
 CONFIDENCE = {"apposition": 0.9, "title_after": 0.8, "copula": 0.85, "post_verb": 0.8, "shared_post": 0.7,
-              "byline": 0.95, "workplace": 0.75}
+              "byline": 0.95, "workplace": 0.75, "contact": 0.9}
 
 
 @dataclass
@@ -243,7 +243,8 @@ def extract_facts(text: str, persons: list[Mention], credits: list[Credit], ctx:
     by_start = sorted(persons, key=lambda m: m.start)
     for c in credits:
         if c.role:
-            fb.add(Mention(c.start, c.end, c.name), c.role, None, "byline", c.evidence_start, c.evidence_end, -1)
+            fb.add(Mention(c.start, c.end, c.name), c.role, None, c.rule, c.evidence_start, c.evidence_end, -1,
+                   unit_text=c.unit)
     last: Mention | None = None
     for sent_idx, (s0, s1) in enumerate(_sentences(text)):
         people = [p for p in by_start if s0 <= p.start < s1]
