@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from tests.test_relations import facts
 from zhkg.ner.chains import lexicons
 from zhkg.ner.credits import find_credits
 from zhkg.ner.pipeline import load_pipeline
-from tests.test_relations import facts
 
 
 @pytest.fixture(scope="module")
