@@ -25,7 +25,7 @@ from zhkg.ner.lexicons import load_org_suffixes, load_roles, load_surnames
 jieba.setLogLevel(60)
 
 CJK = re.compile(r"^[\u3400-\u9fff]+$")
-PLACE_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "街道", "社区", "省", "市", "县", "区", "镇", "乡", "村",
+PLACE_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "街道", "社区", "省", "市", "县", "区", "镇", "乡", "村", "里",
                   "旗", "盟")
 MAX_UNIT_CHARS = 40
 # A dictionary verb this frequent (执行 14,504) before a title ends no unit; jieba's guesses (编办/v) may.

@@ -212,8 +212,8 @@ def make_person_tagger(nlp: Language, name: str, spans_key: str):
         model_persons = model_entities(doc, "PERSON")
         model_starts = {e.start_char: e for e in model_persons}
         words = {t.start: t for t in _tokens(doc)}
-        ruled = [_model_length(s, doc, text, model_starts, words)
-                 for s in _spans(doc, [(m.start, m.end) for m in mentions], "PERSON")]
+        ruled = filter_spans([_model_length(s, doc, text, model_starts, words)
+                              for s in _spans(doc, [(m.start, m.end) for m in mentions], "PERSON")])
         if doc.has_annotation("ENT_IOB"):
             seen = {i for e in model_persons for i in range(e.start, e.end)}
             ruled = [s for s in ruled if not _word_the_model_rejects(s, text, seen)]

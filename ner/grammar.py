@@ -16,7 +16,7 @@ SENTENCE_END = re.compile(r"[。！？!?\n]+")
 
 # jieba part-of-speech flags that never occur inside an organization name.
 STOP_FLAGS = frozenset({"p", "c", "u", "uj", "ul", "uz", "ud", "ug", "uv", "d", "r", "y", "e", "o", "x",
-                        "t", "zg", "f"})
+                        "t", "zg", "f", "i"})
 
 # Pronoun-like prefixes that stand for the article's own city or county ("我市公安局").
 HOME_PREFIXES = ("我市", "本市", "全市", "我县", "本县", "全县", "我区", "本区", "全区")
@@ -79,3 +79,20 @@ PARTY_ROLES = frozenset({"书记", "副书记", "委员", "支部书记", "常�
 
 # Age and generation modifiers between a unit and a title: "派出所59岁的民警".
 MODIFIER = re.compile(r"(\d{1,3}|[一二三四五六七八九十]{1,3})(岁|后)的?$|(年轻|年过半百|女|老)的?$")
+
+# What may stand right before a name written before its title (方一峰议员): punctuation and the
+# conjunctions and verbs that open a list item.
+NAME_LEFT = frozenset("、，,。；;：:（(「『“”\" \u3000\t\n")
+NAME_LEFT_WORDS = frozenset("及和与暨由请")
+# Taiwanese villages and wards (三光里) end with 里, which no unit suffix list holds.
+VILLAGE_WARD = ("里",)
+# What may follow a list item's title: punctuation and the words that close or extend a list.
+ITEM_END = frozenset("、，,。；;：:！!？?）)」』”\" \u3000\t\n等及和与暨")
+
+# Posts of a whole country: no unit is read before them and they sit in no city (习近平总书记, 蔡英文总统).
+NATIONAL_TITLES = frozenset({"总书记", "国家主席", "国家副主席", "总统", "副总统", "总理", "副总理", "国务委员",
+                             "立委", "立法委员"})
+# Titles one person holds in a unit at a time: a list of names after one of them is no shared post
+# (市长黄伟哲、叶泽山 is not two mayors); deputies (副市长) and members (议员, 委员) are shared.
+SINGULAR_HEADS = ("长", "书记", "主任", "主席", "总统", "总理", "经理", "司令", "政委", "指挥官", "负责人",
+                  "召集人", "总召", "执行长", "营运长", "创办人")

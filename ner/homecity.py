@@ -37,6 +37,7 @@ def infer_home_city(text: str, places: Iterable[tuple[int, Division]], gaz: Gaze
         target = div if div.level in ("prefecture", "county") else _city_level(div, gaz)
         if target is None:
             continue
+        target = _district_city(target, gaz)
         if county_voice != target.name.endswith(("县", "旗")):
             weight *= 0.5
         score[target.key] += weight
@@ -47,6 +48,16 @@ def infer_home_city(text: str, places: Iterable[tuple[int, Division]], gaz: Gaze
         return None
     best = max(score.items(), key=lambda kv: (kv[1], -gaz.get(kv[0]).rank))
     return gaz.get(best[0]) if best[1] >= MIN_SCORE and best[1] >= MIN_SHARE * mentions else None
+
+
+def _district_city(div: Division, gaz: Gazetteer) -> Division:
+    """A city district's news is its city's news: 北门区 speaks for 台南市 (a county or a county-level
+    city keeps its own voice: 我县 means the county)."""
+    if div.level == "county" and div.name.endswith("区"):
+        city = gaz.city_of(div)
+        if city is not None and city.level == "prefecture":
+            return city
+    return div
 
 
 def _city_level(div: Division, gaz: Gazetteer) -> Division | None:

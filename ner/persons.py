@@ -8,12 +8,15 @@ in the fact patterns whether or not the model saw them.
 
 from __future__ import annotations
 
+import re
+
 import jieba
 import jieba.posseg
 
 from zhkg.ner import grammar
 from zhkg.ner.chains import (
     CJK,
+    NAME_END,
     Lexicons,
     Token,
     dictionary_non_name,
@@ -26,6 +29,7 @@ from zhkg.ner.credits import Credit
 from zhkg.ner.gazetteer import load_gazetteer
 from zhkg.ner.relations import COPULA, LIST_NAMES, Mention, list_mentions
 
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 # A dictionary word this frequent, tagged as something else than a name, is that word (严守, 高歌).
 WORD_FREQ = 50
 NOT_NAME_START = frozenset({"p", "c", "u", "uj", "ul", "uz", "ud", "ug", "uv", "d", "r", "y", "e", "o", "x"})
@@ -75,9 +79,76 @@ def find_persons(text: str, tokens: list[Token], credits: list[Credit], lex: Lex
     for m in LIST_NAMES.finditer(text):
         for p in list_mentions(m, lex):
             add(p.start, p.name, checked=True)
+    for start, name in names_before_titles(text, lex, covering):
+        add(start, name, checked=True)
     for c in credits:
         found.setdefault((c.start, c.end), Mention(c.start, c.end, c.name))
+    for m in sorted(found.values(), key=lambda m: m.start):
+        for start, name in list_continuation(text, m.end, lex):
+            add(start, name, checked=True)
     return _consolidate(text, sorted(found.values(), key=lambda m: m.start))
+
+
+def _bare_name(cand: str, lex: Lexicons) -> bool:
+    """A surname and a given name that make no dictionary word, no place and no unit."""
+    return bool(CJK.match(cand)) and surname_length(cand, 0, lex) > 0 and cand[0] not in grammar.NAME_LEFT_WORDS \
+        and cand[-1] not in NAME_END and not dictionary_non_name(cand) and not lex.ends_like_unit(cand) \
+        and not load_gazetteer().lookup(cand)
+
+
+def names_before_titles(text: str, lex: Lexicons, covering: dict) -> list[tuple[int, str]]:
+    """`方一峰议员、`, `新任警察局林国清局长`, `三光里侯进枝里长`: a name written before its title, as
+    Taiwanese and Hong Kong news do, where a boundary or a unit stands before the name and the title
+    ends the list item. A name that would end a unit with the title's first character (民政|局长) is none."""
+    out = []
+    for r in range(2, len(text)):
+        re_ = role_starting_at(text, r, lex)
+        if re_ is None or not _item_end(text, re_, lex):
+            continue
+        for n in (3, 2):
+            s = r - n
+            cand = text[s:r]
+            if s < 0 or not _bare_name(cand, lex) or lex.ends_like_unit(cand + text[r]):
+                continue
+            left = text[max(0, s - 8):s]
+            if s > 0 and text[s - 1] not in grammar.NAME_LEFT and text[s - 1] not in grammar.NAME_LEFT_WORDS \
+                    and not lex.ends_like_unit(left) and not left.endswith(grammar.VILLAGE_WARD):
+                continue
+            word = covering.get(s)
+            if word is not None and word.start != s or covering.get(r - 1) is not None and covering[r - 1].end > r:
+                continue  # the name would start or end inside a word
+            out.append((s, cand))
+            break
+    return out
+
+
+def _item_end(text: str, pos: int, lex: Lexicons) -> bool:
+    """A title that ends a list item: punctuation, a conjunction, another title or a unit word after it."""
+    if pos >= len(text) or text[pos] in grammar.ITEM_END:
+        return True
+    return role_starting_at(text, pos, lex) is not None or any(text[pos:pos + k] in lex.org_suffix_set for k in (1, 2, 3))
+
+
+def list_continuation(text: str, pos: int, lex: Lexicons) -> list[tuple[int, str]]:
+    """`市议员王家贞、许至椿、陈怡珍…`: bare names listed after a name, each between 、 and 、 (the last
+    one up to the punctuation or conjunction that closes the list)."""
+    out = []
+    while pos < len(text) and text[pos] == grammar.LIST_SEP:
+        m = _CJK_RUN.match(text, pos + 1)
+        if not m:
+            break
+        chunk = m.group()
+        cut = next((i for i, ch in enumerate(chunk) if ch in "等及和与暨"), len(chunk))
+        if cut < len(chunk) and (pos + 1 + len(chunk) < len(text) and text[pos + 1 + len(chunk)] == grammar.LIST_SEP):
+            break
+        name = chunk[:cut]
+        if not 2 <= len(name) <= 3 or not _bare_name(name, lex):
+            break
+        out.append((pos + 1, name))
+        pos = pos + 1 + len(name)
+        if cut < len(chunk):
+            break
+    return out
 
 
 def _place_word(name: str, text: str, start: int, end: int, gaz) -> bool:

@@ -43,11 +43,11 @@ from zhkg.ner.units import (
     unit_for_title,
 )
 
-LIST_NAMES = re.compile(r"((?:[\u4e00-\u9fff]{2,4}、)+[\u4e00-\u9fff]{2,4})等(\d+|[一二三四五六七八九十两]+)(名|位|个)")
+LIST_NAMES = re.compile(r"((?:[\u4e00-\u9fff]{2,4}、)+[\u4e00-\u9fff]{2,4})等(\d+|[一二三四五六七八九十两]+|多|数|几|诸)(名|位|个)")
 COPULA = re.compile(r"是([^，。、；！？\n,;]{2,40}?)的(?:一名|一位|一个|名|位)?")
 WORKPLACE = re.compile(r"(?:到|在|于)([^，。、；！？\n,;]{2,30}?)(?:工作|任职|上班|就职|执勤)")
 CONFIDENCE = {"apposition": 0.9, "title_after": 0.8, "copula": 0.85, "post_verb": 0.8, "shared_post": 0.7,
-              "byline": 0.95, "workplace": 0.75, "contact": 0.9}
+              "byline": 0.95, "workplace": 0.75, "contact": 0.9, "listed": 0.8}
 
 
 @dataclass
@@ -218,7 +218,8 @@ class FactBuilder:
             self.ctx.units.append((pos, unit))
         elif role and rule != "byline":
             unit = self.ctx.place_headed_by(role, pos)
-        city = None if rule == "byline" else city_of_unit(unit, self.ctx)
+        national = unit is None and role in grammar.NATIONAL_TITLES
+        city = None if rule == "byline" or national else city_of_unit(unit, self.ctx)
         fact = Fact(p.name, role, unit, city.name if city else None, status, rule, start, end, p.start, p.end,
                     sentence, CONFIDENCE[rule] - (0.15 if unit is None and rule != "byline" else 0.0),
                     unit_span[0] if unit_span else -1, unit_span[1] if unit_span else -1,
@@ -257,10 +258,16 @@ def extract_facts(text: str, persons: list[Mention], credits: list[Credit], ctx:
         last = people[-1]
         sentence_words = words(s0, s1)
         _shared_posts(text, s0, s1, sentence_words, sent_idx, fb)
+        listed: dict[int, list[Fact]] = {}
         for p in people:
             n_before = len(fb.facts)
             _facts_of_mention(text, p, s0, s1, sentence_words, sent_idx, fb, people)
             _workplace(text, p, s1, sent_idx, fb, n_before)
+            own = fb.facts[n_before:]
+            if own:
+                listed[p.end] = [f for f in own if f.rule in ("apposition", "listed")]
+            elif p.start > 0 and text[p.start - 1] == grammar.LIST_SEP and listed.get(p.start - 1):
+                listed[p.end] = _listed(p, listed[p.start - 1], sent_idx, fb)
         _post_verbs(text, s0, s1, people, sentence_words, sent_idx, fb)
     return _dedupe(fb.facts)
 
@@ -288,7 +295,7 @@ def _facts_of_mention(text, p, s0, s1, tokens, sent_idx, fb: FactBuilder, people
     re_end = role_starting_at(text, p.end, lex)
     if re_end is not None:
         unit = unit_ending_at(text, p.start, lex, floor=s0, tokens=tokens)
-        unit = unit if unit and unit[1] == p.start else None
+        unit = unit if unit and unit[1] == p.start and text[p.end:re_end] not in grammar.NATIONAL_TITLES else None
         fb.add(p, text[p.end:re_end], unit, "title_after", unit[0] if unit else p.start, re_end, sent_idx)
         return
     if after.startswith("同志"):
@@ -303,6 +310,20 @@ def _facts_of_mention(text, p, s0, s1, tokens, sent_idx, fb: FactBuilder, people
         if role_end is not None and lex.ends_like_unit(obj):
             span = (p.end + m.start(1), p.end + m.end(1))
             fb.add(p, text[p.end + m.end():role_end], span, "copula", p.start, role_end, sent_idx)
+
+
+def _listed(p: Mention, before: list[Fact], sent_idx: int, fb: FactBuilder) -> list[Fact]:
+    """`市议员王家贞、许至椿、陈怡珍`: a bare name listed after a titled one shares its post, unless the
+    title is one a unit has a single holder of (市长黄伟哲、叶泽山)."""
+    out = []
+    for f in before:
+        if f.role is None or f.role.endswith(grammar.SINGULAR_HEADS) and not f.role.startswith("副"):
+            continue
+        fact = Fact(p.name, f.role, f.unit, f.city, f.status, "listed", f.start, p.end, p.start, p.end, sent_idx,
+                    CONFIDENCE["listed"], f.unit_start, f.unit_end, f.city_key)
+        fb.facts.append(fact)
+        out.append(fact)
+    return out
 
 
 def _pronoun_subject(text: str, s0: int, s1: int) -> bool:
