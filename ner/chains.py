@@ -320,6 +320,13 @@ def unit_and_role(phrase: str, lex: Lexicons) -> tuple[str, str] | None:
         if (f.startswith("n") or f in ("j", "vn")) and lex.ends_like_unit(phrase[:pos]) and \
                 2 <= len(rest) <= MAX_TITLE_CHARS and rest.endswith(heads):
             best = (phrase[:pos], rest)
+    if best is not None:
+        head, core = split_role(best[1], lex)
+        if head:  # 理科|一支部书记 (jieba reads 支部书记 as one word): the party organ belongs to the unit
+            best = (best[0] + head, core)
+    elif len(phrase) > 3 and phrase[-2:] in lex.roles and phrase[-2] in lex.org_suffix_set and phrase[-1] == "长" \
+            and lex.ends_like_unit(phrase[:-1]):
+        best = (phrase[:-1], phrase[-2:])  # 体育教研组|长: the title's first character ends the unit
     return best
 
 

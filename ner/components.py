@@ -33,6 +33,8 @@ for _name, _default in (("home_city", None), ("facts", None), ("credits", None),
         Doc.set_extension(_name, default=_default)
 
 COMMUNITY_HEADS = ("社区", "村")
+# 浙江绍兴人: jieba reads a native's place and 人 as one word; the place still stands.
+NATIVE = "人"
 # Dictionary frequency above which a common noun (城区 1517, 郊区 668) is not read as a place name;
 # county names the dictionary lists as nouns (代县 17, 原平 24) stay below it.
 PLACE_WORD_FREQ = 500
@@ -114,8 +116,10 @@ class PlaceTagger(PhraseTagger):
         gaz = load_gazetteer()
         starts = {t.start for t in _tokens(doc)} | {len(doc.text)}
         ends = {t.end for t in _tokens(doc)}
+        text = doc.text
         found = [s for s in self.matches(doc) if not _common_noun(s.text, PLACE_WORD_FREQ)
-                 and (gaz.is_full_name(s.text) or (s.start_char in starts and s.end_char in ends))]
+                 and (gaz.is_full_name(s.text) or s.start_char in starts and (
+                     s.end_char in ends or text[s.end_char:s.end_char + 1] == NATIVE and s.end_char + 1 in ends))]
         town_short = [s for s in found if _town_short_name(s.text, gaz)]
         people = {i for s in doc.spans.get("persons", []) for i in range(s.start, s.end)}
         found = [s for s in found if not people.intersection(range(s.start, s.end))]

@@ -16,7 +16,7 @@ SENTENCE_END = re.compile(r"[。！？!?\n]+")
 
 # jieba part-of-speech flags that never occur inside an organization name.
 STOP_FLAGS = frozenset({"p", "c", "u", "uj", "ul", "uz", "ud", "ug", "uv", "d", "r", "y", "e", "o", "x",
-                        "t", "zg", "f", "i"})
+                        "t", "zg", "f", "i", "k"})
 
 # Pronoun-like prefixes that stand for the article's own city or county ("我市公安局").
 HOME_PREFIXES = ("我市", "本市", "全市", "我县", "本县", "全县", "我区", "本区", "全区")
@@ -25,11 +25,13 @@ HOME_PREFIXES = ("我市", "本市", "全市", "我县", "本县", "全县", "�
 ANAPHOR = re.compile(r"(该|本|此)(院|局|所|站|队|厅|委|办|部|科|校|中心|公司|社区|街道|镇|乡|村|县|区|市|集团|支队|大队)")
 
 # Words that introduce a post held by the subject of the clause.
-POST_VERBS = ("兼任", "调任", "原任", "时任", "曾任", "现任", "新任", "升任", "出任", "担任", "任职", "就任", "任")
+POST_VERBS = ("兼任", "调任", "原任", "时任", "曾任", "历任", "现任", "新任", "拟任", "接任", "升任", "出任", "担任", "任职",
+              "就任", "转任", "任")
 # The status a verb or prefix gives to the post.
 STATUS_OF = {
     "原任": "former", "时任": "former", "曾任": "former", "原": "former", "前": "former",
-    "新任": "new", "调任": "new", "升任": "new", "出任": "new", "就任": "new",
+    "历任": "former", "新任": "new", "调任": "new", "升任": "new", "出任": "new", "就任": "new", "拟任": "new",
+    "接任": "new", "转任": "new",
 }
 
 # Units of the central state: they sit in no city.
@@ -96,3 +98,8 @@ NATIONAL_TITLES = frozenset({"总书记", "国家主席", "国家副主席", "�
 # (市长黄伟哲、叶泽山 is not two mayors); deputies (副市长) and members (议员, 委员) are shared.
 SINGULAR_HEADS = ("长", "书记", "主任", "主席", "总统", "总理", "经理", "司令", "政委", "指挥官", "负责人",
                   "召集人", "总召", "执行长", "营运长", "创办人")
+
+# The opening of a personnel profile (任前公示, 干部简历): `杨某某，男，汉族，…`; the posts of the paragraph
+# are this person's.
+PROFILE = re.compile(r"^[ \u3000\t]*([\u4e00-\u9fff](?:[ \u3000]{0,2}[\u4e00-\u9fff]){1,3})[ \u3000]*[，,][ \u3000]*[男女][，,（(]",
+                     re.MULTILINE)

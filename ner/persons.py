@@ -27,7 +27,7 @@ from zhkg.ner.chains import (
 )
 from zhkg.ner.credits import Credit
 from zhkg.ner.gazetteer import load_gazetteer
-from zhkg.ner.relations import COPULA, LIST_NAMES, Mention, list_mentions
+from zhkg.ner.relations import COPULA, LIST_NAMES, Mention, list_mentions, profile_subjects
 
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 # A dictionary word this frequent, tagged as something else than a name, is that word (严守, 高歌).
@@ -81,6 +81,8 @@ def find_persons(text: str, tokens: list[Token], credits: list[Credit], lex: Lex
             add(p.start, p.name, checked=True)
     for start, name in names_before_titles(text, lex, covering):
         add(start, name, checked=True)
+    for m in profile_subjects(text):
+        found.setdefault((m.start, m.end), m)
     for c in credits:
         found.setdefault((c.start, c.end), Mention(c.start, c.end, c.name))
     for m in sorted(found.values(), key=lambda m: m.start):
@@ -108,18 +110,30 @@ def names_before_titles(text: str, lex: Lexicons, covering: dict) -> list[tuple[
         for n in (3, 2):
             s = r - n
             cand = text[s:r]
-            if s < 0 or not _bare_name(cand, lex) or lex.ends_like_unit(cand + text[r]):
+            if s < 0 or not _bare_name(cand, lex) or _unit_with(cand, text[r], lex):
                 continue
             left = text[max(0, s - 8):s]
+            after_unit = lex.ends_like_unit(left) or left.endswith(grammar.VILLAGE_WARD)
             if s > 0 and text[s - 1] not in grammar.NAME_LEFT and text[s - 1] not in grammar.NAME_LEFT_WORDS \
-                    and not lex.ends_like_unit(left) and not left.endswith(grammar.VILLAGE_WARD):
+                    and not after_unit:
                 continue
             word = covering.get(s)
-            if word is not None and word.start != s or covering.get(r - 1) is not None and covering[r - 1].end > r:
-                continue  # the name would start or end inside a word
+            inside_word = word is not None and word.start != s
+            if inside_word and (not after_unit or jieba.dt.FREQ.get(word.word, 0) >= WORD_FREQ) \
+                    or covering.get(r - 1) is not None and covering[r - 1].end > r:
+                continue  # the name would start or end inside a word (安平区|王 may: jieba joins the unknown 区王;
+                # 社区|一线 may not)
             out.append((s, cand))
             break
     return out
+
+
+def _unit_with(cand: str, head: str, lex: Lexicons) -> bool:
+    """民政|局长: the candidate and the title's first character name a unit (a bureau, or a division the
+    gazetteer knows), so the title is the unit's head, not a name's title."""
+    if head in "省市县区镇乡村里旗":
+        return (cand + head) in load_gazetteer()
+    return head in lex.org_suffix_set and lex.ends_like_unit(cand + head)
 
 
 def _item_end(text: str, pos: int, lex: Lexicons) -> bool:

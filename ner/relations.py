@@ -247,12 +247,20 @@ def extract_facts(text: str, persons: list[Mention], credits: list[Credit], ctx:
             fb.add(Mention(c.start, c.end, c.name), c.role, None, c.rule, c.evidence_start, c.evidence_end, -1,
                    unit_text=c.unit)
     last: Mention | None = None
+    profiles = {m.start for m in profile_subjects(text)}
+    profile: Mention | None = None
     for sent_idx, (s0, s1) in enumerate(_sentences(text)):
         people = [p for p in by_start if s0 <= p.start < s1]
         if last is not None and "\n" in text[last.end:s0]:
             last = None
+        if profile is not None and "\n" in text[profile.end:s0]:
+            profile = None
+        if people and people[0].start in profiles:
+            profile = people[0]
         if not people:
-            if last is not None and _pronoun_subject(text, s0, s1):
+            if profile is not None:
+                _post_verbs(text, s0, s1, [profile], words(s0, s1), sent_idx, fb, antecedent=True)
+            elif last is not None and _pronoun_subject(text, s0, s1):
                 _post_verbs(text, s0, s1, [last], words(s0, s1), sent_idx, fb, antecedent=True)
             continue
         last = people[-1]
@@ -323,6 +331,17 @@ def _listed(p: Mention, before: list[Fact], sent_idx: int, fb: FactBuilder) -> l
                     CONFIDENCE["listed"], f.unit_start, f.unit_end, f.city_key)
         fb.facts.append(fact)
         out.append(fact)
+    return out
+
+
+def profile_subjects(text: str) -> list[Mention]:
+    """`杨某某，男，汉族，1973年12月出生…` at a line start: the person the profile is about (padded
+    two-character names, `王  青`, are joined)."""
+    out = []
+    for m in grammar.PROFILE.finditer(text):
+        name = "".join(m.group(1).split())
+        if 2 <= len(name) <= 4:
+            out.append(Mention(m.start(1), m.end(1), name))
     return out
 
 

@@ -288,3 +288,30 @@ def test_model_vetoes_a_name_that_opens_with_a_common_verb(with_model):
 def test_unit_and_title_of_one_sentence(nlp, text, fact):
     """Unit boundaries and heads seen in unannotated news (ccdi notices, Tainan releases)."""
     assert fact in facts(nlp, text)
+
+
+@pytest.mark.parametrize("text, fact", [
+    pytest.param("臺南市舉辦活動。感謝水利署第五河川局陳志明局長、林美玲議員等嘉賓到場。",
+                 ("林美玲", "议员", None, "台南市"), id="name_before_its_title_in_a_list"),
+    pytest.param("臺南市舉辦活動。出席者包括安平區王大同區長。",
+                 ("王大同", "区长", "安平区", "安平区"), id="name_between_its_unit_and_its_title"),
+    pytest.param("臺南市舉辦活動。市議員張一帆、李建宏、吳佩珊等人出席。",
+                 ("吴佩珊", "市议员", None, "台南市"), id="bare_names_after_a_titled_one_share_a_members_post"),
+    pytest.param("臺南市舉辦活動。周文彬、鄭雅婷等多位議員到場關心。",
+                 ("郑雅婷", "议员", None, "台南市"), id="names_before_an_uncounted_plural_title"),
+    pytest.param("臺南市舉辦活動。總統蔡明德出席致詞。",
+                 ("蔡明德", "总统", None, None), id="a_national_title_sits_in_no_city"),
+    pytest.param("任前公示\n郑小雨，女，汉族，1990年3月出生，浙江杭州人，研究生学历。现任教务处干事，拟任教务处副主任。",
+                 ("郑小雨", "副主任", "教务处", None), id="a_profile_paragraph_gives_its_posts_to_its_subject"),
+    pytest.param("任前公示\n郑小雨，女，汉族，1990年3月出生。现任化学二支部书记。",
+                 ("郑小雨", "书记", "化学二支部", None), id="a_party_branch_read_into_the_title_goes_back_to_the_unit"),
+])
+def test_regional_and_list_patterns(nlp, text, fact):
+    """Taiwanese word order, lists of names sharing one title, personnel profiles."""
+    got = facts(nlp, text)
+    assert fact in got or fact[3] is None and fact[:3] in {f[:3] for f in got}
+
+
+def test_a_head_title_is_not_shared_by_the_names_listed_after_it(nlp):
+    got = facts(nlp, "臺南市舉辦活動。市長黃志宏、陳美君出席。")
+    assert not any(f[0] == "陈美君" for f in got)
