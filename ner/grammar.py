@@ -31,7 +31,7 @@ POST_VERBS = ("兼任", "调任", "原任", "时任", "曾任", "历任", "现�
 STATUS_OF = {
     "原任": "former", "时任": "former", "曾任": "former", "原": "former", "前": "former",
     "历任": "former", "新任": "new", "调任": "new", "升任": "new", "出任": "new", "就任": "new", "拟任": "new",
-    "接任": "new", "转任": "new",
+    "接任": "new", "转任": "new", "卸任": "former", "离任": "former",
 }
 
 # Units of the central state: they sit in no city.
@@ -46,7 +46,8 @@ STATE_PREFIXES = NATIONAL_PREFIXES + ("中共", "中国共产党", "共青团", 
 
 # Words that a unit name never runs across: the post verbs and the verbs of reporting.
 CHAIN_BREAK = frozenset({"兼", "时任", "原任", "现任", "曾任", "新任", "担任", "兼任", "调任", "通报", "公开", "表示",
-                         "指出", "强调", "介绍", "慰问", "看望", "会见", "陪同", "带领", "率领"})
+                         "指出", "强调", "介绍", "慰问", "看望", "会见", "陪同", "带领", "率领", "感谢", "卸任", "离任",
+                         "欢迎", "邀请", "出席", "主持", "致词", "致辞", "前往", "接见"})
 
 # One-character ranks written before a title the lexicon has only without them (副主任医师).
 RANK_PREFIXES = frozenset({"副", "正", "总", "代"})

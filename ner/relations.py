@@ -131,8 +131,12 @@ def _segment(text: str, j: int, s0: int, tokens: list[Token], lex: Lexicons):
 def _shared_head(text: str, seg, s0: int, tokens: list[Token], lex: Lexicons):
     """经发局长 = 经发局 + 局长: the title's first character also ends the unit's name."""
     _, core, rs, status = seg
+    if rs > s0 and (text[rs - 1] in grammar.DEPARTMENT_HEADS or text[rs - 1] in "前原"):
+        return seg  # 保安组|科长, 交通大学|前|校长: the unit is whole before the title
     if core[0] in lex.org_suffix_set and text[rs:rs + len(core)] == core:
         shared = unit_ending_at(text, rs + 1, lex, floor=s0, tokens=tokens)
+        if shared is None or shared[0] >= rs - 1:  # 地|政局|长: the document's words cut the unit; read it alone
+            shared = unit_ending_at(text, rs + 1, lex, floor=s0)
         if shared and shared[0] < rs - 1 and text[shared[0]] not in "副正总常原代前新":
             if core == "校长" and text[shared[0]:rs].endswith(grammar.SCHOOL_ENDINGS):
                 shared = (shared[0], rs)  # 六信高中|校长: the school is whole without the title's 校
@@ -217,7 +221,7 @@ class FactBuilder:
             unit = resolve_unit(unit, pos, self.ctx, self.lex)
             self.ctx.units.append((pos, unit))
         elif role and rule != "byline":
-            unit = self.ctx.place_headed_by(role, pos)
+            unit = self.ctx.place_headed_by(role, pos) or self.ctx.unit_headed_by(role, pos, self.lex)
         national = unit is None and role in grammar.NATIONAL_TITLES
         city = None if rule == "byline" or national else city_of_unit(unit, self.ctx)
         fact = Fact(p.name, role, unit, city.name if city else None, status, rule, start, end, p.start, p.end,

@@ -53,6 +53,16 @@ class DocContext:
         place = self.place_before(pos, (head[0],))
         return place.name if place else None
 
+    def unit_headed_by(self, role: str, pos: int, lex: Lexicons) -> str | None:
+        """卸任局长廖宗山 with no unit written: the head of the one unit with that head (局) the article
+        named before; only for the head itself (局长, 院长), not its deputies or other titles."""
+        head = role.removeprefix("常务")
+        if len(head) != 2 or head[1] != "长" or head[0] not in lex.org_suffix_set or head[0] in "省市县区镇乡村":
+            return None
+        named = {unit[:unit.rindex(head[0]) + 1] for offset, unit in self.units
+                 if offset < pos and head[0] in unit and not unit.startswith(head[0])}
+        return named.pop() if len(named) == 1 else None  # with two bureaus named, which one is unsaid
+
     def unit_before(self, pos: int, head: str) -> str | None:
         """The nearest earlier unit name, cut just after its last `head` (街道 → 振兴区临江街道)."""
         earlier = [(offset, unit) for offset, unit in self.units
