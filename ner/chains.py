@@ -267,6 +267,9 @@ def unit_ending_at(text: str, end: int, lex: Lexicons, floor: int = 0,
         if china_abbrev:  # 中|储粮集团公司 at the start of a clause: 中 abbreviates 中国, it is no locative
             keep = k
             continue
+        if f == "zg" and w in lex.org_suffix_set:
+            keep = k  # 保安|组/zg|科长: a one-character unit word jieba leaves as a morpheme
+            continue
         if w in grammar.CHAIN_BREAK or f in grammar.STOP_FLAGS or not CJK.match(w) and f != "m" and not w.isalnum():
             break
         if w in grammar.LIGHT_VERBS and f == "v":

@@ -47,7 +47,7 @@ STATE_PREFIXES = NATIONAL_PREFIXES + ("中共", "中国共产党", "共青团", 
 # Words that a unit name never runs across: the post verbs and the verbs of reporting.
 CHAIN_BREAK = frozenset({"兼", "时任", "原任", "现任", "曾任", "新任", "担任", "兼任", "调任", "通报", "公开", "表示",
                          "指出", "强调", "介绍", "慰问", "看望", "会见", "陪同", "带领", "率领", "感谢", "卸任", "离任",
-                         "欢迎", "邀请", "出席", "主持", "致词", "致辞", "前往", "接见"})
+                         "欢迎", "邀请", "出席", "主持", "致词", "致辞", "前往", "接见", "召开", "举行", "举办", "开展"})
 
 # One-character ranks written before a title the lexicon has only without them (副主任医师).
 RANK_PREFIXES = frozenset({"副", "正", "总", "代"})
@@ -104,3 +104,9 @@ SINGULAR_HEADS = ("长", "书记", "主任", "主席", "总统", "总理", "经�
 # are this person's.
 PROFILE = re.compile(r"^[ \u3000\t]*([\u4e00-\u9fff](?:[ \u3000]{0,2}[\u4e00-\u9fff]){1,3})[ \u3000]*[，,][ \u3000]*[男女][，,（(]",
                      re.MULTILINE)
+
+# 校/院 standing for the article's own institution (校党委, 我校, 院纪委), and what may follow it.
+INSTITUTION_ANAPHOR = re.compile(r"^(我|本|全|该)?(学校|校|院)")
+INSTITUTION_KINDS = {"校": ("大学", "学院", "学校", "中学", "小学"), "院": ("医院", "法院", "检察院", "研究院", "学院")}
+INSTITUTION_ORGANS = ("党委", "纪委", "党校", "工会", "团委", "组织部", "宣传部", "统战部", "办公室", "机关党委",
+                      "党政办", "学术委员会", "监委", "纪检", "务委员会")

@@ -8,16 +8,21 @@ with, else in the article's home city; national bodies and province-level units 
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
+from collections import Counter
 from dataclasses import dataclass, field
 
 import jieba
 
 from zhkg.ner import grammar
-from zhkg.ner.chains import Lexicons
+from zhkg.ner.chains import Lexicons, unit_ending_at
 from zhkg.ner.gazetteer import Division, Gazetteer, load_gazetteer
 
 MAX_SUFFIX = 8
+# An institution named with its own party committee (中共哈尔滨工程大学委员会) or in the headline is the
+# article's own more surely than one it mentions (习近平总书记在清华大学考察).
+INSTITUTION_WEIGHT = 3
 
 
 @dataclass
@@ -29,6 +34,7 @@ class DocContext:
     places: list[tuple[int, int, Division]]   # (start, end, division), sorted
     gaz: Gazetteer
     units: list[tuple[int, str]] = field(default_factory=list)   # (offset, resolved unit) seen so far
+    _institutions: dict[str, str | None] = field(default_factory=dict)
 
     def place_before(self, pos: int, suffixes: tuple[str, ...]) -> Division | None:
         i = bisect_left(self.places, (pos,))
@@ -52,6 +58,30 @@ class DocContext:
                 return city.name  # an article about 将军区 of 台南市: 市长 is 台南市's
         place = self.place_before(pos, (head[0],))
         return place.name if place else None
+
+    def institution(self, head: str, lex: Lexicons) -> str | None:
+        """The university, school, hospital or court the article is from, for 校党委, 我校, 院纪委: the
+        institution of that kind named most often (its own organs and the headline weigh more), inside
+        longer names too (中共哈尔滨工程大学委员会); None on a tie or when none is named."""
+        kinds = grammar.INSTITUTION_KINDS.get(head)
+        if not kinds:
+            return None
+        if head not in self._institutions:
+            counts: Counter[str] = Counter()
+            for m in re.finditer("|".join(kinds), self.text):
+                span = unit_ending_at(self.text, m.end(), lex)
+                if span and span[1] - span[0] > len(m.group()) + 1:
+                    name = self.text[span[0]:span[1]]
+                    for prefix in grammar.STATE_PREFIXES:
+                        name = name.removeprefix(prefix)
+                    if len(name) > len(m.group()) + 1 and not name.startswith(head):
+                        own = self.text.startswith(grammar.INSTITUTION_ORGANS + ("委员会",), m.end())
+                        headline = "\n" not in self.text[:m.start()].strip()
+                        counts[name] += INSTITUTION_WEIGHT if own or headline else 1
+            ranked = counts.most_common(2)
+            tie = len(ranked) == 2 and ranked[0][1] == ranked[1][1]
+            self._institutions[head] = ranked[0][0] if ranked and not tie else None
+        return self._institutions[head]
 
     def unit_headed_by(self, role: str, pos: int, lex: Lexicons) -> str | None:
         """卸任局长廖宗山 with no unit written: the head of the one unit with that head (局) the article
@@ -80,6 +110,9 @@ def resolve_unit(unit: str, pos: int, ctx: DocContext, lex: Lexicons) -> str:
             level = prefix[-1]
             if level == "市" or not home.endswith("市"):
                 return home + unit[len(prefix):]
+    inst = _institution_unit(unit, ctx, lex)
+    if inst:
+        return inst
     m = grammar.ANAPHOR.match(unit)
     if m:
         earlier = ctx.unit_before(pos, m.group(2))
@@ -96,6 +129,19 @@ def resolve_unit(unit: str, pos: int, ctx: DocContext, lex: Lexicons) -> str:
         if earlier:
             return earlier + unit[len(head):]
     return unit
+
+
+def _institution_unit(unit: str, ctx: DocContext, lex: Lexicons) -> str | None:
+    """校党委副书记 in a university's news: 校 stands for the university (哈尔滨工程大学党委), as 院 does
+    for a hospital or court; 我校/本校/学校 too."""
+    m = grammar.INSTITUTION_ANAPHOR.match(unit)
+    if not m:
+        return None
+    rest = unit[m.end():]
+    if rest and not rest.startswith(grammar.INSTITUTION_ORGANS):
+        return None
+    inst = ctx.institution(m.group(2)[-1], lex)
+    return inst + rest if inst else None
 
 
 def city_of_unit(unit: str | None, ctx: DocContext) -> Division | None:

@@ -315,3 +315,16 @@ def test_regional_and_list_patterns(nlp, text, fact):
 def test_a_head_title_is_not_shared_by_the_names_listed_after_it(nlp):
     got = facts(nlp, "臺南市舉辦活動。市長黃志宏、陳美君出席。")
     assert not any(f[0] == "陈美君" for f in got)
+
+
+@pytest.mark.parametrize("text, fact", [
+    pytest.param("校园新闻\n学校召开会议，校党委书记刘建国出席。刘建国宣读了《中共江北理工大学委员会关于工作的通知》。",
+                 ("刘建国", "书记", "江北理工大学党委"), id="school_party_committee_is_the_articles_university"),
+    pytest.param("臺南市舉辦活動。主計處長王美華出席。", ("王美华", "处长", "主计处"), id="title_sharing_the_units_last_character"),
+    pytest.param("臺南市警察局舉辦交接。警政署保安組科長李文忠調任分局長。", ("李文忠", "科长", "警政署保安组"),
+                 id="a_department_before_its_head_title_is_whole"),
+    pytest.param("臺南市警察局舉辦交接典禮，市長感謝卸任局長陳國華。", ("陈国华", "局长", "台南市警察局"),
+                 id="a_bare_head_title_heads_the_one_unit_of_that_head_named_before"),
+])
+def test_units_the_article_implies(nlp, text, fact):
+    assert fact in {f[:3] for f in facts(nlp, text)}
