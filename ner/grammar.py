@@ -110,3 +110,6 @@ INSTITUTION_ANAPHOR = re.compile(r"^(我|本|全|该)?(学校|校|院)")
 INSTITUTION_KINDS = {"校": ("大学", "学院", "学校", "中学", "小学"), "院": ("医院", "法院", "检察院", "研究院", "学院")}
 INSTITUTION_ORGANS = ("党委", "纪委", "党校", "工会", "团委", "组织部", "宣传部", "统战部", "办公室", "机关党委",
                       "党政办", "学术委员会", "监委", "纪检", "务委员会")
+
+# Two-character words that qualify a title without naming a unit (分管副局长, 常务副市长 is in the lexicon).
+TITLE_MODIFIERS = frozenset({"分管", "专职", "兼职", "挂职", "驻村", "包村", "首任", "时任", "现任", "专任"})

@@ -500,8 +500,10 @@ def load_surnames() -> dict[str, int]:
 
 @lru_cache(maxsize=1)
 def load_org_suffixes() -> tuple[str, ...]:
-    """Organisation heads, longest first, so the first match of ``name.endswith`` is the fullest."""
-    return tuple(sorted((r[0] for r in data_rows("org_suffixes.txt")), key=lambda s: (-len(s), s)))
+    """Organisation heads, longest first, so the first match of ``name.endswith`` is the fullest: the
+    harvested list and the hand-written regional heads (司, 府, 区公所)."""
+    rows = data_rows("org_suffixes.txt") + data_rows("org_suffixes_regional.txt")
+    return tuple(sorted({r[0] for r in rows}, key=lambda s: (-len(s), s)))
 
 
 @lru_cache(maxsize=1)

@@ -30,6 +30,7 @@ from zhkg.ner.gazetteer import load_gazetteer
 from zhkg.ner.relations import COPULA, LIST_NAMES, Mention, list_mentions, profile_subjects
 
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+ITEM_SEPS = ("、", "，", "。", "；", "）", "」")
 # A dictionary word this frequent, tagged as something else than a name, is that word (严守, 高歌).
 WORD_FREQ = 50
 NOT_NAME_START = frozenset({"p", "c", "u", "uj", "ul", "uz", "ud", "ug", "uv", "d", "r", "y", "e", "o", "x"})
@@ -60,6 +61,11 @@ def find_persons(text: str, tokens: list[Token], credits: list[Credit], lex: Lex
         if word is not None and rs is not None and word.start == i - 1 == rs + 1 and text[rs + 1] == "长" \
                 and len(word.word) == 2:
             word = None  # 主计处长|方盆 (jieba reads 长方): the word starts inside the title before the name
+        item = _CJK_RUN.match(text, i)
+        if rs is not None and item and 2 <= len(item.group()) <= 3 and text[item.end():item.end() + 1] in ITEM_SEPS \
+                and _bare_name(item.group(), lex):
+            add(i, item.group(), checked=True)  # 关长|何浩瀚、: a whole list item after a title, whatever jieba says
+            continue
         if word is not None and (word.start != i or word.flag in NOT_NAME_START):
             continue  # 建工|程之 (工程), 厂商|於|招标: the name would start inside a word or at a preposition
         if rs is not None:

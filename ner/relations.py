@@ -98,8 +98,13 @@ def _segment(text: str, j: int, s0: int, tokens: list[Token], lex: Lexicons):
             continue
         if k + 1 < len(starts) and starts[k + 1] == rs + 1 and text[rs] in grammar.DEPARTMENT_HEADS:
             continue  # 科主任 = 科 + 主任: the department's head, the department ends the unit
+        if any(len(text[rs:r2]) >= 2 and text[rs:r2] in lex.org_suffix_set and text[rs:r2] not in grammar.PARTY_ORGANS
+               for r2 in starts[k + 1:]):
+            continue  # 司长办公室|主任: an office written into the title is the unit's end
         head, core = split_role(text[rs:j], lex)
         unit_end = rs + len(head)
+        if not head and text[max(s0, rs - 2):rs] in grammar.TITLE_MODIFIERS:
+            unit_end = rs = rs - 2  # 分管|副局长: a modifier of the title, not part of the unit
         mod = grammar.MODIFIER.search(text[max(s0, unit_end - 8):unit_end]) if not head else None
         if mod:
             unit_end -= len(mod.group())
@@ -131,7 +136,7 @@ def _segment(text: str, j: int, s0: int, tokens: list[Token], lex: Lexicons):
 def _shared_head(text: str, seg, s0: int, tokens: list[Token], lex: Lexicons):
     """经发局长 = 经发局 + 局长: the title's first character also ends the unit's name."""
     _, core, rs, status = seg
-    if rs > s0 and (text[rs - 1] in grammar.DEPARTMENT_HEADS or text[rs - 1] in "前原"):
+    if rs > s0 and (text[rs - 1] in grammar.DEPARTMENT_HEADS or text[rs - 1] in "前原副"):
         return seg  # 保安组|科长, 交通大学|前|校长: the unit is whole before the title
     if core[0] in lex.org_suffix_set and text[rs:rs + len(core)] == core:
         shared = unit_ending_at(text, rs + 1, lex, floor=s0, tokens=tokens)

@@ -328,3 +328,19 @@ def test_a_head_title_is_not_shared_by_the_names_listed_after_it(nlp):
 ])
 def test_units_the_article_implies(nlp, text, fact):
     assert fact in {f[:3] for f in facts(nlp, text)}
+
+
+@pytest.mark.parametrize("text, fact", [
+    pytest.param("澳門舉辦活動。經濟財政司司長李偉明出席。", ("李伟明", "司长", "经济财政司"), id="a_secretariat_and_its_secretary"),
+    pytest.param("澳門舉辦活動。經濟財政司司長辦公室主任黃麗華出席。", ("黄丽华", "主任", "经济财政司司长办公室"),
+                 id="an_office_written_into_the_title_ends_the_unit"),
+    pytest.param("会议由县环保局党组副书记、分管副局长程立新主持。", ("程立新", "副局长", "环保局"),
+                 id="a_modifier_before_a_title_keeps_the_chain_going"),
+    pytest.param("活动当天，民政局局长赵宏远、港务局副局长林志杰出席。", ("林志杰", "副局长", "港务局"),
+                 id="a_deputy_head_title_is_no_shared_head"),
+    pytest.param("澳門舉辦活動。海關關長何嘉文、警察總局局長出席。", ("何嘉文", "关长", "海关"),
+                 id="a_whole_list_item_after_a_title_is_a_name"),
+])
+def test_titles_with_units_inside(nlp, text, fact):
+    got = {f[:3] for f in facts(nlp, text)}
+    assert fact in got or any(f[0] == fact[0] and f[1] == fact[1] and f[2] and f[2].endswith(fact[2]) for f in got)
