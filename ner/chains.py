@@ -90,6 +90,15 @@ def role_starting_at(text: str, start: int, lex: Lexicons) -> int | None:
     return None
 
 
+def department_of_title(role: str, lex: Lexicons) -> str:
+    """人事室主任 → 人事室, 保安组组长 → 保安组: a department written into a title belongs to the unit
+    (the longest such that a known title of two or more characters is left)."""
+    for i in range(len(role) - 2, 1, -1):
+        if role[i:] in lex.roles and lex.ends_like_unit(role[:i]) and role[:i][-1] in grammar.DEPARTMENT_HEADS:
+            return role[:i]
+    return ""
+
+
 def split_role(role: str, lex: Lexicons) -> tuple[str, str]:
     """Split a title that carries its unit (市委书记 → 市委 + 书记, 党支部书记 → 党支部 + 书记).
 
@@ -313,9 +322,10 @@ def _start_at_division(toks: list[Token], keep: int, lex: Lexicons) -> int:
 
 
 def unit_and_role(phrase: str, lex: Lexicons) -> tuple[str, str] | None:
-    """Split an object like 偏头关疫情防控检查站值班组长 into unit and title after the last word that
-    ends like a unit (检查站), where the rest ends like a title (值班组长)."""
-    best, pos = None, 0
+    """Split an object like 偏头关疫情防控检查站值班组长 into unit and title after a word that ends like
+    a unit (检查站), where the rest ends like a title (值班组长): the longest rest that is a known title,
+    else the shortest that ends like one."""
+    best, known, pos = None, None, 0
     heads = _role_heads(lex)
     for w, f in posseg.lcut(phrase):
         pos += len(w)
@@ -323,10 +333,16 @@ def unit_and_role(phrase: str, lex: Lexicons) -> tuple[str, str] | None:
         if (f.startswith("n") or f in ("j", "vn")) and lex.ends_like_unit(phrase[:pos]) and \
                 2 <= len(rest) <= MAX_TITLE_CHARS and rest.endswith(heads):
             best = (phrase[:pos], rest)
+            if known is None and rest in lex.roles:
+                known = best  # 警政署|警政委员, not 警政署警政|委员: the longest known title wins
+    best = known or best
     if best is not None:
         head, core = split_role(best[1], lex)
         if head:  # 理科|一支部书记 (jieba reads 支部书记 as one word): the party organ belongs to the unit
             best = (best[0] + head, core)
+        else:
+            dept = department_of_title(best[1], lex)
+            best = (best[0] + dept, best[1][len(dept):])
     elif len(phrase) > 3 and phrase[-2:] in lex.roles and phrase[-2] in lex.org_suffix_set and phrase[-1] == "长" \
             and lex.ends_like_unit(phrase[:-1]):
         best = (phrase[:-1], phrase[-2:])  # 体育教研组|长: the title's first character ends the unit

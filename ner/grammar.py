@@ -45,7 +45,7 @@ STATE_PREFIXES = NATIONAL_PREFIXES + ("中共", "中国共产党", "共青团", 
                                       "九三学社", "台盟")
 
 # Words that a unit name never runs across: the post verbs and the verbs of reporting.
-CHAIN_BREAK = frozenset({"兼", "时任", "原任", "现任", "曾任", "新任", "担任", "兼任", "调任", "通报", "公开", "表示",
+CHAIN_BREAK = frozenset({"兼", *(v for v in POST_VERBS if len(v) == 2), "通报", "公开", "表示",
                          "指出", "强调", "介绍", "慰问", "看望", "会见", "陪同", "带领", "率领", "感谢", "卸任", "离任",
                          "欢迎", "邀请", "出席", "主持", "致词", "致辞", "前往", "接见", "召开", "举行", "举办", "开展"})
 
@@ -113,3 +113,6 @@ INSTITUTION_ORGANS = ("党委", "纪委", "党校", "工会", "团委", "组织�
 
 # Two-character words that qualify a title without naming a unit (分管副局长, 常务副市长 is in the lexicon).
 TITLE_MODIFIERS = frozenset({"分管", "专职", "兼职", "挂职", "驻村", "包村", "首任", "时任", "现任", "专任"})
+
+# What closes a list of posts after a post verb (历任…、…等重要职务).
+POSTS_CLOSING = ("等重要职务", "等职务", "等职", "等领导职务", "等岗位")

@@ -428,7 +428,8 @@ def _post_verbs(text, s0, s1, people, tokens, sent_idx, fb: FactBuilder, anteced
             continue
         p = subject[-1]
         end = t.end
-        while end < s1 and text[end] not in grammar.CLAUSE_PUNCT and text[end] not in "的后时期间":
+        while end < s1 and text[end] not in grammar.CLAUSE_PUNCT and text[end] not in "的后时期间" \
+                and not text.startswith(grammar.POSTS_CLOSING, end):
             end += 1
         status = grammar.STATUS_OF.get(verb, "current")
         start = s0 if antecedent else p.start

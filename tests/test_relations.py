@@ -344,3 +344,12 @@ def test_units_the_article_implies(nlp, text, fact):
 def test_titles_with_units_inside(nlp, text, fact):
     got = {f[:3] for f in facts(nlp, text)}
     assert fact in got or any(f[0] == fact[0] and f[1] == fact[1] and f[2] and f[2].endswith(fact[2]) for f in got)
+
+
+def test_a_chain_of_former_posts_after_one_verb(nlp):
+    text = ("臺南市警察局舉辦交接。新任局長陳建民畢業於警察大學，歷任警察局督察室主任、刑事警察大隊大隊長、"
+            "警政署防治組組長、警政署警政委員等重要職務。")
+    got = {f[:3] for f in facts(nlp, text)}
+    assert ("陈建民", "主任", "台南市警察局督察室") in got
+    assert ("陈建民", "组长", "警政署防治组") in got
+    assert ("陈建民", "警政委员", "警政署") in got
