@@ -20,6 +20,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from zhkg.ner import grammar
 from zhkg.ner.chains import lexicons, surname_length, tag, unit_ending_at
 from zhkg.ner.credits import find_credits
 from zhkg.ner.gazetteer import load_gazetteer
@@ -240,6 +241,8 @@ def _model_length(span: Span, doc: Doc, text: str, model_starts: dict[int, Span]
     if e is None or abs(len(e.text) - len(span.text)) != 1 or " " in span.text:
         return span
     if len(e.text) < len(span.text):
+        if text.startswith(grammar.RANKS + grammar.HONORIFIC_AFTER, span.end_char):
+            return span  # 吕坤修|中将: a rank or honorific closes the rules' name
         dropped = words.get(e.end_char)
         if text.count(span.text) >= 2 or dropped is None or dropped.end <= span.end_char:
             return span  # shorten only where the dropped character starts a word (谢耀|清代)

@@ -35,7 +35,11 @@ STATUS_OF = {
 }
 
 # Units of the central state: they sit in no city.
-NATIONAL_PREFIXES = ("中央", "国家", "全国", "国务院", "中共中央", "最高人民", "中国")
+NATIONAL_PREFIXES = ("中央", "国家", "全国", "国务院", "中共中央", "最高人民", "中国",
+                     # the armed forces and the central ministries and councils of a state
+                     "陆军", "海军", "空军", "国军", "解放军", "武警", "总统府", "行政院", "立法院", "司法院", "监察院",
+                     "考试院", "内政部", "外交部", "国防部", "财政部", "教育部", "法务部", "经济部", "交通部", "公安部",
+                     "司法部", "商务部", "民政部", "文化部", "卫生福利部", "劳动部", "警政署", "海巡署")
 # A school's name that is whole before 校长 (六信高中校长, 台南一中校长, 实验小学校长; not 党校校长).
 SCHOOL_ENDINGS = ("中", "小", "学", "院")
 # Modal and light verbs that stand in no unit's name (领导班子|要|认真学习…): they end a unit chain.
@@ -57,7 +61,7 @@ DEPARTMENT_HEADS = frozenset("科室处部组股")
 
 # Roles that are party membership or a kind of people, not a post in a unit.
 NOT_POSTS = frozenset({"党员", "中共党员", "共产党员", "预备党员", "老党员", "群众", "同志", "居民", "村民",
-                       "市民", "患者", "家属", "学生", "孩子"})
+                       "市民", "患者", "家属", "学生", "孩子", "代表", "嘉宾", "来宾", "贵宾"})
 
 # Title words written after a name (习近平总书记, 张三同志); the rest of titles precede the name.
 HONORIFIC_AFTER = ("同志", "先生", "女士")
@@ -116,3 +120,9 @@ TITLE_MODIFIERS = frozenset({"分管", "专职", "兼职", "挂职", "驻村", "
 
 # What closes a list of posts after a post verb (历任…、…等重要职务).
 POSTS_CLOSING = ("等重要职务", "等职务", "等职", "等领导职务", "等岗位")
+
+# Military and police ranks written after a name (吕坤修中将): they end the name and are no post.
+RANKS = ("上将", "中将", "少将", "大校", "上校", "中校", "少校", "上尉", "中尉", "少尉", "一级警监", "二级警监",
+         "三级警监", "警监", "警正", "警司")
+# Quotation marks that set off a name inside a post (基金会「杜某某」执行长).
+NAME_QUOTES = {"「": "」", "“": "”", "『": "』"}

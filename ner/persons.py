@@ -30,6 +30,7 @@ from zhkg.ner.gazetteer import load_gazetteer
 from zhkg.ner.relations import COPULA, LIST_NAMES, Mention, list_mentions, profile_subjects
 
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+_QUOTED_NAME = re.compile(r"([「“『])([\u4e00-\u9fff]{2,3})([」”』])")
 ITEM_SEPS = ("、", "，", "。", "；", "）", "」")
 # A dictionary word this frequent, tagged as something else than a name, is that word (严守, 高歌).
 WORD_FREQ = 50
@@ -62,9 +63,12 @@ def find_persons(text: str, tokens: list[Token], credits: list[Credit], lex: Lex
                 and len(word.word) == 2:
             word = None  # 主计处长|方盆 (jieba reads 长方): the word starts inside the title before the name
         item = _CJK_RUN.match(text, i)
-        if rs is not None and item and 2 <= len(item.group()) <= 3 and text[item.end():item.end() + 1] in ITEM_SEPS \
-                and _bare_name(item.group(), lex):
-            add(i, item.group(), checked=True)  # 关长|何浩瀚、: a whole list item after a title, whatever jieba says
+        item = item.group() if item else ""
+        rank = next((r for r in grammar.RANKS if item.endswith(r) and 2 <= len(item) - len(r) <= 3), "")
+        item = item[:len(item) - len(rank)]
+        if rs is not None and 2 <= len(item) <= 3 and _bare_name(item, lex) \
+                and (rank or text[i + len(item):i + len(item) + 1] in ITEM_SEPS):
+            add(i, item, checked=True)  # 关长|何浩瀚、, 指挥官|吕坤修|中将: a whole list item after a title
             continue
         if word is not None and (word.start != i or word.flag in NOT_NAME_START):
             continue  # 建工|程之 (工程), 厂商|於|招标: the name would start inside a word or at a preposition
@@ -78,7 +82,7 @@ def find_persons(text: str, tokens: list[Token], credits: list[Credit], lex: Lex
                 and not dictionary_non_name(t.word):
             after = text[t.end:t.end + 4]
             if (role_starting_at(text, t.end, lex) is not None
-                    or after.startswith((*grammar.HONORIFIC_AFTER, *SPEECH, *grammar.POST_VERBS))
+                    or after.startswith((*grammar.HONORIFIC_AFTER, *grammar.RANKS, *SPEECH, *grammar.POST_VERBS))
                     or _copula_title(text, t.end, lex)):
                 add(t.start, t.word)
     for i in sorted(starts):
@@ -90,6 +94,8 @@ def find_persons(text: str, tokens: list[Token], credits: list[Credit], lex: Lex
         for p in list_mentions(m, lex):
             add(p.start, p.name, checked=True)
     for start, name in names_before_titles(text, lex, covering):
+        add(start, name, checked=True)
+    for start, name in quoted_names_before_titles(text, lex):
         add(start, name, checked=True)
     for m in profile_subjects(text):
         found.setdefault((m.start, m.end), m)
@@ -104,6 +110,7 @@ def find_persons(text: str, tokens: list[Token], credits: list[Credit], lex: Lex
 def _bare_name(cand: str, lex: Lexicons) -> bool:
     """A surname and a given name that make no dictionary word, no place and no unit."""
     return bool(CJK.match(cand)) and surname_length(cand, 0, lex) > 0 and cand[0] not in grammar.NAME_LEFT_WORDS \
+        and cand[0] not in grammar.RANK_PREFIXES and cand[-1] not in grammar.RANK_PREFIXES \
         and cand[-1] not in NAME_END and not dictionary_non_name(cand) and not lex.ends_like_unit(cand) \
         and not load_gazetteer().lookup(cand)
 
@@ -115,8 +122,9 @@ def names_before_titles(text: str, lex: Lexicons, covering: dict) -> list[tuple[
     out = []
     for r in range(2, len(text)):
         re_ = role_starting_at(text, r, lex)
-        if re_ is None or not _item_end(text, re_, lex):
+        if re_ is None:
             continue
+        item_end = _item_end(text, re_, lex)
         for n in (3, 2):
             s = r - n
             cand = text[s:r]
@@ -125,8 +133,8 @@ def names_before_titles(text: str, lex: Lexicons, covering: dict) -> list[tuple[
             left = text[max(0, s - 8):s]
             after_unit = lex.ends_like_unit(left) or left.endswith(grammar.VILLAGE_WARD)
             if s > 0 and text[s - 1] not in grammar.NAME_LEFT and text[s - 1] not in grammar.NAME_LEFT_WORDS \
-                    and not after_unit:
-                continue
+                    and not after_unit or not (item_end or after_unit):
+                continue  # a boundary before the name, and the title closing the item unless a unit opens it
             word = covering.get(s)
             inside_word = word is not None and word.start != s
             if inside_word and (not after_unit or jieba.dt.FREQ.get(word.word, 0) >= WORD_FREQ) \
@@ -135,6 +143,17 @@ def names_before_titles(text: str, lex: Lexicons, covering: dict) -> list[tuple[
                 # 社区|一线 may not)
             out.append((s, cand))
             break
+    return out
+
+
+def quoted_names_before_titles(text: str, lex: Lexicons) -> list[tuple[int, str]]:
+    """`婦女救援基金會「杜某某」執行長`: a name set off in quotation marks right before its title."""
+    out = []
+    for m in _QUOTED_NAME.finditer(text):
+        name = m.group(2)
+        if grammar.NAME_QUOTES[m.group(1)] == m.group(3) and role_starting_at(text, m.end(), lex) is not None \
+                and _bare_name(name, lex):
+            out.append((m.start(2), name))
     return out
 
 
@@ -166,8 +185,9 @@ def list_continuation(text: str, pos: int, lex: Lexicons) -> list[tuple[int, str
         if cut < len(chunk) and (pos + 1 + len(chunk) < len(text) and text[pos + 1 + len(chunk)] == grammar.LIST_SEP):
             break
         name = chunk[:cut]
-        if not 2 <= len(name) <= 3 or not _bare_name(name, lex):
-            break
+        four = len(name) == 4 and len(out) >= 1 and not dictionary_non_name(name) and not lex.ends_like_unit(name)
+        if not four and (not 2 <= len(name) <= 3 or not _bare_name(name, lex)):
+            break  # a four-character item (施余兴望, 颖艾达利) counts in a list that already holds names
         out.append((pos + 1, name))
         pos = pos + 1 + len(name)
         if cut < len(chunk):

@@ -207,11 +207,15 @@ class FactBuilder:
 
     def shared_unit_before(self, pos: int):
         """护士长王丽、护士赵晓燕: a title right after `name、` shares the unit of that name's post."""
-        if pos < 1 or self.ctx.text[pos - 1] != grammar.LIST_SEP:
+        text = self.ctx.text
+        if pos < 1 or text[pos - 1] != grammar.LIST_SEP:
             return None
+        name_end = pos - 1
+        rank = next((r for r in grammar.RANKS if text.startswith(r, name_end - len(r))), "")
         for f in reversed(self.facts):
-            if f.person_end == pos - 1 and f.unit and f.rule == "apposition" and f.unit_start >= 0:
-                return (f.unit_start, f.unit_end), f.unit, pos
+            if f.person_end in (name_end, name_end - len(rank)) and f.unit and f.rule == "apposition" \
+                    and f.unit_start >= 0:
+                return (f.unit_start, f.unit_end), f.unit, pos  # 指挥官吕某中将、政战主任王某: one unit
         return None
 
     def add(self, p: Mention, role: str | None, unit_span: tuple[int, int] | None, rule: str, start: int,
@@ -309,11 +313,15 @@ def _facts_of_mention(text, p, s0, s1, tokens, sent_idx, fb: FactBuilder, people
             prev_unit = (unit, fact.unit, seg_start) if fact and fact.unit else None
         return
     after = text[p.end:s1]
-    re_end = role_starting_at(text, p.end, lex)
+    quoted = p.start > s0 and text[p.start - 1] in grammar.NAME_QUOTES \
+        and text[p.end:p.end + 1] == grammar.NAME_QUOTES[text[p.start - 1]]
+    name_start, name_end = (p.start - 1, p.end + 1) if quoted else (p.start, p.end)  # 基金会「杜某」执行长
+    re_end = role_starting_at(text, name_end, lex)
     if re_end is not None:
-        unit = unit_ending_at(text, p.start, lex, floor=s0, tokens=tokens)
-        unit = unit if unit and unit[1] == p.start and text[p.end:re_end] not in grammar.NATIONAL_TITLES else None
-        fb.add(p, text[p.end:re_end], unit, "title_after", unit[0] if unit else p.start, re_end, sent_idx)
+        unit = unit_ending_at(text, name_start, lex, floor=s0, tokens=tokens)
+        unit = unit if unit and unit[1] == name_start and text[name_end:re_end] not in grammar.NATIONAL_TITLES \
+            else None
+        fb.add(p, text[name_end:re_end], unit, "title_after", unit[0] if unit else p.start, re_end, sent_idx)
         return
     if after.startswith("同志"):
         unit = unit_ending_at(text, p.start, lex, floor=s0, tokens=tokens)

@@ -353,3 +353,21 @@ def test_a_chain_of_former_posts_after_one_verb(nlp):
     assert ("陈建民", "主任", "台南市警察局督察室") in got
     assert ("陈建民", "组长", "警政署防治组") in got
     assert ("陈建民", "警政委员", "警政署") in got
+
+
+@pytest.mark.parametrize("text, fact", [
+    pytest.param("臺南市舉辦活動。邀請兒童福利聯盟「林佳慧」執行長短講。", ("林佳慧", "执行长", "儿童福利联盟"),
+                 id="a_quoted_name_between_unit_and_title"),
+    pytest.param("由陸軍第十軍團指揮官周志遠中將、政戰主任孫立群少將接待。", ("孙立群", "政战主任", "陆军第十军团"),
+                 id="a_rank_after_a_name_and_a_coordinated_title_sharing_the_unit"),
+    pytest.param("臺南市舉辦活動。市議員張一帆、李建宏、谷慕達利、吳佩珊出席。", ("谷慕达利", "市议员", None),
+                 id="a_four_character_name_inside_a_list_of_names"),
+])
+def test_names_set_off_in_posts(nlp, text, fact):
+    assert fact in {f[:3] for f in facts(nlp, text)}
+
+
+def test_a_military_unit_sits_in_no_city_and_on_behalf_of_is_no_post(nlp):
+    got = facts(nlp, "臺南市舉辦活動。由陸軍第十軍團指揮官周志遠中將接待，王大明副市長代表黃志宏市長致詞。")
+    assert ("周志远", "指挥官", "陆军第十军团", None) in got
+    assert not any(f[1] == "代表" for f in got)
