@@ -107,6 +107,8 @@ def split_role(role: str, lex: Lexicons) -> tuple[str, str]:
     for i in range(1, len(role) - 1):
         head, core = role[:i], role[i:]
         if core in lex.roles and len(core) >= 2 and (head.endswith(grammar.PARTY_ORGANS) or head in COMMITTEES):
+            if core == "成员":
+                return head, head[-2:] + core  # 党组成员 is the post; 成员 alone says nothing
             return head, core
     return "", role
 
@@ -276,8 +278,8 @@ def unit_ending_at(text: str, end: int, lex: Lexicons, floor: int = 0,
         if china_abbrev:  # 中|储粮集团公司 at the start of a clause: 中 abbreviates 中国, it is no locative
             keep = k
             continue
-        if f == "zg" and w in lex.org_suffix_set:
-            keep = k  # 保安|组/zg|科长: a one-character unit word jieba leaves as a morpheme
+        if len(w) == 1 and w in lex.org_suffix_set and (f == "zg" or k == len(toks) - 1 and k > 0):
+            keep = k  # 保安|组/zg|科长, 环保|所/c|所长, 三光|里/f: a unit word jieba reads as something else
             continue
         if w in grammar.CHAIN_BREAK or f in grammar.STOP_FLAGS or not CJK.match(w) and f != "m" and not w.isalnum():
             break

@@ -126,3 +126,8 @@ RANKS = ("上将", "中将", "少将", "大校", "上校", "中校", "少校", "
          "三级警监", "警监", "警正", "警司")
 # Quotation marks that set off a name inside a post (基金会「杜某某」执行长).
 NAME_QUOTES = {"「": "」", "“": "”", "『": "』"}
+
+# Departments of a party committee written without it after one of its posts (市委常委、政法委书记).
+COMMITTEE_DEPARTMENTS = ("政法委", "编委", "农办", "网信办", "台办", "外办", "巡察办")
+# Posts that say nothing without their unit: a fact with one of them and no unit is dropped.
+UNIT_BOUND_ROLES = frozenset({"干部", "工作人员", "成员", "负责人"})

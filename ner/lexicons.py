@@ -483,7 +483,7 @@ def data_rows(name: str) -> list[list[str]]:
 def load_roles() -> frozenset[str]:
     """Every known job title / post (书记, 党支部书记, 民警, 志愿者 …): the harvested lexicon and the
     hand-written regional titles (里长, 立委, 司长) that the training corpora rarely hold."""
-    return frozenset(r[0] for name in ("roles.txt", "roles_regional.txt") for r in data_rows(name))
+    return frozenset(r[0] for name in ("roles.txt", "roles_extra.txt") for r in data_rows(name))
 
 
 @lru_cache(maxsize=1)

@@ -31,6 +31,7 @@ from zhkg.ner.relations import COPULA, LIST_NAMES, Mention, list_mentions, profi
 
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _QUOTED_NAME = re.compile(r"([「“『])([\u4e00-\u9fff]{2,3})([」”』])")
+PREDICATE_FLAGS = ("v", "t", "d", "p")
 ITEM_SEPS = ("、", "，", "。", "；", "）", "」")
 # A dictionary word this frequent, tagged as something else than a name, is that word (严守, 高歌).
 WORD_FREQ = 50
@@ -124,7 +125,9 @@ def names_before_titles(text: str, lex: Lexicons, covering: dict) -> list[tuple[
         re_ = role_starting_at(text, r, lex)
         if re_ is None:
             continue
-        item_end = _item_end(text, re_, lex)
+        after = covering.get(re_)
+        item_end = _item_end(text, re_, lex) or after is not None and after.start == re_ \
+            and after.flag[:1] in PREDICATE_FLAGS  # 蔡某某总统|今天|出席: the predicate follows the title
         for n in (3, 2):
             s = r - n
             cand = text[s:r]

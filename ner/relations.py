@@ -222,6 +222,8 @@ class FactBuilder:
             end: int, sentence: int, status: str = "current", unit_text: str | None = None) -> Fact | None:
         if role in grammar.NOT_POSTS:
             return None
+        if role in grammar.UNIT_BOUND_ROLES and unit_span is None and not unit_text and rule != "byline":
+            return None  # 基层干部张三: a cadre of no named unit is no fact
         unit = unit_text if unit_text is not None else (self.ctx.text[unit_span[0]:unit_span[1]] if unit_span else None)
         pos = unit_span[0] if unit_span else start
         if unit:
@@ -499,11 +501,19 @@ def sentences(text: str) -> list[tuple[int, int]]:
 
 
 def _dedupe(facts: list[Fact]) -> list[Fact]:
+    """One fact per (person, role, unit), the first evidence kept; a unit that is the tail of another
+    unit of the same person and role (牌头环保所, 诸暨市环保局牌头环保所) is that unit."""
     seen: dict[tuple, Fact] = {}
     for f in facts:
         key = (f.person, f.role, f.unit)
         if key not in seen:
             seen[key] = f
     kept = list(seen.values())
+    units = {(f.person, f.role): [] for f in kept}
+    for f in kept:
+        if f.unit:
+            units[(f.person, f.role)].append(f.unit)
+    kept = [f for f in kept if not f.unit or not any(u != f.unit and u.endswith(f.unit) and len(f.unit) >= 3
+                                                     for u in units[(f.person, f.role)])]
     with_role = {(f.person, f.unit) for f in kept if f.role}
     return [f for f in kept if f.role or (f.person, f.unit) not in with_role]

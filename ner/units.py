@@ -214,19 +214,21 @@ def head_title(core: str, lex: Lexicons) -> bool:
 
 
 def department_of(committee: str, unit: str) -> bool:
-    """市委常委、宣传部部长: a bare department after a party committee is that committee's department."""
-    return committee.endswith("委") and unit.endswith("部") and unit[0] not in "市县区省" and \
-        load_gazetteer().lookup(unit[:2]) == []
+    """市委常委、宣传部部长 (政法委书记): a bare department after a party committee is that committee's."""
+    return committee.endswith("委") and unit.endswith(("部", *grammar.COMMITTEE_DEPARTMENTS)) \
+        and unit[0] not in "市县区省" and load_gazetteer().lookup(unit[:2]) == []
 
 
 def unit_for_title(unit: str, role: str, lex: Lexicons) -> str:
     """The unit a coordinated title shares: 县委书记、县长 → 县长 of the county, not of 县委;
     党支部书记、主任 → 主任 of the community, not of its party branch."""
-    if head_title(role, lex) and role[0] in unit[:-1]:
-        # 金凤区区委书记、区长 → 金凤区: the 区 of the district, not of its 区委
-        cut = max(i for i, ch in enumerate(unit[:-1])
-                  if ch == role[0] and not (unit[i + 1] == "委" and i > 0 and unit[i - 1] == ch))
-        return unit[:cut + 1]
+    head = role.removeprefix("常务").removeprefix("副")
+    if head_title(head, lex) and head[0] in unit[:-1]:
+        # 金凤区区委书记、区长 → 金凤区: the 区 of the district, not of its 区委 (县委常委、副县长 too)
+        cut = max((i for i, ch in enumerate(unit[:-1])
+                   if ch == head[0] and not (unit[i + 1] == "委" and i > 0 and unit[i - 1] == ch)), default=-1)
+        if cut >= 0:
+            return unit[:cut + 1]
     return unit if role in grammar.PARTY_ROLES else _strip_party_organ(unit)
 
 
