@@ -90,12 +90,19 @@ def role_starting_at(text: str, start: int, lex: Lexicons) -> int | None:
     return None
 
 
+def _holds_unit_word(title: str, lex: Lexicons) -> bool:
+    """文峰小学教师: a "title" of the lexicon that carries a unit's name inside it."""
+    return any(title[i:j] in lex.org_suffix_set for i in range(len(title)) for j in range(i + 2, len(title)))
+
+
 def department_of_title(role: str, lex: Lexicons) -> str:
-    """人事室主任 → 人事室, 保安组组长 → 保安组: a department written into a title belongs to the unit
-    (the longest such that a known title of two or more characters is left)."""
+    """人事室主任 → 人事室, 保安组组长 → 保安组: a department or unit written into a title belongs to the
+    unit (the longest such that a known title of two or more characters is left)."""
     for i in range(len(role) - 2, 1, -1):
-        if role[i:] in lex.roles and lex.ends_like_unit(role[:i]) and role[:i][-1] in grammar.DEPARTMENT_HEADS:
-            return role[:i]
+        head = role[:i]
+        if role[i:] in lex.roles and lex.ends_like_unit(head) and (
+                head[-1] in grammar.DEPARTMENT_HEADS or any(head.endswith(u) for u in lex.org_suffixes if len(u) >= 2)):
+            return head  # also 文峰小学|教师, which jieba reads as 文峰|小学教师
     return ""
 
 
@@ -335,9 +342,11 @@ def unit_and_role(phrase: str, lex: Lexicons) -> tuple[str, str] | None:
         if (f.startswith("n") or f in ("j", "vn")) and lex.ends_like_unit(phrase[:pos]) and \
                 2 <= len(rest) <= MAX_TITLE_CHARS and rest.endswith(heads):
             best = (phrase[:pos], rest)
-            if known is None and rest in lex.roles:
+            if known is None and rest in lex.roles and not _holds_unit_word(rest, lex):
                 known = best  # 警政署|警政委员, not 警政署警政|委员: the longest known title wins
     best = known or best
+    if best is not None and best[1][:1] in "原前" and best[1][1:] in lex.roles:
+        best = (best[0] + best[1][0], best[1][1:])  # 县委|原书记: the marker goes with the unit (strip_status)
     if best is not None:
         head, core = split_role(best[1], lex)
         if head:  # 理科|一支部书记 (jieba reads 支部书记 as one word): the party organ belongs to the unit

@@ -131,3 +131,7 @@ NAME_QUOTES = {"「": "」", "“": "”", "『": "』"}
 COMMITTEE_DEPARTMENTS = ("政法委", "编委", "农办", "网信办", "台办", "外办", "巡察办")
 # Posts that say nothing without their unit: a fact with one of them and no unit is dropped.
 UNIT_BOUND_ROLES = frozenset({"干部", "工作人员", "成员", "负责人"})
+
+# Words before a post verb that end the post (不再担任), and words for "post" that close its object.
+POST_ENDED = ("不再", "免去", "辞去", "卸任")
+POST_WORDS = ("等职务", "职务", "一职", "等职")

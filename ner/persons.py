@@ -27,10 +27,13 @@ from zhkg.ner.chains import (
 )
 from zhkg.ner.credits import Credit
 from zhkg.ner.gazetteer import load_gazetteer
-from zhkg.ner.relations import COPULA, LIST_NAMES, Mention, list_mentions, profile_subjects
+from zhkg.ner.relations import COPULA, LIST_NAMES, PAREN_POST, Mention, list_mentions, profile_subjects
 
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+_CJK_TAIL = re.compile(r"[\u4e00-\u9fff]+$")
 _QUOTED_NAME = re.compile(r"([「“『])([\u4e00-\u9fff]{2,3})([」”』])")
+# Verbs that open a list of names (选举A、B同志为…, 任命, 邀请).
+LIST_OPENERS = ("选举", "任命", "提名", "推选", "邀请", "感谢", "看望", "慰问", "陪同", "会见", "包括", "有")
 PREDICATE_FLAGS = ("v", "t", "d", "p")
 ITEM_SEPS = ("、", "，", "。", "；", "）", "」")
 # A dictionary word this frequent, tagged as something else than a name, is that word (严守, 高歌).
@@ -98,12 +101,31 @@ def find_persons(text: str, tokens: list[Token], credits: list[Credit], lex: Lex
         add(start, name, checked=True)
     for start, name in quoted_names_before_titles(text, lex):
         add(start, name, checked=True)
+    for m in PAREN_POST.finditer(text):
+        head = _CJK_TAIL.search(text, max(0, m.start() - 4), m.start())
+        content = m.group(2)
+        if head and role_ending_at(content, len(content), lex) is not None:
+            for n in (3, 2):
+                if len(head.group()) >= n and _bare_name(head.group()[-n:], lex) \
+                        and (len(head.group()) == n or text[m.start() - n - 1] in grammar.NAME_LEFT):
+                    add(m.start() - n, head.group()[-n:], checked=True)  # 李某某（时任县委常委）
+                    break
     for m in profile_subjects(text):
         found.setdefault((m.start, m.end), m)
     for c in credits:
         found.setdefault((c.start, c.end), Mention(c.start, c.end, c.name))
+    for i in sorted(starts):
+        for n in (3, 2):
+            cand = text[i:i + n]
+            if text.startswith(grammar.HONORIFIC_AFTER, i + n) and _bare_name(cand, lex) \
+                    and (i == 0 or not CJK.match(text[i - 1]) or text[i - 1] in grammar.NAME_LEFT_WORDS
+                         or covering.get(i) is not None and covering[i].start == i):
+                add(i, cand, checked=True)  # 郑海同志
+                break
     for m in sorted(found.values(), key=lambda m: m.start):
         for start, name in list_continuation(text, m.end, lex):
+            add(start, name, checked=True)
+        for start, name in list_before(text, m.start, lex):
             add(start, name, checked=True)
     return _consolidate(text, sorted(found.values(), key=lambda m: m.start))
 
@@ -173,6 +195,26 @@ def _item_end(text: str, pos: int, lex: Lexicons) -> bool:
     if pos >= len(text) or text[pos] in grammar.ITEM_END:
         return True
     return role_starting_at(text, pos, lex) is not None or any(text[pos:pos + k] in lex.org_suffix_set for k in (1, 2, 3))
+
+
+def list_before(text: str, pos: int, lex: Lexicons) -> list[tuple[int, str]]:
+    """`选举孙某、郑某同志为…`: bare names listed before a name, each between 、 and 、 (the first one
+    after the verb, punctuation or conjunction that opens the list)."""
+    out = []
+    while pos > 1 and text[pos - 1] == grammar.LIST_SEP:
+        m = _CJK_TAIL.search(text, max(0, pos - 12), pos - 1)
+        if not m:
+            break
+        chunk = m.group()
+        name = next((chunk[-n:] for n in (3, 2) if len(chunk) >= n and _bare_name(chunk[-n:], lex)
+                     and (len(chunk) == n or chunk[:-n].endswith(LIST_OPENERS))), None)
+        if name is None:
+            break
+        pos = pos - 1 - len(name)
+        out.append((pos, name))
+        if len(chunk) > len(name):
+            break
+    return out
 
 
 def list_continuation(text: str, pos: int, lex: Lexicons) -> list[tuple[int, str]]:

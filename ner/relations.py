@@ -45,9 +45,14 @@ from zhkg.ner.units import (
 
 LIST_NAMES = re.compile(r"((?:[\u4e00-\u9fff]{2,4}、)+[\u4e00-\u9fff]{2,4})等(\d+|[一二三四五六七八九十两]+|多|数|几|诸)(名|位|个)")
 COPULA = re.compile(r"是([^，。、；！？\n,;]{2,40}?)的(?:一名|一位|一个|名|位)?")
+# A post in brackets right after a name, optionally with a time marker: `（时任吉水县县委常委）`.
+PAREN_POST = re.compile(r"[（(](时任|原任|曾任|现任|原)?([\u4e00-\u9fff、]{2,40})[）)]")
+# Verbs of elections and appointments, and the `（同志）为` that introduces the post after a name.
+APPOINT = re.compile(r"选举|任命|决定任|提名|推选|聘任|聘请|当选|增补")
+APPOINTED_AS = re.compile(r"(?:同志)?为(?!了|主|重点|核心|抓手|目标)")
 WORKPLACE = re.compile(r"(?:到|在|于)([^，。、；！？\n,;]{2,30}?)(?:工作|任职|上班|就职|执勤)")
 CONFIDENCE = {"apposition": 0.9, "title_after": 0.8, "copula": 0.85, "post_verb": 0.8, "shared_post": 0.7,
-              "byline": 0.95, "workplace": 0.75, "contact": 0.9, "listed": 0.8}
+              "byline": 0.95, "workplace": 0.75, "contact": 0.9, "listed": 0.8, "parenthetical": 0.85, "appointment": 0.85}
 
 
 @dataclass
@@ -292,6 +297,7 @@ def extract_facts(text: str, persons: list[Mention], credits: list[Credit], ctx:
             elif p.start > 0 and text[p.start - 1] == grammar.LIST_SEP and listed.get(p.start - 1):
                 listed[p.end] = _listed(p, listed[p.start - 1], sent_idx, fb)
         _post_verbs(text, s0, s1, people, sentence_words, sent_idx, fb)
+        _appointments(text, s0, s1, people, sent_idx, fb)
     return _dedupe(fb.facts)
 
 
@@ -313,6 +319,8 @@ def _facts_of_mention(text, p, s0, s1, tokens, sent_idx, fb: FactBuilder, people
             fact = fb.add(p, role, unit, "apposition", seg_start, p.end, sent_idx, status, unit_text)
             chain_status = fact.status if fact and fact.status != "current" else chain_status
             prev_unit = (unit, fact.unit, seg_start) if fact and fact.unit else None
+        return
+    if _parenthetical(text, p, s1, sent_idx, fb):
         return
     after = text[p.end:s1]
     quoted = p.start > s0 and text[p.start - 1] in grammar.NAME_QUOTES \
@@ -362,6 +370,46 @@ def profile_subjects(text: str) -> list[Mention]:
         if 2 <= len(name) <= 4:
             out.append(Mention(m.start(1), m.end(1), name))
     return out
+
+
+def _parenthetical(text: str, p: Mention, s1: int, sent_idx: int, fb: FactBuilder) -> bool:
+    """`周某某（江西省吉水县文峰小学校长）`, `李某（时任吉水县县委常委）`: the post in brackets right after a
+    name, as interviews and case reports introduce people."""
+    m = PAREN_POST.match(text, p.end)
+    if not m:
+        return False
+    o0, o1 = m.start(2), m.end(2)
+    status = grammar.STATUS_OF.get(m.group(1), "current") if m.group(1) else "current"
+    made = False
+    part_start = o0
+    for part in text[o0:o1].split(grammar.LIST_SEP):
+        fact = _post_object(text, part_start, part_start + len(part), p, p.start, m.end(), sent_idx, status, fb,
+                            rule="parenthetical")
+        made = made or fact is not None
+        part_start += len(part) + 1
+    return made
+
+
+def _appointments(text: str, s0: int, s1: int, people: list[Mention], sent_idx: int, fb: FactBuilder) -> None:
+    """`选举王某、万某同志为全国人大常委会副委员长，周某同志为最高人民法院院长`: in a sentence that elects,
+    appoints or nominates, each name (or list of names) followed by `（同志）为` takes the post after it."""
+    if not APPOINT.search(text, s0, s1):
+        return
+    group: list[Mention] = []
+    for p in people:
+        if group and text[group[-1].end:p.start] != grammar.LIST_SEP:
+            group = []
+        group.append(p)
+        m = APPOINTED_AS.match(text, p.end)
+        if not m:
+            continue
+        o0 = m.end()
+        o1 = o0
+        while o1 < s1 and text[o1] not in grammar.CLAUSE_PUNCT and text[o1] != grammar.LIST_SEP:
+            o1 += 1
+        for q in group:
+            _post_object(text, o0, o1, q, q.start, o1, sent_idx, "new", fb, rule="appointment")
+        group = []
 
 
 def _pronoun_subject(text: str, s0: int, s1: int) -> bool:
@@ -442,8 +490,15 @@ def _post_verbs(text, s0, s1, people, tokens, sent_idx, fb: FactBuilder, anteced
                 and not text.startswith(grammar.POSTS_CLOSING, end):
             end += 1
         status = grammar.STATUS_OF.get(verb, "current")
+        if text[max(s0, t.start - 2):t.start] in grammar.POST_ENDED:
+            status = "former"  # 不再担任…职务
         start = s0 if antecedent else p.start
         part_start = t.end
+        obj = text[t.end:end]
+        for closing in grammar.POST_WORDS:
+            if obj.endswith(closing) and len(obj) > len(closing) + 1:
+                end -= len(closing)  # …党组书记职务: the word for "post" closes the object
+                break
         for part in re.split(r"(?<=.)兼(?=.)", text[t.end:end]):
             _post_titles(text, part_start, part_start + len(part), p, start, end, sent_idx, status, fb)
             part_start += len(part) + 1
@@ -467,20 +522,24 @@ def _post_titles(text, o0, o1, p, start, end, sent_idx, status, fb: FactBuilder)
         pos += len(title) + 1
 
 
-def _post_object(text, o0, o1, p, start, end, sent_idx, status, fb: FactBuilder) -> Fact | None:
+def _post_object(text, o0, o1, p, start, end, sent_idx, status, fb: FactBuilder, rule: str = "post_verb") -> Fact | None:
     """One object of a post verb: `[unit][title]`, split after the last unit word, else at the title."""
     lex = fb.lex
     split = unit_and_role(text[o0:o1], lex)
     if split:
         u, r = split
-        return fb.add(p, r, (o0, o0 + len(u)), "post_verb", start, end, sent_idx, status)
+        u, former = strip_status(u, lex)
+        if u[-1:] in "原前" and len(u) > 3:
+            u, former = u[:-1], True  # 吉水县委|原|书记
+        return fb.add(p, r, (o0, o0 + len(u)), rule, start, end, sent_idx, "former" if former else status,
+                      u if former else None)
     rs = role_ending_at(text, o1, lex)
     if rs is not None and rs >= o0:
         head, core = split_role(text[rs:o1], lex)
         unit = (o0, rs + len(head)) if rs + len(head) > o0 else None
         if unit and not lex.ends_like_unit(text[unit[0]:unit[1]]):
             return None
-        return fb.add(p, core, unit, "post_verb", start, end, sent_idx, status)
+        return fb.add(p, core, unit, rule, start, end, sent_idx, status)
     return None
 
 

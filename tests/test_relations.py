@@ -371,3 +371,20 @@ def test_a_military_unit_sits_in_no_city_and_on_behalf_of_is_no_post(nlp):
     got = facts(nlp, "臺南市舉辦活動。由陸軍第十軍團指揮官周志遠中將接待，王大明副市長代表黃志宏市長致詞。")
     assert ("周志远", "指挥官", "陆军第十军团", None) in got
     assert not any(f[1] == "代表" for f in got)
+
+
+@pytest.mark.parametrize("text, fact", [
+    pytest.param("吉水县召开会议。\n何立新（时任江西省永丰县县委常委）：大家都提出了意见。",
+                 ("何立新", "常委", "江西省永丰县县委", "former"), id="a_former_post_in_brackets_after_a_name"),
+    pytest.param("吉水县召开会议。\n钟晓梅（江西省永丰县实验小学教师）：班级太大了。",
+                 ("钟晓梅", "教师", "江西省永丰县实验小学", "current"), id="a_unit_read_into_the_title_goes_back"),
+    pytest.param("大会选举孙立平、郑海同志为省人大常委会副主任，刘东同志为省高级人民法院院长。",
+                 ("郑海", "副主任", "省人大常委会", "new"), id="names_elected_to_one_post"),
+    pytest.param("大会选举孙立平、郑海同志为省人大常委会副主任，刘东同志为省高级人民法院院长。",
+                 ("刘东", "院长", "省高级人民法院", "new"), id="a_second_clause_of_an_election"),
+    pytest.param("会议宣布，孙立平同志不再担任省高级人民法院党组书记职务。",
+                 ("孙立平", "书记", "省高级人民法院党组", "former"), id="a_post_no_longer_held"),
+])
+def test_posts_in_brackets_and_appointments(nlp, text, fact):
+    got = {(f["person"], f["role"], f["unit"], f["status"]) for f in build(nlp, text).facts}
+    assert fact in got
