@@ -32,6 +32,9 @@ MAX_UNIT_CHARS = 40
 VERB_FREQ = 1000
 MAX_TITLE_CHARS = 12
 STAFF_NOUN_FREQ = 30
+# A one-character verb this frequent (作 28,016) after a name is the predicate; a rare one (咏 615) may
+# be the name's last character that jieba split off.
+NAME_VERB_FREQ = 5000
 
 
 @dataclass(frozen=True)
@@ -158,8 +161,8 @@ def name_at(text: str, i: int, lex: Lexicons, strict: bool = True, word: Token |
         from_word = word.word
     from_window = _name_in_window(text, i, sl, lex, strict)
     if from_word and next_word is not None and next_word.start == word.end and len(next_word.word) == 1 \
-            and next_word.flag == "v":
-        return from_word  # 李希/nr|作/v|重要讲话: the verb after a whole name is no part of it
+            and next_word.flag == "v" and jieba.dt.FREQ.get(next_word.word, 0) >= NAME_VERB_FREQ:
+        return from_word  # 李希/nr|作/v|重要讲话: a common verb after a whole name is no part of it (沈德|咏 is)
     return max((n for n in (from_word, from_window) if n), key=len, default=None)
 
 

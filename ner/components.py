@@ -245,7 +245,7 @@ def _model_length(span: Span, doc: Doc, text: str, model_starts: dict[int, Span]
             return span  # 吕坤修|中将: a rank or honorific closes the rules' name
         dropped = words.get(e.end_char)
         if text.count(span.text) >= 2 or dropped is None or dropped.end <= span.end_char:
-            return span  # shorten only where the dropped character starts a word (谢耀|清代)
+            return span  # shorten only where the dropped character starts a longer word (谢耀|清代; not 沈德|咏)
     extra = words.get(span.end_char)
     if len(e.text) > len(span.text) and extra is not None and extra.end == e.end_char and extra.flag == "v":
         return span

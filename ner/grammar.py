@@ -135,3 +135,6 @@ UNIT_BOUND_ROLES = frozenset({"干部", "工作人员", "成员", "负责人"})
 # Words before a post verb that end the post (不再担任), and words for "post" that close its object.
 POST_ENDED = ("不再", "免去", "辞去", "卸任")
 POST_WORDS = ("等职务", "职务", "一职", "等职")
+
+# A notice's line that opens with a name and its post (`李某，某集团原党组成员、副总经理，曾任…`).
+COMMA_PROFILE = re.compile(r"^[ \u3000\t]*([\u4e00-\u9fff]{2,4})[，,]([^，,。；;：:\n]{3,60})(?=[，,。；;])", re.MULTILINE)

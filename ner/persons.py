@@ -34,6 +34,7 @@ _CJK_TAIL = re.compile(r"[\u4e00-\u9fff]+$")
 _QUOTED_NAME = re.compile(r"([「“『])([\u4e00-\u9fff]{2,3})([」”』])")
 # Verbs that open a list of names (选举A、B同志为…, 任命, 邀请).
 LIST_OPENERS = ("选举", "任命", "提名", "推选", "邀请", "感谢", "看望", "慰问", "陪同", "会见", "包括", "有")
+TIME_WORDS = ("今", "昨", "日前", "近日", "上午", "下午", "晚间", "当天", "当日")
 PREDICATE_FLAGS = ("v", "t", "d", "p")
 ITEM_SEPS = ("、", "，", "。", "；", "）", "」")
 # A dictionary word this frequent, tagged as something else than a name, is that word (严守, 高歌).
@@ -101,6 +102,10 @@ def find_persons(text: str, tokens: list[Token], credits: list[Credit], lex: Lex
         add(start, name, checked=True)
     for start, name in quoted_names_before_titles(text, lex):
         add(start, name, checked=True)
+    for m in grammar.COMMA_PROFILE.finditer(text):
+        clause = m.group(2)
+        if _bare_name(m.group(1), lex) and len(m.group(1)) <= 3 and role_ending_at(clause, len(clause), lex) is not None:
+            add(m.start(1), m.group(1), checked=True)  # 李某，某集团原党组成员、副总经理，…
     for m in PAREN_POST.finditer(text):
         head = _CJK_TAIL.search(text, max(0, m.start() - 4), m.start())
         content = m.group(2)
@@ -148,8 +153,8 @@ def names_before_titles(text: str, lex: Lexicons, covering: dict) -> list[tuple[
         if re_ is None:
             continue
         after = covering.get(re_)
-        item_end = _item_end(text, re_, lex) or after is not None and after.start == re_ \
-            and after.flag[:1] in PREDICATE_FLAGS  # 蔡某某总统|今天|出席: the predicate follows the title
+        item_end = _item_end(text, re_, lex) or text.startswith(TIME_WORDS, re_) or after is not None \
+            and after.start == re_ and after.flag[:1] in PREDICATE_FLAGS  # 蔡某某总统|今天|出席: a predicate follows
         for n in (3, 2):
             s = r - n
             cand = text[s:r]

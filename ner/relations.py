@@ -52,7 +52,7 @@ APPOINT = re.compile(r"选举|任命|决定任|提名|推选|聘任|聘请|当�
 APPOINTED_AS = re.compile(r"(?:同志)?为(?!了|主|重点|核心|抓手|目标)")
 WORKPLACE = re.compile(r"(?:到|在|于)([^，。、；！？\n,;]{2,30}?)(?:工作|任职|上班|就职|执勤)")
 CONFIDENCE = {"apposition": 0.9, "title_after": 0.8, "copula": 0.85, "post_verb": 0.8, "shared_post": 0.7,
-              "byline": 0.95, "workplace": 0.75, "contact": 0.9, "listed": 0.8, "parenthetical": 0.85, "appointment": 0.85}
+              "byline": 0.95, "workplace": 0.75, "contact": 0.9, "listed": 0.8, "parenthetical": 0.85, "appointment": 0.85, "profile": 0.85}
 
 
 @dataclass
@@ -229,6 +229,10 @@ class FactBuilder:
             return None
         if role in grammar.UNIT_BOUND_ROLES and unit_span is None and not unit_text and rule != "byline":
             return None  # 基层干部张三: a cadre of no named unit is no fact
+        unit_name = unit_text if unit_text is not None else (self.ctx.text[unit_span[0]:unit_span[1]] if unit_span else "")
+        organ = next((o for o in grammar.PARTY_ORGANS if unit_name.endswith(o)), None)
+        if role == "成员" and organ:
+            role = organ[-2:] + role  # …党组|成员: the post is 党组成员
         unit = unit_text if unit_text is not None else (self.ctx.text[unit_span[0]:unit_span[1]] if unit_span else None)
         pos = unit_span[0] if unit_span else start
         if unit:
@@ -296,6 +300,7 @@ def extract_facts(text: str, persons: list[Mention], credits: list[Credit], ctx:
                 listed[p.end] = [f for f in own if f.rule in ("apposition", "listed")]
             elif p.start > 0 and text[p.start - 1] == grammar.LIST_SEP and listed.get(p.start - 1):
                 listed[p.end] = _listed(p, listed[p.start - 1], sent_idx, fb)
+        _comma_profile(text, s0, people, sent_idx, fb)
         _post_verbs(text, s0, s1, people, sentence_words, sent_idx, fb)
         _appointments(text, s0, s1, people, sent_idx, fb)
     return _dedupe(fb.facts)
@@ -390,6 +395,17 @@ def _parenthetical(text: str, p: Mention, s1: int, sent_idx: int, fb: FactBuilde
     return made
 
 
+def _comma_profile(text: str, s0: int, people: list[Mention], sent_idx: int, fb: FactBuilder) -> None:
+    """`李某，某集团原党组成员、副总经理，曾任…` opening a line: the clause after the name is its post."""
+    m = grammar.COMMA_PROFILE.match(text, s0)
+    if not m or not people or people[0].start != m.start(1) or people[0].end != m.end(1):
+        return
+    o0, o1 = m.start(2), m.end(2)
+    if role_ending_at(text, o1, fb.lex) is None:
+        return
+    _post_titles(text, o0, o1, people[0], people[0].start, o1, sent_idx, "current", fb, rule="profile")
+
+
 def _appointments(text: str, s0: int, s1: int, people: list[Mention], sent_idx: int, fb: FactBuilder) -> None:
     """`选举王某、万某同志为全国人大常委会副委员长，周某同志为最高人民法院院长`: in a sentence that elects,
     appoints or nominates, each name (or list of names) followed by `（同志）为` takes the post after it."""
@@ -476,11 +492,7 @@ def list_mentions(m: re.Match, lex: Lexicons) -> list[Mention]:
 def _post_verbs(text, s0, s1, people, tokens, sent_idx, fb: FactBuilder, antecedent: bool = False) -> None:
     """`…担任[unit][title]`: the subject is the last name before the verb, or with `antecedent` the
     person named in an earlier sentence that 他/她 refers to (the evidence is then this sentence)."""
-    verbs = sorted(grammar.POST_VERBS, key=len, reverse=True)
-    for t in tokens:
-        verb = next((v for v in verbs if t.word == v or (t.word.endswith(v) and len(v) >= 2)), None)
-        if verb is None:
-            continue
+    for t, verb in _verb_tokens(text, s0, s1, tokens):
         subject = people if antecedent else [p for p in people if p.end <= t.start]
         if not subject:
             continue
@@ -504,21 +516,38 @@ def _post_verbs(text, s0, s1, people, tokens, sent_idx, fb: FactBuilder, anteced
             part_start += len(part) + 1
 
 
-def _post_titles(text, o0, o1, p, start, end, sent_idx, status, fb: FactBuilder) -> None:
+def _verb_tokens(text: str, s0: int, s1: int, tokens: list[Token]) -> list[tuple[Token, str]]:
+    """The post verbs of a sentence with their tokens: jieba's words, and two-character verbs written
+    in the text where jieba cut them (曾|任原)."""
+    verbs = sorted(grammar.POST_VERBS, key=len, reverse=True)
+    found: dict[int, tuple[Token, str]] = {}
+    for t in tokens:
+        verb = next((v for v in verbs if t.word == v or (t.word.endswith(v) and len(v) >= 2)), None)
+        if verb is not None:
+            found[t.end] = (t, verb)
+    for verb in (v for v in verbs if len(v) == 2):
+        for m in re.finditer(verb, text[s0:s1]):
+            end = s0 + m.end()
+            if end not in found and not any(t.start < s0 + m.start() < t.end - 1 for t, _ in found.values()):
+                found[end] = (Token(s0 + m.start(), end, verb, "v"), verb)
+    return [found[k] for k in sorted(found)]
+
+
+def _post_titles(text, o0, o1, p, start, end, sent_idx, status, fb: FactBuilder, rule: str = "post_verb") -> None:
     """`担任[unit]党组书记、总队长`: titles coordinated after the first share its unit; a coordinated
     `[unit][title]` brings its own."""
     first, *rest = text[o0:o1].split(grammar.LIST_SEP)
-    fact = _post_object(text, o0, o0 + len(first), p, start, end, sent_idx, status, fb)
+    fact = _post_object(text, o0, o0 + len(first), p, start, end, sent_idx, status, fb, rule)
     pos = o0 + len(first) + 1
     for title in rest:
         if fact is None or not title:
             return
         if role_starting_at(text, pos, fb.lex) == pos + len(title):
             unit = unit_for_title(fact.unit, title, fb.lex) if fact.unit else None
-            fb.add(p, title, (fact.unit_start, fact.unit_end) if unit else None, "post_verb", start, end,
-                   sent_idx, status, unit)
+            fb.add(p, title, (fact.unit_start, fact.unit_end) if unit else None, rule, start, end,
+                   sent_idx, fact.status, unit)
         else:  # 粮食局局长、市政协人口资源环境委员会主任: a title with its own unit
-            fact = _post_object(text, pos, pos + len(title), p, start, end, sent_idx, status, fb)
+            fact = _post_object(text, pos, pos + len(title), p, start, end, sent_idx, status, fb, rule)
         pos += len(title) + 1
 
 
