@@ -17,7 +17,7 @@ from collections.abc import Iterable
 import networkx as nx
 
 from zhkg.graph.identity import person_keys
-from zhkg.graph.orgs import parent_units
+from zhkg.graph.orgs import org_kind, parent_units
 from zhkg.graph.places import add_local_place, add_place
 from zhkg.graph.schema import node_key
 from zhkg.ner.gazetteer import load_gazetteer
@@ -81,7 +81,9 @@ def _add_fact(G: nx.MultiDiGraph, gaz, doc, doc_key: str, fact: dict, person: st
 def add_organization(G: nx.MultiDiGraph, gaz, name: str, city: str | None, city_node: str | None) -> str:
     key = node_key("Organization", name, city)
     if key not in G:
-        G.add_node(key, type="Organization", label=name, name=name, **({"city": city} if city else {}))
+        kind = org_kind(name)
+        G.add_node(key, type="Organization", label=name, name=name, **({"city": city} if city else {}),
+                   **({"kind": kind} if kind else {}))
         if city_node:
             _edge(G, key, city_node, "location")
         parents = parent_units(name)
