@@ -7,9 +7,11 @@ places — and leaves out the RDF plumbing (memberships, roles, documents become
 the side panel). Large builds stay usable because the page draws at most `DEFAULT_CAP` nodes (the
 ones with most posts) and redraws on demand around a search, a city or a unit.
 
-The facts table is plain HTML, one `<tr data-fact="i">` per line of facts.jsonl, so the page is
-readable without JavaScript and a test can count rows; the script sorts and filters those rows, and
-the person panel reads a person's posts from them instead of carrying the facts twice.
+The facts table is plain HTML, one `<tr data-fact="i">` per line of facts.jsonl, so a test can count
+rows and the first page reads without JavaScript; rows past the first `PAGE_ROWS` come `hidden`
+(a browser laying out 10,000 visible rows as they arrive took seconds before the graph could draw).
+The script sorts, filters and pages those rows, and the person panel reads a person's posts from
+them instead of carrying the facts twice.
 `<body data-nodes="N">` is set once the graph is drawn (`data-ready-ms`: milliseconds since the
 page started loading), which is what the browser tests and `python -m zhkg.exports.bench_report` read.
 """
@@ -32,6 +34,7 @@ VENDOR_DIR = Path(__file__).with_name("vendor")
 CYTOSCAPE_VERSION = "3.35.0"
 CYTOSCAPE_JS = VENDOR_DIR / f"cytoscape-{CYTOSCAPE_VERSION}.min.js"
 DEFAULT_CAP = 300
+PAGE_ROWS = 500  # facts-table rows shown at once; the rest are in the DOM with `hidden`
 # facts.jsonl columns shown in the table, in this order
 COLUMNS = ("person", "role", "unit", "city", "status", "date", "doc", "evidence", "rule", "confidence")
 _TYPES = {"Person": "person", "Organization": "unit", "Place": "place"}
@@ -156,7 +159,8 @@ def _fact_rows(documents: Sequence, index: dict[str, int]) -> str:
         for f in doc.facts:
             pid = index.get(people.get((doc.name, f["person"]), ""), -1)
             cells = "".join(f"<td>{esc('' if f.get(c) is None else str(f.get(c)))}</td>" for c in COLUMNS)
-            out.append(f'<tr data-fact="{i}" data-person="{pid}">{cells}</tr>')
+            hidden = " hidden" if i >= PAGE_ROWS else ""
+            out.append(f'<tr data-fact="{i}" data-person="{pid}"{hidden}>{cells}</tr>')
             i += 1
     return "\n".join(out)
 
@@ -180,6 +184,7 @@ def render_report(G: nx.MultiDiGraph, documents: Sequence, skipped: Iterable[tup
             .replace("__HEAD__", head)
             .replace("__NFACTS__", str(summary["facts"]))
             .replace("__CAP__", str(int(cap)))
+            .replace("__PAGE__", str(PAGE_ROWS))
             .replace("__VERSION__", CYTOSCAPE_VERSION)
             .replace("__ROWS__", _fact_rows(documents, index))
             .replace("__DATA__", _script_json(data))
