@@ -132,3 +132,14 @@ def test_xml_exports_are_reproducible(tmp_path):
         writer(build_graph(), tmp_path / f"a{name}")
         writer(build_graph(), tmp_path / f"b{name}")
         assert (tmp_path / f"a{name}").read_bytes() == (tmp_path / f"b{name}").read_bytes()
+
+
+def test_gexf_without_dates_stays_static(tmp_path):
+    G = nx.MultiDiGraph()
+    G.add_node("Person/王杰", type="Person", label="王杰")
+    G.add_node("Organization/小店分局", type="Organization", label="小店分局")
+    G.add_edge("Person/王杰", "Organization/小店分局", key="局长", label="局长")
+    write_gexf(G, tmp_path / "g.gexf")
+    graph = etree.parse(str(tmp_path / "g.gexf")).getroot().find(f"{GEXF_NS}graph")
+    assert graph.get("mode") == "static" and graph.get("timeformat") is None
+    assert not [e for e in graph.iter(f"{GEXF_NS}edge") if e.get("start")]

@@ -129,3 +129,18 @@ def test_seeds_and_forty_tainan_releases(tmp_path):
     assert int(body_attributes(dom)["data-nodes"]) >= 50
     assert len(rows(dom)) == len(facts(out))
     assert (out / "facts.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_the_summary_names_merged_people_with_the_reason_and_skipped_files(tmp_path):
+    inp = tmp_path / "news"
+    inp.mkdir()
+    (inp / "a.txt").write_text("太原市小店区公安局局长王杰出席会议。", encoding="utf-8")
+    (inp / "b.txt").write_text("太原市小店区公安局局长王杰讲话。", encoding="utf-8")
+    (inp / "empty.txt").write_bytes(b"")
+    out = build(tmp_path / "out", inp)
+    dom = dump_dom(out / "report.html")
+    merged = unescape(dom[dom.index('<table class="merged">'):])
+    assert re.search(r"<td>王杰</td><td>2</td><td>same name and [^<]*小店区公安局[^<]*in 2 documents</td>", merged)
+    skipped = unescape(dom[dom.index('<ul class="skipped">'):])
+    assert "<code>news/empty.txt</code>: empty file" in skipped
+    assert int(body_attributes(dom)["data-nodes"]) >= 2
