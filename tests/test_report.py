@@ -94,6 +94,9 @@ def test_a_search_draws_the_neighbourhood_and_the_persons_posts(seeds_out):
     assert 2 <= drawn < full
     panel = unescape(dom[dom.index('<div id="panel">'):dom.index("<section>")])
     assert person["person"] in panel and person["evidence"] in panel and person["doc"] in panel
+    traditional = next(f for f in facts(seeds_out) if f["person_text"] != f["person"])  # 王誠 for 王诚
+    dom = dump_dom(seeds_out / "report.html", fragment=f"q={traditional['person_text']}")
+    assert traditional["person"] in unescape(dom[dom.index('<div id="panel">'):dom.index("<section>")])
 
 
 def test_the_table_filters_and_sorts(seeds_out):
