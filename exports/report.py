@@ -117,8 +117,14 @@ def summary_data(G: nx.MultiDiGraph, documents: Sequence, skipped: Iterable[tupl
         "places_coded": sum(1 for e in places if e.get("key")),
         "places_located": sum(1 for e in places if e.get("key") or e.get("parent_key")),
         "merged": sorted(merged, key=lambda r: (-r[1], r[0])),
-        "skipped": [list(s) for s in skipped],
+        "skipped": [[_shown(path), reason] for path, reason in skipped],
     }
+
+
+def _shown(path: str) -> str:
+    """A skipped file as the report names it: an absolute path by its file name only (the page is
+    shared; the machine's folders are nobody's business), a relative one as typed."""
+    return os.path.basename(path) if os.path.isabs(path) else path
 
 
 def _pct(part: int, whole: int) -> str:

@@ -36,15 +36,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pyoxigraph as ox
 
-from .sparql import (
-    blank_literals,
-    build_disk_store,
-    format_csv,
-    format_json,
-    format_tsv,
-    format_xml,
-    term_json,
-)
+from .sparql import blank_literals, build_disk_store, format_csv, format_json, term_json
 
 log = logging.getLogger(__name__)
 
@@ -338,6 +330,8 @@ class _Handler(BaseHTTPRequestHandler):
         if reply.get("truncated"):
             headers["X-ZHKG-Truncated"] = f"max_rows={self.server.max_rows}"
         fmt = self._format(params)
+        from .sparql import format_tsv, format_xml
+
         if kind == "ask":
             if fmt == "csv":
                 return self._send(200, f"_askResult\r\n{str(reply['boolean']).lower()}\r\n",
@@ -413,4 +407,4 @@ def serve(out_dir: str | os.PathLike[str], host: str = "127.0.0.1", port: int = 
         server._kill_workers()
 
 
-__all__ = ["QueryRejected", "SparqlServer", "check_query", "make_server", "negotiate", "serve"]
+__all__ = ["QueryRejected", "SparqlServer", "check_query", "make_server", "serve"]

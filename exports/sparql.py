@@ -199,6 +199,19 @@ def table_columns(query: str) -> list[tuple[str, str]]:
     return out
 
 
+def table_view(variables: Sequence[str]) -> list[tuple[str, str]]:
+    """The columns a terminal table shows for these result variables: those of the `# table:` line of
+    the shipped query that selects exactly these variables; [] (every column) for any other query.
+    Keyed on the result, not the query text, so the view holds however the query was given
+    (name, file, text, stdin)."""
+    for path in example_queries().values():
+        text = path.read_text(encoding="utf-8")
+        select = re.search(r"\bSELECT\b(.*?)\bWHERE\b", text, re.DOTALL | re.IGNORECASE)
+        if select and re.findall(r"[?$](\w+)", select.group(1)) == list(variables):
+            return [(v, h) for v, h in table_columns(text) if v in variables]
+    return []
+
+
 def run_query(
     store: ox.Store, query: str, bindings: Mapping[str, Any] | None = None
 ) -> tuple[list[str], list[Row]]:
@@ -403,6 +416,10 @@ def format_results(variables: Sequence[str], rows: Sequence[Row], fmt: str = "ta
             return format_xml([], [], boolean=rows[0][0])
         return format_xml(variables, rows)
     if fmt == "table":
+        view = table_view(variables)
+        if view:
+            pick = [list(variables).index(v) for v, _ in view]
+            variables, rows = [h for _, h in view], [tuple(r[i] for i in pick) for r in rows]
         return format_table(variables, rows, total_width=shutil.get_terminal_size((120, 24)).columns)
     raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
 
@@ -417,14 +434,9 @@ def query_command(
     bindings: Mapping[str, Any] | None = None,
     cache: bool = False,
 ) -> str:
-    """What `zhkg query OUT QUERY_OR_FILE.rq [--format table|csv|tsv|json|xml]` prints."""
+    """What `zhkg query OUT QUERY_OR_FILE.rq [--format table|csv|json]` prints."""
     store = open_store(out_dir, cache=cache)
-    query = load_query(query_or_file)
-    variables, rows = run_query(store, query, bindings)
-    columns = [(v, h) for v, h in table_columns(query) if v in variables] if fmt == "table" else []
-    if columns:
-        pick = [variables.index(v) for v, _ in columns]
-        variables, rows = [h for _, h in columns], [tuple(r[i] for i in pick) for r in rows]
+    variables, rows = run_query(store, load_query(query_or_file), bindings)
     return format_results(variables, rows, fmt)
 
 
@@ -483,5 +495,6 @@ __all__ = [
     "query_command",
     "run_query",
     "table_columns",
+    "table_view",
     "term_json",
 ]

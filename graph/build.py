@@ -11,6 +11,7 @@ Identity rules, chosen so that a wrong merge is rarer than a missed one:
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
 
@@ -43,7 +44,18 @@ def build_graph(documents: Iterable) -> nx.MultiDiGraph:
             _add_fact(G, gaz, doc, doc_key, fact, people[(doc.name, fact["person"])])
     for key, reason in reasons.items():
         G.nodes[key]["merge_reason"] = reason
+
+    _no_absolute_paths(G)
     return G
+
+
+def _no_absolute_paths(G: nx.MultiDiGraph) -> None:
+    """A document named by an absolute path keeps only its name (the path relative to the input folder
+    it was found in): every export copies `path`, and an absolute one would publish the layout of the
+    machine that ran the build (home folders, user names)."""
+    for _, d in G.nodes(data=True):
+        if d.get("type") == "Document" and os.path.isabs(str(d.get("path", ""))):
+            d["path"] = d["name"]
 
 
 def _edge(G: nx.MultiDiGraph, u: str, v: str, label: str, **attrs) -> None:

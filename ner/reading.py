@@ -99,32 +99,28 @@ def _read_bytes(path: Path) -> bytes:
         raise UnreadableInput("not a regular file") from e
 
 
-def _expand(paths: list[str]) -> Iterator[tuple[str, str]]:
-    """(path to open, path to show) pairs. What is shown — and written into every output — is relative
-    to the input the user named (`seeds/000.txt` for a file inside the folder `seeds`, also when the
-    folder was named by an absolute path), so outputs carry no file-system layout of the machine."""
+def _expand(paths: list[str]) -> Iterator[str]:
     for p in paths:
         if p != "-" and os.path.isdir(p):
             found = [os.path.join(root, f) for root, _, files in os.walk(p) for f in files
                      if f.lower().endswith(SUFFIXES)]
-            top = os.path.basename(os.path.normpath(p))
-            yield from ((f, os.path.join(top, os.path.relpath(f, p))) for f in sorted(found))
+            yield from sorted(found)
         else:
-            yield p, os.path.basename(p) if os.path.isabs(p) else p
+            yield p
 
 
 def iter_sources(paths: list[str]) -> Iterator[Source | Skipped]:
     """Files, directories (recursive, .txt/.md, sorted) or ``-`` for stdin, in the order given."""
-    for p, shown in _expand(paths):
+    for p in _expand(paths):
         try:
             if p == "-":
                 text, enc = read_text(sys.stdin.buffer.read())
                 yield Source("-", "-", text, enc)
             else:
                 text, enc = read_text(p)
-                yield Source(os.path.basename(p), shown, text, enc)
+                yield Source(os.path.basename(p), p, text, enc)
         except UnreadableInput as e:
-            yield Skipped(shown, str(e))
+            yield Skipped(p, str(e))
 
 
 def split_long(text: str, max_chars: int = MAX_CHARS) -> list[tuple[int, str]]:

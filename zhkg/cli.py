@@ -58,7 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                    "(default: the shipped model)")
     b.add_argument("--quiet", action="store_true", help="no progress bar or summary (skipped files are still named)")
     b.add_argument("--max-chars", type=int, default=5_000_000, help="skip documents longer than this")
-    sub.add_parser("query", help="run SPARQL over a build: zhkg query OUT QUERY_OR_FILE.rq|- [--format csv|tsv|json|xml]")
+    sub.add_parser("query", help="run SPARQL over a build: zhkg query OUT QUERY_OR_FILE.rq [--format csv|json]")
     sub.add_parser("evaluate-ner", help="per-label P/R/F of the NER model and jieba on the evaluation sets")
     s = sub.add_parser("serve", help="a read-only SPARQL 1.1 endpoint over a build")
     s.add_argument("out", help="a build's output folder (holding graph.nt or graph.ttl)")
