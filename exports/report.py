@@ -165,7 +165,8 @@ def _fact_rows(documents: Sequence, index: dict[str, int]) -> str:
     i = 0
     for doc in documents:
         for f in doc.facts:
-            pid = index.get(people.get((doc.name, f["person"]), ""), -1)
+            # keyed as graph.identity keys documents (an `ident` where a build tells same-named files apart)
+            pid = index.get(people.get((getattr(doc, "ident", doc.name), f["person"]), ""), -1)
             cells = "".join(f"<td>{esc('' if f.get(c) is None else str(f.get(c)))}</td>" for c in COLUMNS)
             hidden = " hidden" if i >= PAGE_ROWS else ""
             out.append(f'<tr data-fact="{i}" data-person="{pid}"{hidden}>{cells}</tr>')
