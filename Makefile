@@ -18,7 +18,7 @@ $(VENV)/.installed-test: $(VENV)/.installed
 
 demo: $(VENV)/.installed
 	$(VENV)/bin/zhkg build seeds --out out
-	@echo "out/ holds facts.jsonl entities.jsonl damage.jsonl graph.ttl graph.nt graph.graphml graph.gexf"
+	@echo "open out/report.html; out/ also holds facts.jsonl facts.csv entities.jsonl damage.jsonl graph.ttl graph.nt graph.graphml graph.gexf people_units.gexf people_units.graphml vocab.ttl"
 
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .

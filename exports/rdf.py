@@ -7,13 +7,18 @@ Data model (standard vocabularies first; `zhkg:` = https://w3id.org/zhkg/vocab# 
   graphs from separate runs merge by plain union; the identifier lets a build map rows back to nodes.
 - Person -> schema:Person; skos:prefLabel name@zh-Hans, skos:altLabel the Traditional form@zh-Hant
   (attribute `alt`, when it differs). Document -schema:mentions-> Person (the `mentionedIn` edge,
-  turned round because schema.org defines it from the work's side). Person -sameAs-> Person is
-  owl:sameAs, with its `reason` on an rdf:Statement that reifies it.
+  turned round because schema.org defines it from the work's side). zhkg's graph builder merges a
+  person found in several documents into one node (so no owl:sameAs is needed between our own
+  IRIs): that node has a schema:mentions from every document and zhkg:mergeReason saying which
+  agreement joined them ("same name and city 台南市 in 3 documents"). A Person -sameAs-> Person
+  edge (a graph merged with another builder's) is owl:sameAs, with its `reason` on an rdf:Statement
+  that reifies it.
 - Organization -> org:Organization; org:subOrganizationOf; schema:location -> Place. schema:location
   rather than org:hasSite because org:hasSite expects an org:Site (an office with an address) and
   we only know the administrative place; schema:location takes a schema:Place directly, and the
-  same predicate on a Membership makes "posts in this city" one property path. `kind` becomes
-  org:classification -> a skos:Concept in the scheme id/scheme/org-kind.
+  same predicate on a Membership makes "posts in this city" one property path. `kind` (party,
+  government, police, hospital, ... from the unit's name suffix) becomes org:classification -> a
+  skos:Concept in the scheme id/scheme/org-kind.
 - Place -> schema:Place; schema:containedInPlace; schema:identifier = 12-digit code (string: codes
   are identifiers, not numbers); zhkg:adminLevel = level; places below the division data keep
   zhkg:kind (community, street, ...), with schema:Landform or schema:TouristAttraction where it fits.
@@ -32,11 +37,15 @@ Data model (standard vocabularies first; `zhkg:` = https://w3id.org/zhkg/vocab# 
 - Document -> schema:NewsArticle + prov:Entity; schema:name, dcterms:date (xsd:date),
   zhkg:path, zhkg:homeCity, zhkg:charCount.
 - Attributes outside graph/schema.py are kept as zhkg:<attribute name> literals; edges with unknown
-  labels as zhkg:<label>.
+  labels as zhkg:<label>. Every zhkg: term is defined in `exports/vocab.ttl` (written beside
+  graph.ttl), with labels and comments in English and Chinese.
+- Turtle and N-Triples write the same lexical forms: rdflib's Turtle shorthand for xsd:double
+  (`9e-01`, six digits at most) is replaced by the quoted form N-Triples writes.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import re
 from collections.abc import Iterator
@@ -45,6 +54,7 @@ from typing import Any
 import networkx as nx
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SDO, SKOS, TIME, XSD
+from rdflib.plugins.serializers.turtle import TurtleSerializer
 
 from zhkg.graph.schema import node_key, stable_id
 
@@ -151,7 +161,9 @@ def triples(G: nx.Graph) -> Iterator[tuple[Any, Any, Any]]:
                 yield s, ZHKG.resolvedIn, iri[doc] if doc in iri else Literal(str(doc))
             if d.get("city"):
                 yield s, ZHKG.cityName, Literal(str(d["city"]), lang="zh-Hans")
-            handled |= {"doc", "city"}
+            if d.get("merge_reason"):
+                yield s, ZHKG.mergeReason, Literal(str(d["merge_reason"]), lang="zh")
+            handled |= {"doc", "city", "merge_reason"}
         elif t == "Organization":
             if d.get("city"):
                 yield s, ZHKG.cityName, Literal(str(d["city"]), lang="zh-Hans")
@@ -270,9 +282,20 @@ def _atomic_write(path: str | os.PathLike[str], data: bytes) -> None:
     os.replace(tmp, path)
 
 
+class _ExactTurtleSerializer(TurtleSerializer):
+    """rdflib's Turtle writer, but doubles keep their lexical form (`"0.9"^^xsd:double`, as in .nt)."""
+
+    def label(self, node: Any, position: int) -> str:
+        if isinstance(node, Literal) and node.datatype == XSD.double:
+            return node._literal_n3(use_plain=False, qname_callback=lambda dt: self.get_pname(dt, False))
+        return super().label(node, position)
+
+
 def write_turtle(G: nx.Graph, path: str | os.PathLike[str]) -> None:
-    """Turtle that both rdflib and pyoxigraph parse (checked in the tests)."""
-    _atomic_write(path, to_rdf(G).serialize(format="turtle", encoding="utf-8"))
+    """Turtle that both rdflib and pyoxigraph parse (checked in the tests), with the literals of .nt."""
+    buf = io.BytesIO()
+    _ExactTurtleSerializer(to_rdf(G)).serialize(buf, encoding="utf-8")
+    _atomic_write(path, buf.getvalue())
 
 
 def write_ntriples(G: nx.Graph, path: str | os.PathLike[str]) -> None:

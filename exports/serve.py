@@ -14,6 +14,10 @@ What is refused, and how:
 - Over the time limit: 503 with a message (and Retry-After).
 - More than max_rows results: the first max_rows are sent, with header
   `X-ZHKG-Truncated: max_rows=N` (SPARQL result formats have no place to say so in-band).
+
+Results come as SPARQL JSON (default), XML, CSV or TSV, chosen by `format=` or the Accept header
+(q-values honoured), so clients that only read XML (older Jena, some SPARQL GUIs) work; OPTIONS
+answers the CORS preflight a browser page sends before a POST.
 """
 
 from __future__ import annotations
@@ -287,6 +291,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     do_PUT = do_DELETE = do_PATCH = _refuse_write
 
+    def do_OPTIONS(self) -> None:
+        self._send(204, "", headers={"Allow": "GET, HEAD, POST, OPTIONS",
+                                     "Access-Control-Allow-Methods": "GET, HEAD, POST, OPTIONS",
+                                     "Access-Control-Allow-Headers": "Content-Type, Accept"})
+
     def _update_path(self, path: str) -> bool:
         if path.rstrip("/").rsplit("/", 1)[-1] in ("update", "statements"):
             self._error(403, "this endpoint is read-only: there is no update endpoint")
@@ -296,12 +305,9 @@ class _Handler(BaseHTTPRequestHandler):
     # -- queries
     def _format(self, params: dict[str, list[str]]) -> str:
         fmt = (params.get("format") or [""])[0].lower()
-        if fmt in ("json", "csv", "ntriples"):
-            return fmt
-        accept = (self.headers.get("Accept") or "").lower()
-        if "text/csv" in accept and "json" not in accept.split("text/csv")[0]:
-            return "csv"
-        return "json"
+        if fmt in _FORMAT_NAMES:
+            return _FORMAT_NAMES[fmt]
+        return negotiate(self.headers.get("Accept") or "")
 
     def _answer(self, query: str, params: dict[str, list[str]]) -> None:
         try:
@@ -324,22 +330,55 @@ class _Handler(BaseHTTPRequestHandler):
         if reply.get("truncated"):
             headers["X-ZHKG-Truncated"] = f"max_rows={self.server.max_rows}"
         fmt = self._format(params)
+        from .sparql import format_tsv, format_xml
+
         if kind == "ask":
             if fmt == "csv":
                 return self._send(200, f"_askResult\r\n{str(reply['boolean']).lower()}\r\n",
                                   "text/csv; charset=utf-8", headers)
+            if fmt == "tsv":
+                return self._send(200, f"?_askResult\n{str(reply['boolean']).lower()}\n",
+                                  _MEDIA["tsv"], headers)
+            if fmt == "xml":
+                return self._send(200, format_xml([], [], boolean=reply["boolean"]), _MEDIA["xml"], headers)
             return self._send(200, format_json([], [], boolean=reply["boolean"]),
                               "application/sparql-results+json; charset=utf-8", headers)
         if kind == "graph":
             return self._send(200, "".join(reply["ntriples"]), "application/n-triples; charset=utf-8", headers)
         if fmt == "csv":
             return self._send(200, format_csv(reply["vars"], reply["rows"]), "text/csv; charset=utf-8", headers)
+        if fmt in ("tsv", "xml"):
+            text = (format_tsv if fmt == "tsv" else format_xml)(reply["vars"], reply["rows"])
+            return self._send(200, text, _MEDIA[fmt], headers)
         self._send(200, format_json(reply["vars"], reply["rows"]),
                    "application/sparql-results+json; charset=utf-8", headers)
 
 
+_MEDIA = {"json": "application/sparql-results+json; charset=utf-8",
+          "xml": "application/sparql-results+xml; charset=utf-8",
+          "csv": "text/csv; charset=utf-8",
+          "tsv": "text/tab-separated-values; charset=utf-8"}
+_FORMAT_NAMES = {"json": "json", "csv": "csv", "ntriples": "ntriples", "xml": "xml", "tsv": "tsv",
+                 "srj": "json", "srx": "xml"}
+_ACCEPTED = {"application/sparql-results+json": "json", "application/json": "json",
+             "application/sparql-results+xml": "xml", "application/xml": "xml", "text/xml": "xml",
+             "text/csv": "csv", "text/tab-separated-values": "tsv"}
+
+
+def negotiate(accept: str) -> str:
+    """The result format an Accept header prefers most (highest q, then first listed); JSON when none."""
+    best, best_q = "json", 0.0
+    for i, item in enumerate(accept.lower().split(",")):
+        media, *params = (p.strip() for p in item.split(";"))
+        q = next((float(p[2:]) for p in params if p.startswith("q=") and re.match(r"^q=[\d.]+$", p)), 1.0)
+        fmt = _ACCEPTED.get(media)
+        if fmt and q > best_q:
+            best, best_q = fmt, q
+    return best
+
+
 _HELP = """zhkg read-only SPARQL 1.1 endpoint.
-GET  /sparql?query=...            (format=json|csv, or Accept: text/csv)
+GET  /sparql?query=...            (format=json|xml|csv|tsv, or Accept: application/sparql-results+xml, ...)
 POST /sparql  application/sparql-query body, or form-encoded query=...
 Updates, SERVICE and writes are refused. Results over the row limit are truncated
 (header X-ZHKG-Truncated); queries over the time limit get 503.

@@ -2,8 +2,13 @@
 
 pyoxigraph rather than rdflib: on this machine it loads N-Triples ~10x and answers joins 10-100x
 faster (see exports/bench_sparql.py). Results are plain `(vars, rows)` so callers need no
-pyoxigraph types beyond the terms in the rows; the formatters speak the SPARQL 1.1 CSV and JSON
-result formats so output can be fed to any SPARQL tool.
+pyoxigraph types beyond the terms in the rows; the formatters speak the SPARQL 1.1 CSV, TSV, JSON
+and XML result formats so output can be fed to any SPARQL tool.
+
+The terminal table shows what a reader scans (a shipped query names its columns in a
+`# table: var as name, ...` comment line; memberships shows person, role, unit, city, status, date,
+doc) and shrinks its widest columns to the terminal's width; `--format csv|tsv|json|xml` gives every
+variable.
 
 Query parameters (`bindings`) become a `VALUES` block at the top of the WHERE clause: standard
 SPARQL 1.1 that pyoxigraph and rdflib both run. At the top rather than as a trailing VALUES clause
@@ -15,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import difflib
 import io
 import json
 import os
@@ -32,7 +38,9 @@ QUERIES_DIR = Path(__file__).with_name("queries")
 STORE_DIRNAME = ".store"
 _STAMP = "zhkg-source.json"
 _SOURCES = (("graph.nt", ox.RdfFormat.N_TRIPLES), ("graph.ttl", ox.RdfFormat.TURTLE))
-FORMATS = ("table", "csv", "json")
+FORMATS = ("table", "csv", "tsv", "json", "xml")
+_BARE_NAME = re.compile(r"^[\w.\-]+$")
+_TABLE_LINE = re.compile(r"^#\s*table:\s*(.+)$", re.MULTILINE)
 
 Row = tuple[Any, ...]
 
@@ -170,7 +178,38 @@ def load_query(query_or_file: str) -> str:
         return shipped.read_text(encoding="utf-8")
     if p.suffix == ".rq":
         raise FileNotFoundError(f"no query file {query_or_file} (shipped: {', '.join(example_queries())})")
+    if _BARE_NAME.match(query_or_file):  # one word is a query name, never SPARQL: say which exist
+        names = list(example_queries())
+        close = difflib.get_close_matches(query_or_file, names, n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        raise ValueError(f"no query named {query_or_file}{hint}; choose from {', '.join(names)}, "
+                         "or give a .rq file or the query text")
     return query_or_file
+
+
+def table_columns(query: str) -> list[tuple[str, str]]:
+    """(variable, header) pairs from a `# table: personName as person, role, ...` line; [] = all."""
+    m = _TABLE_LINE.search(query)
+    if not m:
+        return []
+    out = []
+    for item in m.group(1).split(","):
+        var, _, header = item.strip().partition(" as ")
+        out.append((var.strip().lstrip("?"), header.strip() or var.strip().lstrip("?")))
+    return out
+
+
+def table_view(variables: Sequence[str]) -> list[tuple[str, str]]:
+    """The columns a terminal table shows for these result variables: those of the `# table:` line of
+    the shipped query that selects exactly these variables; [] (every column) for any other query.
+    Keyed on the result, not the query text, so the view holds however the query was given
+    (name, file, text, stdin)."""
+    for path in example_queries().values():
+        text = path.read_text(encoding="utf-8")
+        select = re.search(r"\bSELECT\b(.*?)\bWHERE\b", text, re.DOTALL | re.IGNORECASE)
+        if select and re.findall(r"[?$](\w+)", select.group(1)) == list(variables):
+            return [(v, h) for v, h in table_columns(text) if v in variables]
+    return []
 
 
 def run_query(
@@ -256,6 +295,67 @@ def format_csv(variables: Sequence[str], rows: Iterable[Row]) -> str:
     return buf.getvalue()
 
 
+def _tsv_term(term: Any) -> str:
+    j = term_json(term)
+    if j is None:
+        return ""
+    if j["type"] == "uri":
+        return f"<{j['value']}>"
+    if j["type"] == "bnode":
+        return "_:" + j["value"]
+    if j["type"] == "triple":
+        return "<< " + " ".join(_tsv_term(j["value"][k]) for k in ("subject", "predicate", "object")) + " >>"
+    escapes = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+    text = '"' + "".join(escapes.get(c, c) for c in j["value"]) + '"'
+    if "xml:lang" in j:
+        return f"{text}@{j['xml:lang']}"
+    return f"{text}^^<{j['datatype']}>" if "datatype" in j else text
+
+
+def format_tsv(variables: Sequence[str], rows: Iterable[Row]) -> str:
+    """SPARQL 1.1 Query Results TSV: `?name` headers, terms in Turtle syntax, LF line ends."""
+    out = ["\t".join(f"?{v}" for v in variables)]
+    out += ["\t".join(_tsv_term(t) for t in row) for row in rows]
+    return "\n".join(out) + "\n"
+
+
+_XML_NS = "http://www.w3.org/2005/sparql-results#"
+
+
+def _xml_term(term: Any) -> str:
+    from xml.sax.saxutils import escape, quoteattr
+
+    j = term_json(term)
+    if j["type"] == "uri":
+        return f"<uri>{escape(j['value'])}</uri>"
+    if j["type"] == "bnode":
+        return f"<bnode>{escape(j['value'])}</bnode>"
+    if j["type"] == "triple":
+        parts = "".join(f"<{k}>{_xml_term(j['value'][k])}</{k}>" for k in ("subject", "predicate", "object"))
+        return f"<triple>{parts}</triple>"
+    attr = f" xml:lang={quoteattr(j['xml:lang'])}" if "xml:lang" in j else (
+        f" datatype={quoteattr(j['datatype'])}" if "datatype" in j else "")
+    return f"<literal{attr}>{escape(j['value'])}</literal>"
+
+
+def format_xml(variables: Sequence[str], rows: Iterable[Row], boolean: bool | None = None) -> str:
+    """SPARQL Query Results XML (application/sparql-results+xml), for tools that read only XML."""
+    from xml.sax.saxutils import quoteattr
+
+    out = ['<?xml version="1.0" encoding="UTF-8"?>', f'<sparql xmlns="{_XML_NS}">']
+    if boolean is not None:
+        out += ["<head/>", f"<boolean>{'true' if boolean else 'false'}</boolean>", "</sparql>"]
+        return "\n".join(out) + "\n"
+    out.append("<head>" + "".join(f"<variable name={quoteattr(v)}/>" for v in variables) + "</head>")
+    out.append("<results>")
+    for row in rows:
+        cells = "".join(f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
+                        for v, t in zip(variables, row) if term_json(t) is not None)
+        out.append(f"<result>{cells}</result>")
+    out += ["</results>", "</sparql>"]
+    return "\n".join(out) + "\n"
+
+
 def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
@@ -271,14 +371,32 @@ def _short(term: Any) -> str:
     return text.replace("\n", " ")
 
 
-def format_table(variables: Sequence[str], rows: Iterable[Row], max_width: int = 60) -> str:
-    """An aligned text table for terminals; CJK characters count as two columns."""
-    cells = [[_short(t) for t in row] for row in rows]
-    cells = [[c if _width(c) <= max_width else c[: max_width - 1] + "…" for c in r] for r in cells]
+def _clip(text: str, width: int) -> str:
+    if _width(text) <= width:
+        return text
+    out, used = [], 0
+    for c in text:
+        w = _width(c)
+        if used + w > width - 1:
+            break
+        out.append(c)
+        used += w
+    return "".join(out) + "…"
+
+
+def format_table(variables: Sequence[str], rows: Iterable[Row], max_width: int = 60,
+                 total_width: int | None = None) -> str:
+    """An aligned text table for terminals; CJK characters count as two columns. With `total_width`
+    the widest columns are narrowed (values cut with …) until a line fits."""
+    cells = [[_clip(_short(t), max_width) for t in row] for row in rows]
     widths = [max([_width(v)] + [_width(r[i]) for r in cells]) for i, v in enumerate(variables)]
+    if total_width:
+        while sum(widths) + 3 * (len(widths) - 1) > total_width and max(widths, default=0) > 6:
+            widths[widths.index(max(widths))] -= 1
+        cells = [[_clip(c, w) for c, w in zip(r, widths)] for r in cells]
 
     def line(values: Sequence[str]) -> str:
-        return " | ".join(v + " " * (w - _width(v)) for v, w in zip(values, widths)).rstrip()
+        return " | ".join(_clip(v, w) + " " * (w - _width(_clip(v, w))) for v, w in zip(values, widths)).rstrip()
 
     out = [line(variables), "-+-".join("-" * w for w in widths)]
     out += [line(r) for r in cells]
@@ -291,10 +409,18 @@ def format_results(variables: Sequence[str], rows: Sequence[Row], fmt: str = "ta
         if variables == ["ask"] and len(rows) == 1 and isinstance(rows[0][0], bool):
             return format_json([], [], boolean=rows[0][0]) + "\n"
         return format_json(variables, rows) + "\n"
-    if fmt == "csv":
-        return format_csv(variables, rows)
+    if fmt in ("csv", "tsv"):
+        return (format_csv if fmt == "csv" else format_tsv)(variables, rows)
+    if fmt == "xml":
+        if variables == ["ask"] and len(rows) == 1 and isinstance(rows[0][0], bool):
+            return format_xml([], [], boolean=rows[0][0])
+        return format_xml(variables, rows)
     if fmt == "table":
-        return format_table(variables, rows)
+        view = table_view(variables)
+        if view:
+            pick = [list(variables).index(v) for v, _ in view]
+            variables, rows = [h for _, h in view], [tuple(r[i] for i in pick) for r in rows]
+        return format_table(variables, rows, total_width=shutil.get_terminal_size((120, 24)).columns)
     raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
 
 
@@ -325,8 +451,10 @@ def add_query_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentPar
     """The arguments of `zhkg query`, for wiring into the main CLI's sub-parser."""
     parser.add_argument("out", help="export folder holding graph.nt or graph.ttl")
     names = ", ".join(example_queries())
-    parser.add_argument("query", help=f"a .rq file, query text, or a shipped query: {names}")
-    parser.add_argument("--format", "-f", choices=FORMATS, default="table")
+    parser.add_argument("query", help=f"a .rq file, query text, - to read it from stdin, or a shipped query: {names}")
+    parser.add_argument("--format", "-f", choices=FORMATS, default="table",
+                        help="table (default: the main columns, fitted to the terminal) or a SPARQL results "
+                        "format with every variable: csv, tsv, json, xml")
     parser.add_argument("--bind", "-b", action="append", type=_parse_binding, default=[],
                         metavar="NAME=VALUE", help="fix ?NAME (string, number or <IRI>); repeatable")
     parser.add_argument("--cache", action="store_true", help="keep a disk store under OUT/.store")
@@ -336,6 +464,10 @@ def add_query_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentPar
 def main_query(argv: Sequence[str] | None = None) -> int:
     """Entry point for `zhkg query`; returns the exit status (2 on a bad query)."""
     args = add_query_arguments(argparse.ArgumentParser(prog="zhkg query")).parse_args(argv)
+    if args.query == "-":
+        args.query = sys.stdin.read()
+        if "\n" not in args.query and "{" not in args.query:
+            args.query = args.query.strip()
     try:
         text = query_command(args.out, args.query, args.format, dict(args.bind) or None, cache=args.cache)
     except (SyntaxError, ValueError, FileNotFoundError) as exc:
@@ -355,10 +487,14 @@ __all__ = [
     "format_json",
     "format_results",
     "format_table",
+    "format_tsv",
+    "format_xml",
     "load_query",
     "main_query",
     "open_store",
     "query_command",
     "run_query",
+    "table_columns",
+    "table_view",
     "term_json",
 ]

@@ -11,13 +11,14 @@ Identity rules, chosen so that a wrong merge is rarer than a missed one:
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
 
 import networkx as nx
 
 from zhkg.graph.identity import person_keys
-from zhkg.graph.orgs import parent_units
+from zhkg.graph.orgs import org_kind, parent_units
 from zhkg.graph.places import add_local_place, add_place
 from zhkg.graph.schema import node_key
 from zhkg.ner.gazetteer import load_gazetteer
@@ -43,7 +44,18 @@ def build_graph(documents: Iterable) -> nx.MultiDiGraph:
             _add_fact(G, gaz, doc, doc_key, fact, people[(doc.name, fact["person"])])
     for key, reason in reasons.items():
         G.nodes[key]["merge_reason"] = reason
+
+    _no_absolute_paths(G)
     return G
+
+
+def _no_absolute_paths(G: nx.MultiDiGraph) -> None:
+    """A document named by an absolute path keeps only its name (the path relative to the input folder
+    it was found in): every export copies `path`, and an absolute one would publish the layout of the
+    machine that ran the build (home folders, user names)."""
+    for _, d in G.nodes(data=True):
+        if d.get("type") == "Document" and os.path.isabs(str(d.get("path", ""))):
+            d["path"] = d["name"]
 
 
 def _edge(G: nx.MultiDiGraph, u: str, v: str, label: str, **attrs) -> None:
@@ -81,7 +93,9 @@ def _add_fact(G: nx.MultiDiGraph, gaz, doc, doc_key: str, fact: dict, person: st
 def add_organization(G: nx.MultiDiGraph, gaz, name: str, city: str | None, city_node: str | None) -> str:
     key = node_key("Organization", name, city)
     if key not in G:
-        G.add_node(key, type="Organization", label=name, name=name, **({"city": city} if city else {}))
+        kind = org_kind(name)
+        G.add_node(key, type="Organization", label=name, name=name, **({"city": city} if city else {}),
+                   **({"kind": kind} if kind else {}))
         if city_node:
             _edge(G, key, city_node, "location")
         parents = parent_units(name)

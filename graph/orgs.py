@@ -14,6 +14,7 @@ import jieba
 
 from zhkg.ner.chains import PLACE_SUFFIXES, lexicons
 from zhkg.ner.gazetteer import load_gazetteer
+from zhkg.ner.lexicons import load_org_kinds
 
 MIN_UNIT_CHARS = 3
 
@@ -48,3 +49,14 @@ def _is_place(prefix: str) -> bool:
         else:
             return False
     return True
+
+
+@lru_cache(maxsize=65536)
+def org_kind(name: str) -> str:
+    """The kind of a unit (party, government, police, company, ...) from its longest known suffix,
+    as CPED's unit types give it (`ner/data/org_kinds.tsv`); "" when no suffix settles it."""
+    kinds = load_org_kinds()
+    for n in range(len(name), 0, -1):
+        if name[-n:] in kinds:
+            return kinds[name[-n:]]
+    return ""

@@ -438,7 +438,7 @@ def make_entity_merger(nlp: Language, name: str):
         for layer in layers:
             for span in sorted(layer, key=lambda s: -(s.end - s.start)):
                 if not taken.intersection(range(span.start, span.end)):
-                    label = "GPE" if span.label_ == "PLACE" else span.label_
+                    label = span.label_  # PLACE, as in entities.jsonl
                     chosen.append(Span(doc, span.start, span.end, label=label, kb_id=span.kb_id_))
                     taken.update(range(span.start, span.end))
         doc.ents = sorted(chosen, key=lambda s: s.start)

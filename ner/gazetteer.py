@@ -281,5 +281,5 @@ def place_patterns() -> list[dict[str, str]]:
     patterns = []
     for name in sorted(names):
         div = gaz.resolve(name)
-        patterns.append({"label": "GPE", "pattern": name, "id": div.code if div else ""})
+        patterns.append({"label": "PLACE", "pattern": name, "id": div.code if div else ""})
     return patterns

@@ -108,13 +108,17 @@ def test_gexf_reads_back_with_networkx(messy_graph, tmp_path):
     assert H.nodes["Place/140000000000"]["code"] == "140000000000"
 
 
-def test_gexf_is_static_with_labelled_kinded_edges(messy_graph, tmp_path):
+def test_gexf_is_dynamic_on_dated_edges_with_labelled_kinded_edges(messy_graph, tmp_path):
     path = tmp_path / "graph.gexf"
     write_gexf(messy_graph, path)
     root = etree.parse(str(path)).getroot()
     assert root.get("version") == "1.3"
     graph = root.find(f"{GEXF_NS}graph")
-    assert graph.get("mode") == "static" and graph.get("defaultedgetype") == "directed"
+    # the memberships are dated, so their edges get Gephi timeline intervals
+    assert graph.get("mode") == "dynamic" and graph.get("timeformat") == "date"
+    assert graph.get("defaultedgetype") == "directed"
+    dated = [e for e in root.iter(f"{GEXF_NS}edge") if e.get("start")]
+    assert dated and all(e.get("start") == e.get("end") for e in dated)
     edges = list(root.iter(f"{GEXF_NS}edge"))
     assert all(e.get("label") and e.get("kind") == e.get("label") for e in edges)
     assert len({e.get("id") for e in edges}) == len(edges)
@@ -128,3 +132,14 @@ def test_xml_exports_are_reproducible(tmp_path):
         writer(build_graph(), tmp_path / f"a{name}")
         writer(build_graph(), tmp_path / f"b{name}")
         assert (tmp_path / f"a{name}").read_bytes() == (tmp_path / f"b{name}").read_bytes()
+
+
+def test_gexf_without_dates_stays_static(tmp_path):
+    G = nx.MultiDiGraph()
+    G.add_node("Person/王杰", type="Person", label="王杰")
+    G.add_node("Organization/小店分局", type="Organization", label="小店分局")
+    G.add_edge("Person/王杰", "Organization/小店分局", key="局长", label="局长")
+    write_gexf(G, tmp_path / "g.gexf")
+    graph = etree.parse(str(tmp_path / "g.gexf")).getroot().find(f"{GEXF_NS}graph")
+    assert graph.get("mode") == "static" and graph.get("timeformat") is None
+    assert not [e for e in graph.iter(f"{GEXF_NS}edge") if e.get("start")]

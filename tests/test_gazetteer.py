@@ -63,7 +63,7 @@ def test_tainan_is_known_without_an_official_code():
 
 def test_place_patterns():
     patterns = {p["pattern"]: p for p in place_patterns()}
-    assert patterns["静乐"] == {"label": "GPE", "pattern": "静乐", "id": "140926"}
+    assert patterns["静乐"] == {"label": "PLACE", "pattern": "静乐", "id": "140926"}
     assert patterns["北城街道"]["id"] == ""  # ambiguous: resolve with context
     assert "北城" not in patterns  # no short town names
     assert patterns["台南"]["id"] == ""

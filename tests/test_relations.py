@@ -141,7 +141,7 @@ def test_load_pipeline_is_the_build_pipeline_and_tags_all_kinds():
     nlp = load_pipeline()
     doc = nlp("原平市第一人民医院主管护师弓晓宇在武汉工作。")
     labels = {e.label_ for e in doc.ents}
-    assert {"PERSON", "ORG", "GPE"} <= labels
+    assert {"PERSON", "ORG", "PLACE"} <= labels
     assert "护师" in [s.text for s in doc.spans["roles"]]
     assert nlp.pipe_names[-1] == "zhkg_entities"
 

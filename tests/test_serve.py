@@ -134,3 +134,30 @@ def test_keyword_checks_refuse(query, status):
     with pytest.raises(QueryRejected) as exc:
         check_query(query)
     assert exc.value.status == status
+
+
+def test_select_xml_and_tsv_by_accept_header_and_by_param(endpoint):
+    from lxml import etree
+
+    url = endpoint + "?" + urllib.parse.urlencode({"query": COUNT})
+    status, headers, body = http(url, headers={"Accept": "application/sparql-results+xml"})
+    assert status == 200 and headers["Content-Type"].startswith("application/sparql-results+xml")
+    ns = "{http://www.w3.org/2005/sparql-results#}"
+    root = etree.fromstring(body.encode())
+    assert [v.get("name") for v in root.iter(f"{ns}variable")] == ["n"]
+    assert root.find(f".//{ns}binding/{ns}literal").text == "6"
+    status, headers, body = get(endpoint, COUNT, format="tsv")
+    assert status == 200 and headers["Content-Type"].startswith("text/tab-separated-values")
+    assert body == '?n\n"6"^^<http://www.w3.org/2001/XMLSchema#integer>\n'
+    q = "text/csv;q=0.5, application/sparql-results+xml;q=0.9, */*;q=0.1"
+    assert http(url, headers={"Accept": q})[1]["Content-Type"].startswith("application/sparql-results+xml")
+    ask = http(endpoint + "?" + urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }", "format": "xml"}))[2]
+    assert etree.fromstring(ask.encode()).find(f"{ns}boolean").text == "true"
+
+
+def test_options_answers_the_preflight(endpoint):
+    status, headers, body = http(endpoint, method="OPTIONS",
+                                 headers={"Origin": "http://localhost", "Access-Control-Request-Method": "POST"})
+    assert status == 204 and body == ""
+    assert "POST" in headers["Allow"] and "POST" in headers["Access-Control-Allow-Methods"]
+    assert "Content-Type" in headers["Access-Control-Allow-Headers"]

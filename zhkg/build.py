@@ -20,6 +20,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from zhkg.exports import write_gexf, write_graphml, write_ntriples, write_turtle
+from zhkg.exports.companions import COMPANION_OUTPUTS, write_companions
 from zhkg.exports.jsonl import write_damage, write_entities, write_facts
 from zhkg.graph.build import build_graph
 from zhkg.ner.extract import DocResult, run
@@ -30,7 +31,8 @@ from zhkg.ner.reading import Skipped, Source, iter_sources, split_long
 # chars, and the model's memory grows with the characters it tags at once: ~13 kB each).
 PIECE_CHARS = 30_000
 MAX_DOC_CHARS = 5_000_000
-OUTPUTS = ("facts.jsonl", "entities.jsonl", "damage.jsonl", "graph.ttl", "graph.nt", "graph.graphml", "graph.gexf")
+OUTPUTS = ("facts.jsonl", "entities.jsonl", "damage.jsonl", "graph.ttl", "graph.nt", "graph.graphml", "graph.gexf",
+           *COMPANION_OUTPUTS)
 
 
 class BuildError(Exception):
@@ -122,7 +124,7 @@ def tag_documents(paths: list[str], model: str | None, summary: Summary, progres
     return list(results.values())
 
 
-def write_outputs(documents: list[DocResult], out: Path) -> None:
+def write_outputs(documents: list[DocResult], out: Path, skipped: list[tuple[str, str]] = ()) -> None:
     """All outputs into a temporary folder beside `out`, then moved into place."""
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -138,6 +140,7 @@ def write_outputs(documents: list[DocResult], out: Path) -> None:
         write_ntriples(G, tmp / "graph.nt")
         write_graphml(G, tmp / "graph.graphml")
         write_gexf(G, tmp / "graph.gexf")
+        write_companions(G, documents, tmp, skipped)
         for name in OUTPUTS:
             os.replace(tmp / name, out / name)
     except OSError as e:
@@ -156,7 +159,7 @@ def build(paths: list[str], out: str | os.PathLike[str], model: str | None = Non
         summary.seconds = time.perf_counter() - started
         reasons = "; ".join(f"{p}: {r}" for p, r in summary.skipped[:5]) or "no input files found"
         raise BuildError(f"nothing to build ({reasons})")
-    write_outputs(documents, Path(out))
+    write_outputs(documents, Path(out), summary.skipped)
     summary.facts = sum(len(d.facts) for d in documents)
     summary.entities = sum(len(d.entities) for d in documents)
     summary.damaged = sum(len(d.damage) for d in documents)

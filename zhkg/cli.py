@@ -45,12 +45,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         from zhkg.ner.training.evaluate import main as evaluate_main
 
         return evaluate_main(argv[1:])
+    from zhkg import __version__
+
     parser = argparse.ArgumentParser(prog="zhkg", description="Knowledge graphs of who holds which post where, "
                                      "from Chinese news.")
+    parser.add_argument("--version", action="version", version=f"zhkg {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="tag articles and write facts, entities, RDF, GraphML and GEXF")
     b.add_argument("inputs", nargs="+", help="files, folders (recursive .txt/.md) or - for stdin")
-    b.add_argument("--out", required=True, help="output folder")
+    b.add_argument("-o", "--out", required=True, help="output folder (report.html, facts, graphs)")
     b.add_argument("--model", default=None, help="spaCy pipeline name or path; 'rules' for rules alone "
                    "(default: the shipped model)")
     b.add_argument("--quiet", action="store_true", help="no progress bar or summary (skipped files are still named)")
@@ -58,11 +61,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub.add_parser("query", help="run SPARQL over a build: zhkg query OUT QUERY_OR_FILE.rq [--format csv|json]")
     sub.add_parser("evaluate-ner", help="per-label P/R/F of the NER model and jieba on the evaluation sets")
     s = sub.add_parser("serve", help="a read-only SPARQL 1.1 endpoint over a build")
-    s.add_argument("out")
-    s.add_argument("--host", default="127.0.0.1")
-    s.add_argument("--port", type=int, default=7878)
+    s.add_argument("out", help="a build's output folder (holding graph.nt or graph.ttl)")
+    s.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback only)")
+    s.add_argument("--port", type=int, default=7878, help="TCP port (default 7878; 0 picks a free one)")
     s.add_argument("--timeout", type=float, default=10.0, help="seconds a query may run")
-    s.add_argument("--max-rows", type=int, default=10_000)
+    s.add_argument("--max-rows", type=int, default=10_000, help="rows sent at most per result (the rest "
+                   "is cut, with an X-ZHKG-Truncated header)")
     args = parser.parse_args(argv)
     if args.command == "build":
         if args.quiet:

@@ -203,7 +203,8 @@ def format_table(table: list[dict]) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point (wired as ``zhkg evaluate-ner``)."""
     ap = argparse.ArgumentParser(description="Evaluate zhkg's NER model and the jieba.posseg baseline.")
-    ap.add_argument("--corpora", type=Path, default=Path("../shared/corpora"))
+    ap.add_argument("--corpora", type=Path, default=Path("../shared/corpora"),
+                    help="folder of the public NER corpora (default ../shared/corpora)")
     ap.add_argument("--model", type=Path, default=None, help="spaCy pipeline (default: ner/model)")
     ap.add_argument("--no-baseline", action="store_true", help="skip jieba.posseg")
     ap.add_argument("--sets", nargs="*", default=None,

@@ -1,0 +1,211 @@
+"""report.html: the page a user opens first — the graph drawn, every fact in a table, a summary.
+
+One self-contained file, so it opens from a mail attachment or an offline laptop: the drawing
+library (Cytoscape.js, MIT, vendored in `exports/vendor/` at the pinned version below) and the data
+are inlined; nothing is fetched. The drawn graph keeps what a reader asks about — people, units,
+places — and leaves out the RDF plumbing (memberships, roles, documents become edge labels and
+the side panel). Large builds stay usable because the page draws at most `DEFAULT_CAP` nodes (the
+ones with most posts) and redraws on demand around a search, a city or a unit.
+
+The facts table is plain HTML, one `<tr data-fact="i">` per line of facts.jsonl, so a test can count
+rows and the first page reads without JavaScript; rows past the first `PAGE_ROWS` come `hidden`
+(a browser laying out 10,000 visible rows as they arrive took seconds before the graph could draw).
+The script sorts, filters and pages those rows, and the person panel reads a person's posts from
+them instead of carrying the facts twice.
+`<body data-nodes="N">` is set once the graph is drawn (`data-ready-ms`: milliseconds since the
+page started loading), which is what the browser tests and `python -m zhkg.exports.bench_report` read.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from zhkg.graph.identity import person_keys
+
+VENDOR_DIR = Path(__file__).with_name("vendor")
+CYTOSCAPE_VERSION = "3.35.0"
+CYTOSCAPE_JS = VENDOR_DIR / f"cytoscape-{CYTOSCAPE_VERSION}.min.js"
+DEFAULT_CAP = 300
+PAGE_ROWS = 500  # facts-table rows shown at once; the rest are in the DOM with `hidden`
+# facts.jsonl columns shown in the table, in this order
+COLUMNS = ("person", "role", "unit", "city", "status", "date", "doc", "evidence", "rule", "confidence")
+_TYPES = {"Person": "person", "Organization": "unit", "Place": "place"}
+
+
+def _targets(G: nx.MultiDiGraph, n: Any) -> dict[str, Any]:
+    return {d.get("label"): v for _, v, d in G.out_edges(n, data=True)}
+
+
+def graph_data(G: nx.MultiDiGraph) -> dict[str, Any]:
+    """People, units and places with their number of posts, and the edges between them.
+
+    A membership becomes one person→unit edge (labelled with its roles), or person→place when the
+    fact names no unit; units keep their parent unit and their place, places their parent place, so
+    a city filter can walk down the chain."""
+    index: dict[Any, int] = {}
+    nodes: list[dict[str, Any]] = []
+
+    def nid(n: Any) -> int:
+        if n not in index:
+            d = G.nodes[n]
+            index[n] = len(nodes)
+            nodes.append({"id": len(nodes), "t": _TYPES[d["type"]], "n": str(d.get("name") or d.get("label")),
+                          "w": 0})
+        return index[n]
+
+    roles: dict[tuple[int, int], Counter] = defaultdict(Counter)
+    structure: set[tuple[int, int, str]] = set()
+    for m, d in G.nodes(data=True):
+        if d.get("type") != "Membership":
+            continue
+        ends = _targets(G, m)
+        if "member" not in ends:
+            continue
+        person = nid(ends["member"])
+        nodes[person]["w"] += 1
+        other = ends.get("organization", ends.get("city"))
+        for key in ("organization", "city"):
+            if key in ends:
+                nodes[nid(ends[key])]["w"] += 1
+        if other is not None:
+            roles[(person, nid(other))][str(d.get("role") or "")] += 1
+    # parent units and places up the chain, so a province filter finds its cities' units
+    grew = True
+    while grew:
+        grew = False
+        for u, v, d in G.edges(data=True):
+            if d.get("label") in ("containedInPlace", "subOrganizationOf", "location") and u in index \
+                    and (v not in index or (index[u], index[v], d["label"]) not in structure):
+                structure.add((nid(u), nid(v), d["label"]))
+                grew = True
+    edges = [[p, o, "、".join(r for r, _ in c.most_common() if r), sum(c.values())]
+             for (p, o), c in sorted(roles.items())]
+    edges += [[u, v, "", 0] for u, v, _ in sorted(structure)]
+    for n, i in index.items():
+        if G.nodes[n].get("merge_reason"):
+            nodes[i]["m"] = G.nodes[n]["merge_reason"]
+        if G.nodes[n].get("alt") and G.nodes[n]["alt"] != nodes[i]["n"]:
+            nodes[i]["a"] = str(G.nodes[n]["alt"])  # the Traditional form as written, searchable too
+    return {"nodes": nodes, "edges": edges, "index": {str(k): v for k, v in index.items()}}
+
+
+def summary_data(G: nx.MultiDiGraph, documents: Sequence, skipped: Iterable[tuple[str, str]]) -> dict[str, Any]:
+    """What the summary section says: counts, people merged across documents and why, place linking."""
+    places = [e for d in documents for e in d.entities if e["type"] == "PLACE"]
+    merged = []
+    for n, d in G.nodes(data=True):
+        if d.get("type") == "Person" and d.get("merge_reason"):
+            docs = sum(1 for _, _, e in G.out_edges(n, data=True) if e.get("label") == "mentionedIn")
+            merged.append((str(d.get("name")), docs, str(d["merge_reason"])))
+    types = Counter(d.get("type") for _, d in G.nodes(data=True))
+    return {
+        "documents": len(documents),
+        "chars": sum(d.chars for d in documents),
+        "facts": sum(len(d.facts) for d in documents),
+        "persons": types["Person"],
+        "units": types["Organization"],
+        "places": types["Place"],
+        "place_mentions": len(places),
+        "places_coded": sum(1 for e in places if e.get("key")),
+        "places_located": sum(1 for e in places if e.get("key") or e.get("parent_key")),
+        "merged": sorted(merged, key=lambda r: (-r[1], r[0])),
+        "skipped": [[_shown(path), reason] for path, reason in skipped],
+    }
+
+
+def _shown(path: str) -> str:
+    """A skipped file as the report names it: an absolute path by its file name only (the page is
+    shared; the machine's folders are nobody's business), a relative one as typed."""
+    return os.path.basename(path) if os.path.isabs(path) else path
+
+
+def _pct(part: int, whole: int) -> str:
+    return f"{part / whole:.1%}" if whole else "–"
+
+
+def _summary_html(s: dict[str, Any]) -> str:
+    esc = html.escape
+    rows = [
+        ("documents read", f"{s['documents']:,} ({s['chars']:,} characters)"),
+        ("facts (person – role – unit – city)", f"{s['facts']:,}"),
+        ("people / units / places in the graph", f"{s['persons']:,} / {s['units']:,} / {s['places']:,}"),
+        ("place mentions linked to a division code",
+         (f"{_pct(s['places_coded'], s['place_mentions'])} own code, "
+          f"{_pct(s['places_located'], s['place_mentions'])} own or the division they lie in "
+          f"(of {s['place_mentions']:,})")),
+        ("people merged across documents", f"{len(s['merged']):,}"),
+        ("files skipped", f"{len(s['skipped']):,}"),
+    ]
+    out = ['<table class="summary">'] + [f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in rows]
+    out.append("</table>")
+    if s["merged"]:
+        out.append('<details><summary>People merged across documents, and why</summary>'
+                   '<table class="merged"><tr><th>person</th><th>documents</th><th>reason</th></tr>')
+        out += [f"<tr><td>{esc(n)}</td><td>{k}</td><td>{esc(r)}</td></tr>" for n, k, r in s["merged"]]
+        out.append("</table></details>")
+    if s["skipped"]:
+        out.append('<details open><summary>Skipped files</summary><ul class="skipped">')
+        out += [f"<li><code>{esc(p)}</code>: {esc(r)}</li>" for p, r in s["skipped"]]
+        out.append("</ul></details>")
+    return "\n".join(out)
+
+
+def _fact_rows(documents: Sequence, index: dict[str, int]) -> str:
+    people, _ = person_keys(documents)
+    esc = html.escape
+    out = []
+    i = 0
+    for doc in documents:
+        for f in doc.facts:
+            # keyed as graph.identity keys documents (an `ident` where a build tells same-named files apart)
+            pid = index.get(people.get((getattr(doc, "ident", doc.name), f["person"]), ""), -1)
+            cells = "".join(f"<td>{esc('' if f.get(c) is None else str(f.get(c)))}</td>" for c in COLUMNS)
+            hidden = " hidden" if i >= PAGE_ROWS else ""
+            out.append(f'<tr data-fact="{i}" data-person="{pid}"{hidden}>{cells}</tr>')
+            i += 1
+    return "\n".join(out)
+
+
+def _script_json(value: Any) -> str:
+    """JSON safe inside <script>: no `</` can close the element early."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/").replace("<!--", "<\\!--")
+
+
+def render_report(G: nx.MultiDiGraph, documents: Sequence, skipped: Iterable[tuple[str, str]] = (),
+                  title: str = "zhkg report", cap: int = DEFAULT_CAP) -> str:
+    """The whole page as text."""
+    documents = list(documents)
+    data = graph_data(G)
+    index = data.pop("index")
+    summary = summary_data(G, documents, skipped)
+    head = "".join(f'<th data-col="{i}">{c}</th>' for i, c in enumerate(COLUMNS))
+    return (_TEMPLATE
+            .replace("__TITLE__", html.escape(title))
+            .replace("__SUMMARY__", _summary_html(summary))
+            .replace("__HEAD__", head)
+            .replace("__NFACTS__", str(summary["facts"]))
+            .replace("__CAP__", str(int(cap)))
+            .replace("__PAGE__", str(PAGE_ROWS))
+            .replace("__VERSION__", CYTOSCAPE_VERSION)
+            .replace("__ROWS__", _fact_rows(documents, index))
+            .replace("__DATA__", _script_json(data))
+            .replace("__LIBRARY__", CYTOSCAPE_JS.read_text(encoding="utf-8").replace("</script", "<\\/script")))
+
+
+def write_report(G: nx.MultiDiGraph, documents: Sequence, path: str | os.PathLike[str],
+                 skipped: Iterable[tuple[str, str]] = (), cap: int = DEFAULT_CAP) -> None:
+    """Write report.html (see the module docstring for what it holds)."""
+    Path(path).write_text(render_report(G, documents, skipped, cap=cap), encoding="utf-8")
+
+
+_TEMPLATE = Path(__file__).with_name("report.html.in").read_text(encoding="utf-8")
+
+__all__ = ["CYTOSCAPE_VERSION", "DEFAULT_CAP", "graph_data", "render_report", "summary_data", "write_report"]
