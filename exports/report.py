@@ -93,7 +93,7 @@ def graph_data(G: nx.MultiDiGraph) -> dict[str, Any]:
         if G.nodes[n].get("merge_reason"):
             nodes[i]["m"] = G.nodes[n]["merge_reason"]
         if G.nodes[n].get("alt") and G.nodes[n]["alt"] != nodes[i]["n"]:
-            nodes[i]["a"] = str(G.nodes[n]["alt"])  # the Traditional form as written, searchable too
+            nodes[i]["a"] = "".join(str(G.nodes[n]["alt"]).split())  # the Traditional form as written, searchable too
     return {"nodes": nodes, "edges": edges, "index": {str(k): v for k, v in index.items()}}
 
 
