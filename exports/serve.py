@@ -227,8 +227,9 @@ class SparqlServer(ThreadingHTTPServer):
 
     def __init__(self, out_dir: str | os.PathLike[str], host: str, port: int, timeout_s: float,
                  max_rows: int, workers: int = 4, cors: str | None = None,
-                 allow_hosts: Iterable[str] = ()):
+                 allow_hosts: Iterable[str] = (), socket_timeout: float = SOCKET_TIMEOUT_S):
         self.out_dir = Path(out_dir)
+        self.socket_timeout = float(socket_timeout)
         self.timeout_s = float(timeout_s)
         self.max_rows = int(max_rows)
         self.cors = cors
@@ -252,6 +253,12 @@ class SparqlServer(ThreadingHTTPServer):
         except OSError:  # port taken: do not leave worker processes behind
             self._kill_workers()
             raise
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hung up or stalled is routine, not an error worth a traceback."""
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            return
+        log.error("request from %s failed: %s", client_address[0], _one_line(sys.exc_info()[1]))
 
     def host_allowed(self, header: str | None) -> bool:
         return bool(header) and (is_loopback(header) or host_name(header) in self.allow_hosts)
@@ -302,7 +309,10 @@ class _Handler(BaseHTTPRequestHandler):
     server: SparqlServer
     protocol_version = "HTTP/1.1"
     server_version = "zhkg-sparql/0.2"
-    timeout = SOCKET_TIMEOUT_S  # a client that stops sending (headers or body) frees its thread
+
+    def setup(self) -> None:
+        self.timeout = self.server.socket_timeout  # a client that stops sending (headers or body) frees its thread
+        super().setup()
 
     def log_message(self, format: str, *args: Any) -> None:
         log.info("%s " + format, self.address_string(), *args)
@@ -360,7 +370,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self._error(411, "chunked bodies are not accepted; send Content-Length")
             return None
-        raw = (self.headers.get("Content-Length") or "0").strip()
+        header = self.headers.get("Content-Length")
+        raw = "0" if header is None else header.strip()
         if not raw.isascii() or not raw.isdigit():
             self.close_connection = True
             self._error(400, f"bad Content-Length {raw[:40]!r}: a non-negative whole number is required")
@@ -377,7 +388,7 @@ class _Handler(BaseHTTPRequestHandler):
         if len(body) < length:
             self.close_connection = True
             self._error(408, f"request body shorter than its Content-Length ({len(body)} of {length} bytes "
-                        f"after {SOCKET_TIMEOUT_S:g} s)")
+                        f"after {self.server.socket_timeout:g} s)")
             return None
         return body
 
@@ -484,9 +495,10 @@ row limit are truncated (header X-ZHKG-Truncated); queries over the time limit g
 
 def make_server(out_dir: str | os.PathLike[str], host: str = "127.0.0.1", port: int = 7878,
                 timeout_s: float = 10.0, max_rows: int = 10_000, workers: int = 4, cors: str | None = None,
-                allow_hosts: Iterable[str] = ()) -> SparqlServer:
+                allow_hosts: Iterable[str] = (), socket_timeout: float = SOCKET_TIMEOUT_S) -> SparqlServer:
     """A bound, not yet serving server (port=0 picks a free port: see `server_address`)."""
-    return SparqlServer(out_dir, host, port, timeout_s, max_rows, workers, cors=cors, allow_hosts=allow_hosts)
+    return SparqlServer(out_dir, host, port, timeout_s, max_rows, workers, cors=cors, allow_hosts=allow_hosts,
+                        socket_timeout=socket_timeout)
 
 
 def exposure_warning(host: str) -> str | None:
@@ -505,13 +517,14 @@ def exposure_warning(host: str) -> str | None:
 
 def serve(out_dir: str | os.PathLike[str], host: str = "127.0.0.1", port: int = 7878,
           timeout_s: float = 10.0, max_rows: int = 10_000, workers: int = 4, cors: str | None = None,
-          allow_hosts: Iterable[str] = ()) -> None:
+          allow_hosts: Iterable[str] = (), socket_timeout: float = SOCKET_TIMEOUT_S) -> None:
     """Serve out_dir's graph until interrupted. Binds to loopback unless told otherwise: there is
     no authentication, only read-only queries."""
     warning = exposure_warning(host)
     if warning:
         print(warning, file=sys.stderr, flush=True)
-    server = make_server(out_dir, host, port, timeout_s, max_rows, workers, cors=cors, allow_hosts=allow_hosts)
+    server = make_server(out_dir, host, port, timeout_s, max_rows, workers, cors=cors, allow_hosts=allow_hosts,
+                         socket_timeout=socket_timeout)
     if not server.isolated:
         print("zhkg serve: note: query workers could not be put in a network namespace of their own; "
               "SERVICE is refused by the query check alone", file=sys.stderr, flush=True)

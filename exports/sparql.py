@@ -167,6 +167,8 @@ def check_query(query: str, allow_service: bool = False) -> str:
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
     text = query.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise QueryRejected(400, "empty query")
     try:
         tree = parseQuery(text)
     except ParseBaseException as exc:

@@ -29,7 +29,8 @@ def _serve(args: argparse.Namespace) -> int:
 
     try:
         serve(args.out, host=args.host, port=args.port, timeout_s=args.timeout, max_rows=args.max_rows,
-              workers=args.workers, cors=args.cors, allow_hosts=args.allow_host)
+              workers=args.workers, cors=args.cors, allow_hosts=args.allow_host,
+              socket_timeout=args.socket_timeout)
     except OSError as e:  # no graph in OUT, port taken
         print(f"zhkg serve: {e.strerror or e}", file=sys.stderr)
         return 1
@@ -70,6 +71,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                    help="send Access-Control-Allow-Origin: ORIGIN (default: no cross-origin access)")
     s.add_argument("--allow-host", metavar="NAME", action="append", default=[],
                    help="answer this Host name too (default: loopback names only); repeatable")
+    s.add_argument("--socket-timeout", type=float, default=10.0,
+                   help="seconds a client may take to send its request before the connection is closed")
     args = parser.parse_args(argv)
     if args.command == "build":
         if args.quiet:
