@@ -35,7 +35,7 @@ import queue
 import sys
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -47,6 +47,7 @@ from .sparql import (
     MAX_QUERY_CHARS,
     QueryRejected,
     build_disk_store,
+    cannot_call_service,
     check_query,
     format_csv,
     format_json,
@@ -57,6 +58,8 @@ log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 1_000_000
 SOCKET_TIMEOUT_S = 10.0
+WORKER_START_S = 30.0  # what a fresh worker may take to start on a loaded machine
+SLOW_AFTER_S = 0.25  # a query running longer than this yields the CPU to the others
 LOOPBACK_NAMES = ("localhost", "localhost.localdomain", "ip6-localhost")
 _CLONE_NEWNET = 0x40000000
 _CLONE_NEWUSER = 0x10000000
@@ -89,10 +92,15 @@ def cut_network() -> bool:
 
 
 def _execute(store: ox.Store, query: str, max_rows: int, deadline: float) -> dict[str, Any]:
-    query = check_query(query)
-    if time.monotonic() > deadline:
-        return {"kind": "timeout"}
-    result = store.query(query)
+    if len(query) > MAX_QUERY_CHARS or not cannot_call_service(query):
+        query = check_query(query)
+        if time.monotonic() > deadline:
+            return {"kind": "timeout"}
+    try:
+        result = store.query(query)
+    except SyntaxError:
+        check_query(query)  # an update, or rdflib's reading of the error; raises QueryRejected
+        raise
     if isinstance(result, ox.QueryBoolean):
         return {"kind": "ask", "boolean": bool(result)}
     out: list[Any] = []
@@ -159,6 +167,7 @@ class _Worker:
         self.proc: Any = None
         self.conn: Any = None
         self.isolated = False
+        self.retire = False
 
     def start(self) -> _Worker:
         parent, child = self.ctx.Pipe()
@@ -185,17 +194,37 @@ class _Worker:
             self.conn.close()
         self.proc = self.conn = None
 
-    def run(self, query: str, max_rows: int, timeout_s: float) -> dict[str, Any] | None:
-        """The worker's reply, or None when it overran (it is then killed)."""
+    def run(self, query: str, max_rows: int, timeout_s: float,
+            on_slow: Callable[[], None] | None = None) -> dict[str, Any] | None:
+        """The worker's reply, or None when it overran (it is then killed).
+
+        A query still running after SLOW_AFTER_S is lowered to the least CPU priority (on a machine
+        with as many slow queries as cores, the simple ones still get the processor at once), and
+        `on_slow` is called so the server can put another worker in this one's place."""
         try:
             self.conn.send((query, max_rows, timeout_s))
-            # A little grace beyond the worker's own deadline check before the hard kill.
-            if self.conn.poll(timeout_s + 0.25):
+            if self.conn.poll(min(timeout_s, SLOW_AFTER_S)):
                 return self.conn.recv()
+            self._set_priority(19)
+            if on_slow is not None:
+                on_slow()
+            # A little grace beyond the worker's own deadline check before the hard kill.
+            if self.conn.poll(max(0.0, timeout_s - SLOW_AFTER_S) + 0.25):
+                reply = self.conn.recv()
+                if not self._set_priority(0):
+                    self.retire = True  # not allowed to raise it again: replace it with a fresh one
+                return reply
         except (EOFError, OSError):  # the worker died (out of memory, killed from outside)
             pass
         self.kill()
         return None
+
+    def _set_priority(self, nice: int) -> bool:
+        try:
+            os.setpriority(os.PRIO_PROCESS, self.proc.pid, nice)
+            return True
+        except (OSError, AttributeError):  # no such process any more; or not allowed; or not POSIX
+            return False
 
 
 def host_name(header: str) -> str:
@@ -243,11 +272,16 @@ class SparqlServer(ThreadingHTTPServer):
         self._ctx = mp.get_context("spawn")  # fork from a threaded server is unsafe
         self._store = (store_dir, source)
         self._closing = False
+        self.workers = max(1, workers)
         self.pool: queue.Queue[_Worker] = queue.Queue()
-        started = [_Worker(self._ctx, store_dir, source).start() for _ in range(max(1, workers))]
+        self.standby: queue.Queue[_Worker] = queue.Queue()
+        self._lock = threading.Lock()
+        self._detached = 0
+        started = [_Worker(self._ctx, store_dir, source).start() for _ in range(self.workers)]
         self.isolated = all(w.isolated for w in started)
         for w in started:
             self.pool.put(w)
+        self._start_worker(self.standby)
         try:
             super().__init__((host, port), _Handler)
         except OSError:  # port taken: do not leave worker processes behind
@@ -264,39 +298,70 @@ class SparqlServer(ThreadingHTTPServer):
         return bool(header) and (is_loopback(header) or host_name(header) in self.allow_hosts)
 
     def execute(self, query: str) -> dict[str, Any]:
-        t0 = time.monotonic()
+        """Run `query` on the next free worker. The wait for one is bounded apart from the query's
+        own limit (a killed worker's successor takes a second or two to start), and waiting does not
+        eat into the query's time.
+
+        A query that turns out slow gives up its place: a standby worker joins the pool at once (and
+        another standby is started), and the slow one is ended when its query is. So slow queries,
+        up to one per worker, never leave the simple ones waiting for a worker."""
         try:
-            worker = self.pool.get(timeout=self.timeout_s)
+            worker = self.pool.get(timeout=self.timeout_s + WORKER_START_S)
         except queue.Empty:
             return {"kind": "busy"}
-        reply = worker.run(query, self.max_rows, max(0.05, self.timeout_s - (time.monotonic() - t0)))
-        if reply is None:
-            threading.Thread(target=self._replace_worker, daemon=True).start()
-            return {"kind": "timeout"}
-        self.pool.put(worker)
-        return reply
+        detached = False
 
-    def _replace_worker(self) -> None:
-        """Start a worker in place of a killed one, off the request path (a start takes a second)."""
-        while not self._closing:
+        def on_slow() -> None:
+            nonlocal detached
+            with self._lock:
+                if self._detached >= self.workers:
+                    return
+                self._detached += 1
+            detached = True
             try:
-                worker = _Worker(self._ctx, *self._store).start()
-            except (RuntimeError, OSError):
-                time.sleep(1)
-                continue
-            if self._closing:
-                worker.kill()
-            else:
-                self.pool.put(worker)
-            return
+                self.pool.put(self.standby.get_nowait())
+            except queue.Empty:
+                self._start_worker(self.pool)
+            self._start_worker(self.standby)
+
+        reply = worker.run(query, self.max_rows, self.timeout_s, on_slow)
+        if detached:
+            with self._lock:
+                self._detached -= 1
+            worker.kill()
+        elif reply is None or worker.retire:
+            worker.kill()
+            self._start_worker(self.pool)
+        else:
+            self.pool.put(worker)
+        return {"kind": "timeout"} if reply is None else reply
+
+    def _start_worker(self, into: queue.Queue[_Worker]) -> None:
+        """Start a worker off the request path (a start takes a second) and put it `into` a queue."""
+
+        def start() -> None:
+            while not self._closing:
+                try:
+                    worker = _Worker(self._ctx, *self._store).start()
+                except (RuntimeError, OSError):
+                    time.sleep(1)
+                    continue
+                if self._closing:
+                    worker.kill()
+                else:
+                    into.put(worker)
+                return
+
+        threading.Thread(target=start, daemon=True).start()
 
     def _kill_workers(self) -> None:
         self._closing = True
-        while True:
-            try:
-                self.pool.get_nowait().kill()
-            except queue.Empty:
-                break
+        for q in (self.pool, self.standby):
+            while True:
+                try:
+                    q.get_nowait().kill()
+                except queue.Empty:
+                    break
 
     def close(self) -> None:
         """Stop serving (call from another thread than serve_forever) and end the workers."""

@@ -186,6 +186,14 @@ def check_query(query: str, allow_service: bool = False) -> str:
     return text
 
 
+def cannot_call_service(query: str) -> bool:
+    """True when `query` provably holds no SERVICE: the letters s-e-r-v-i-c-e appear nowhere in it, in
+    any case, and no codepoint escape (\\u, \\U) could spell them. A proof of absence, so a worker may
+    skip the parse for it (pyparsing costs milliseconds); a query with the word, anywhere, is parsed."""
+    lowered = query.lower()
+    return "service" not in lowered and "\\u" not in lowered
+
+
 def _has_service(tree: Any) -> bool:
     from pyparsing import ParseResults
     from rdflib.plugins.sparql.parserutils import CompValue
@@ -428,6 +436,7 @@ __all__ = [
     "bind",
     "blank_literals",
     "build_disk_store",
+    "cannot_call_service",
     "check_query",
     "example_queries",
     "format_csv",
