@@ -30,6 +30,7 @@ import hashlib
 import os
 import stat
 import sys
+import threading
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -95,13 +96,13 @@ def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
     return (text, encoding) if controls <= len(head) * 0.01 else None
 
 
-_MARKED: dict[int, list[tuple[int, int]]] = {}
+_MARKED = threading.local()  # the bad byte runs of the decode running in this thread
 
 
 def _mark(err: UnicodeError) -> tuple[str, int]:
     if not isinstance(err, UnicodeDecodeError):
         raise err
-    _MARKED.setdefault(id(err.object), []).append((err.start, err.end))
+    _MARKED.runs.append((err.start, err.end))
     return "\ufffd", err.end
 
 
@@ -113,13 +114,11 @@ def _mostly_utf8(data: bytes) -> tuple[str, tuple[tuple[int, int, bytes], ...]] 
 
     None when the bad bytes are many (over 2% of the bytes) or the valid multi-byte characters few
     (under ten per bad run): then it is another encoding, and GBK read as UTF-8 would be all U+FFFD."""
-    key = id(data)
-    _MARKED[key] = []
+    _MARKED.runs = runs = []
     try:
         text = data.decode("utf-8", "zhkg-mark")
-        runs = _MARKED[key]
     finally:
-        _MARKED.pop(key, None)
+        _MARKED.runs = []
     bad = sum(e - s for s, e in runs)
     wide = sum(1 for c in text if c > "\x7f") - len(runs)
     if not runs or bad > len(data) * 0.02 or wide < 10 * len(runs):
