@@ -4,11 +4,15 @@ maps every span back inside the original, and leaves its own output as it is."""
 
 from __future__ import annotations
 
+import os
+import tempfile
+import unicodedata
+
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from zhkg.ner.normalize import normalize
-from zhkg.ner.reading import UnreadableInput, decode
+from zhkg.ner.reading import Skipped, UnreadableInput, decode, iter_sources
 
 # Chinese news as converters leave it: Han characters (Simplified and Traditional), full-width
 # punctuation, pinyin in parentheses, the `?` of a lost GBK lead byte, ASCII, line ends.
@@ -85,3 +89,21 @@ def test_normalize_never_raises_and_offsets_stay_inside_the_original(raw):
 def test_normalizing_twice_changes_nothing(raw):
     once = normalize(raw).text
     assert normalize(once).text == once
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(min_size=1, max_size=120).filter(lambda b: b"/" not in b and b"\x00" not in b
+                                                  and b not in (b".", b"..")),
+       st.binary(max_size=200))
+def test_any_file_name_and_content_is_read_or_skipped_with_a_printable_line(name, data):
+    with tempfile.TemporaryDirectory() as top:
+        with open(os.path.join(os.fsencode(top), name + b".txt"), "wb") as f:
+            f.write(data)
+        items = list(iter_sources([top]))
+    assert len(items) == 1
+    (item,) = items
+    if isinstance(item, Skipped):
+        assert item.reason and all(unicodedata.category(c) not in ("Cc", "Cs") for c in item.path)
+    else:
+        assert item.name == os.fsdecode(name + b".txt")
+        item.name.encode("utf-8")  # a document name always travels into UTF-8 outputs

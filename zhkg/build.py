@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from spacy.language import Language
 from tqdm import tqdm
 
 from zhkg.exports import write_gexf, write_graphml, write_ntriples, write_turtle
@@ -127,7 +128,7 @@ def tag_documents(paths: list[str], model: str | None, summary: Summary, progres
     return list(results.values())
 
 
-def _load_model(model: str | None):
+def _load_model(model: str | None) -> Language:
     """The pipeline, or a one-line BuildError: a mistyped --model is a user error, not a crash."""
     try:
         return load_pipeline(model)
