@@ -285,6 +285,7 @@ def test_a_second_build_to_the_same_out_is_refused_while_one_runs(tmp_path):
     assert done.returncode == 1 and len(lines) == 1 and "another zhkg build is writing" in lines[0]
     assert time.monotonic() - t0 < 60
     assert build(str(tmp_path / "a.txt"), "--out", str(out))[0].returncode == 0  # the lock went with its holder
+    assert not (tmp_path / ".out.zhkg-lock").exists()  # and its holder removed the file
 
 
 def test_an_out_holding_other_files_is_refused_not_replaced(tmp_path):

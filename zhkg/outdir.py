@@ -9,8 +9,9 @@ renames, and the next build that starts finds an interrupted swap by its leftove
 (or, without a complete new folder, puts the old one back). Temporaries of killed builds are removed
 at the next start.
 
-A lock file beside OUT (`.OUT.zhkg-lock`, `flock`, released by the kernel when a build dies) keeps
-two builds to one OUT from interleaving; the second is refused at once, before it tags anything.
+A lock file beside OUT (`.OUT.zhkg-lock`, `flock`, released by the kernel when a build dies, removed
+by the build that holds it) keeps two builds to one OUT from interleaving; the second is refused at
+once, before it tags anything.
 
 OUT is replaced only when it is empty or holds what a build writes: a folder with other files in it
 (`--out .` by mistake) is refused, not deleted.
@@ -78,6 +79,7 @@ class OutputSet:
         self.outputs = outputs
         self.parent = self.out.parent
         self.prefix = f".{self.out.name}.zhkg-"
+        self._lock_path = self.parent / (self.prefix + "lock")
         self.staging: Path | None = None
         self.notes: list[str] = []
         self._lock_fd: int | None = None
@@ -129,20 +131,35 @@ class OutputSet:
 
     # -- helpers
     def _lock(self) -> None:
+        """Take the lock file beside OUT. The holder removes it when done, so a lock is only ever
+        taken on the file that is at the path now (a build that opened a file since removed
+        tries again): no lock file is left behind, and two holders are impossible."""
         if fcntl is None:  # pragma: no cover
             return
-        path = self.parent / (self.prefix + "lock")
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        path = self._lock_path
+        while True:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                raise OutputFolderError(f"another zhkg build is writing {self.out} (lock {path}); "
+                                        "wait for it to finish") from None
+            try:
+                same = os.stat(path).st_ino == os.fstat(fd).st_ino
+            except FileNotFoundError:
+                same = False
+            if same:
+                self._lock_fd = fd
+                return
             os.close(fd)
-            raise OutputFolderError(f"another zhkg build is writing {self.out} (lock {path}); "
-                                    "wait for it to finish") from None
-        self._lock_fd = fd
 
     def _unlock(self) -> None:
         if self._lock_fd is not None:
+            try:
+                os.unlink(self._lock_path)  # while still held: see _lock
+            except OSError:
+                pass
             os.close(self._lock_fd)  # closing releases the flock
             self._lock_fd = None
 
