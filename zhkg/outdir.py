@@ -13,8 +13,8 @@ A lock file beside OUT (`.OUT.zhkg-lock`, `flock`, released by the kernel when a
 by the build that holds it) keeps two builds to one OUT from interleaving; the second is refused at
 once, before it tags anything.
 
-OUT is replaced only when it is empty or holds what a build writes: a folder with other files in it
-(`--out .` by mistake) is refused, not deleted.
+OUT is replaced only when it is empty, was made by a build (it holds the manifest) or holds only
+the files a build writes: any other folder (`--out .` by mistake) is refused, not deleted.
 """
 
 from __future__ import annotations
@@ -193,6 +193,8 @@ class OutputSet:
             return
         if not self.out.is_dir():
             raise OutputFolderError(f"output folder {self.out} is a file")
+        if (self.out / MANIFEST).is_file():
+            return  # a folder a build made, whatever files that build wrote into it
         ours = set(self.outputs) | set(_KEEP)
         foreign = sorted(p.name for p in self.out.iterdir()
                          if p.name not in ours and not p.name.startswith(".store."))
