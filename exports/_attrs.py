@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +30,17 @@ RESERVED_RENAMES = {
     "spells": "orig_spells",
     "slices": "orig_slices",
 }
+
+# What XML 1.0 cannot carry at all, even escaped: C0 controls but tab and line ends, lone surrogates,
+# U+FFFE and U+FFFF. lxml refuses such strings, so a text with one would cost the whole export.
+_XML_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_safe(text: str) -> str:
+    """`text` without the characters XML 1.0 forbids. Only the XML exports drop them: offsets stay
+    those of the original text (JSON and RDF outputs keep every character)."""
+    return _XML_ILLEGAL.sub("", text)
+
 
 # The order in which types widen: a column with any str is str; int and float mix to float;
 # bool mixed with anything else becomes str (True is not 1 in a viewer's filter).
@@ -100,7 +112,8 @@ def _finish(table: Table) -> None:
     table.kinds = {k: _merge_kinds(seen[k]) for k in sorted(seen, key=lambda k: (k not in ("label", "type"), k))}
     for _, attrs in table.rows:
         for k, v in list(attrs.items()):
-            attrs[k] = _coerce(v, table.kinds[k])
+            v = _coerce(v, table.kinds[k])
+            attrs[k] = xml_safe(v) if isinstance(v, str) else v
 
 
 def flatten(G: nx.Graph, node_id: str = "hash") -> FlatGraph:
@@ -112,7 +125,7 @@ def flatten(G: nx.Graph, node_id: str = "hash") -> FlatGraph:
     node_ids: dict[Any, str] = {}
     nodes = Table()
     for n, data in G.nodes(data=True):
-        nid = "n" + stable_id(str(n)) if node_id == "hash" else str(n)
+        nid = "n" + stable_id(str(n)) if node_id == "hash" else xml_safe(str(n))
         node_ids[n] = nid
         attrs: dict[str, Any] = {}
         for k, v in data.items():

@@ -43,6 +43,16 @@ _BARE_NAME = re.compile(r"^[\w.\-]+$")
 _TABLE_LINE = re.compile(r"^#\s*table:\s*(.+)$", re.MULTILINE)
 
 Row = tuple[Any, ...]
+MAX_QUERY_CHARS = 100_000
+
+
+class QueryRejected(Exception):
+    """A query refused before it runs; `status` is the HTTP status the endpoint answers with."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
 
 
 def _source(out_dir: str | os.PathLike[str]) -> tuple[Path, ox.RdfFormat]:
@@ -148,6 +158,66 @@ def bind(query: str, bindings: Mapping[str, Any] | None) -> str:
     if where is None:
         raise ValueError("query has no WHERE clause to bind parameters in")
     return query[: where.end()] + block + query[where.end():]
+
+
+def check_query(query: str, allow_service: bool = False) -> str:
+    """The query as it is to be run, or `QueryRejected` for updates, federation and bad syntax.
+
+    Decided on the parsed query, never on its text: keyword filters are fooled by comments,
+    escapes and line ends that two parsers read differently (`#x\\rSERVICE`: a comment to one, a
+    SERVICE call to the other). Line ends are made plain LF first, so the parse checked here and the
+    one pyoxigraph runs read comments alike; a query this parser (rdflib's) cannot read is refused
+    rather than run unchecked. The caller runs the returned text, not the original.
+    """
+    if len(query) > MAX_QUERY_CHARS:
+        raise QueryRejected(413, f"query longer than {MAX_QUERY_CHARS} characters")
+    from pyparsing import ParseBaseException
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+    text = query.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise QueryRejected(400, "empty query")
+    try:
+        tree = parseQuery(text)
+    except ParseBaseException as exc:
+        try:
+            parseUpdate(text)
+        except (ParseBaseException, RecursionError, ValueError):
+            raise QueryRejected(400, f"SPARQL syntax error: {exc}") from None
+        raise QueryRejected(403, "this endpoint is read-only: SPARQL Update is not accepted") from None
+    except RecursionError:
+        raise QueryRejected(400, "query nested too deeply to be checked") from None
+    except ValueError as exc:  # rdflib's own term errors (a bad IRI, a bad language tag)
+        raise QueryRejected(400, f"SPARQL syntax error: {exc}") from None
+    if not allow_service and _has_service(tree):
+        raise QueryRejected(400, "SERVICE (federated query) is disabled: queries may not reach other endpoints")
+    return text
+
+
+def cannot_call_service(query: str) -> bool:
+    """True when `query` provably holds no SERVICE: the letters s-e-r-v-i-c-e appear nowhere in it, in
+    any case, and no codepoint escape (\\u, \\U) could spell them. A proof of absence, so a worker may
+    skip the parse for it (pyparsing costs milliseconds); a query with the word, anywhere, is parsed."""
+    lowered = query.lower()
+    return "service" not in lowered and "\\u" not in lowered
+
+
+def _has_service(tree: Any) -> bool:
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, CompValue):
+            if node.name == "ServiceGraphPattern":
+                return True
+            stack.extend(node.values())
+        elif isinstance(node, (ParseResults, list, tuple)):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            stack.extend(node.values())
+    return False
 
 
 def blank_literals(query: str) -> str:
@@ -433,10 +503,15 @@ def query_command(
     fmt: str = "table",
     bindings: Mapping[str, Any] | None = None,
     cache: bool = False,
+    allow_service: bool = False,
 ) -> str:
-    """What `zhkg query OUT QUERY_OR_FILE.rq [--format table|csv|json]` prints."""
+    """What `zhkg query OUT QUERY_OR_FILE.rq [--format table|csv|json]` prints.
+
+    SERVICE is refused unless `allow_service`: a query file from elsewhere must not make this
+    machine fetch URLs (internal ones included) by being run."""
+    query = check_query(bind(load_query(query_or_file), bindings), allow_service=allow_service)
     store = open_store(out_dir, cache=cache)
-    variables, rows = run_query(store, load_query(query_or_file), bindings)
+    variables, rows = run_query(store, query)
     return format_results(variables, rows, fmt)
 
 
@@ -458,6 +533,8 @@ def add_query_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentPar
     parser.add_argument("--bind", "-b", action="append", type=_parse_binding, default=[],
                         metavar="NAME=VALUE", help="fix ?NAME (string, number or <IRI>); repeatable")
     parser.add_argument("--cache", action="store_true", help="keep a disk store under OUT/.store")
+    parser.add_argument("--allow-service", action="store_true",
+                        help="let SERVICE clauses fetch remote endpoints (refused by default)")
     return parser
 
 
@@ -469,19 +546,30 @@ def main_query(argv: Sequence[str] | None = None) -> int:
         if "\n" not in args.query and "{" not in args.query:
             args.query = args.query.strip()
     try:
-        text = query_command(args.out, args.query, args.format, dict(args.bind) or None, cache=args.cache)
+        text = query_command(args.out, args.query, args.format, dict(args.bind) or None, cache=args.cache,
+                             allow_service=args.allow_service)
+    except QueryRejected as exc:
+        print(f"zhkg query: {exc.message}", file=sys.stderr)
+        return 2
     except (SyntaxError, ValueError, FileNotFoundError) as exc:
         print(f"zhkg query: {exc}", file=sys.stderr)
+        return 2
+    except (RuntimeError, OSError) as exc:  # the engine's evaluation errors: unsupported function, I/O
+        print(f"zhkg query: {' '.join(str(exc).split()) or type(exc).__name__}", file=sys.stderr)
         return 2
     sys.stdout.write(text)
     return 0
 
 
 __all__ = [
+    "MAX_QUERY_CHARS",
+    "QueryRejected",
     "add_query_arguments",
     "bind",
     "blank_literals",
     "build_disk_store",
+    "cannot_call_service",
+    "check_query",
     "example_queries",
     "format_csv",
     "format_json",

@@ -31,8 +31,10 @@ def build_graph(documents: Iterable) -> nx.MultiDiGraph:
     gaz = load_gazetteer()
     people, reasons = person_keys(documents)
     for doc in documents:
-        doc_key = node_key("Document", doc.name)
+        doc_key = node_key("Document", getattr(doc, "ident", doc.name))
         attrs = {"type": "Document", "label": doc.name, "name": doc.name, "path": doc.path, "chars": doc.chars}
+        if getattr(doc, "digest", ""):
+            attrs["content_hash"] = doc.digest
         attrs.update({k: v for k, v in (("date", doc.date), ("home_city", doc.home_city)) if v})
         G.add_node(doc_key, **attrs)
         for ent in doc.entities:
@@ -41,7 +43,7 @@ def build_graph(documents: Iterable) -> nx.MultiDiGraph:
             elif ent["type"] == "PLACE" and ent.get("parent_key"):
                 add_local_place(G, gaz, ent["name"], ent["parent_key"], ent.get("kind", ""))
         for fact in doc.facts:
-            _add_fact(G, gaz, doc, doc_key, fact, people[(doc.name, fact["person"])])
+            _add_fact(G, gaz, doc, doc_key, fact, people[(getattr(doc, "ident", doc.name), fact["person"])])
     for key, reason in reasons.items():
         G.nodes[key]["merge_reason"] = reason
 
@@ -70,7 +72,7 @@ def _add_fact(G: nx.MultiDiGraph, gaz, doc, doc_key: str, fact: dict, person: st
                    **({"city": fact["city"]} if fact.get("city") else {}),
                    **({"alt": written} if written and written != fact["person"] else {}))
     _edge(G, person, doc_key, "mentionedIn")
-    membership = node_key("Membership", doc.name, fact["person"], fact.get("role"), fact.get("unit"), fact["start"])
+    membership = node_key("Membership", getattr(doc, "ident", doc.name), fact["person"], fact.get("role"), fact.get("unit"), fact["start"])
     attrs = {k: fact[k] for k in ("status", "date", "sentence", "evidence", "start", "end", "rule", "confidence")
              if fact.get(k) is not None}
     label = "·".join(x for x in (fact["person"], fact.get("role"), fact.get("unit")) if x)

@@ -20,7 +20,7 @@ def person_keys(documents: Iterable) -> tuple[dict[tuple[str, str], str], dict[s
     evidence: dict[tuple[str, str], set[str]] = defaultdict(set)
     for doc in documents:
         for fact in doc.facts:
-            key = (doc.name, fact["person"])
+            key = (getattr(doc, "ident", doc.name), fact["person"])
             evidence[key]  # a person with facts but no city or unit still gets a node
             for label, value in (("city", fact.get("city")), ("unit", fact.get("unit"))):
                 if value:

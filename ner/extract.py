@@ -39,6 +39,13 @@ class DocResult:
     facts: list[dict] = field(default_factory=list)
     entities: list[dict] = field(default_factory=list)
     damage: list[dict] = field(default_factory=list)
+    digest: str = ""  # hash of the document's bytes: with `name` (its relative path) what makes it one document
+
+    @property
+    def ident(self) -> str:
+        """What tells this document from every other: two files both called news.txt, in two folders
+        given to one build, share a name but not their bytes."""
+        return f"{self.name}#{self.digest}" if self.digest else self.name
 
 
 def document_date(text: str) -> str | None:
@@ -80,12 +87,13 @@ def records(doc: Doc, src: Source, norm: Normalized) -> DocResult:
     home = gaz.get(doc._.home_city) if doc._.home_city else None
     date = document_date(norm.text)
     result = DocResult(src.name, src.path, len(norm.original), date, home.name if home else None,
-                       home.code if home else None)
+                       home.code if home else None, digest=src.digest)
+    tag = {"doc_hash": src.digest} if src.digest else {}
     sent_starts = [s for s, _ in sentences(norm.text)]
     for f in doc._.facts or []:
         if norm.is_damaged(min(f.start, f.person_start), max(f.end, f.person_end)):
             continue
-        result.facts.append(_fact_record(f, src, norm, date, home, sent_starts))
+        result.facts.append(_fact_record(f, src, norm, date, home, sent_starts) | tag)
     ctx = DocContext(norm.text, home, [], gaz)
     lex = lexicons()
     places = doc.spans.get("places", [])
@@ -101,7 +109,7 @@ def records(doc: Doc, src: Source, norm: Normalized) -> DocResult:
             if label == "ORG":
                 name = resolve_unit(name, span.start_char, ctx, lex)
             o_start, o_end = norm.to_original(span.start_char, span.end_char)
-            row = {"doc": src.name, "type": label, "name": to_simplified(name), "text": norm.original[o_start:o_end],
+            row = {"doc": src.name, **tag, "type": label, "name": to_simplified(name), "text": norm.original[o_start:o_end],
                    "start": o_start, "end": o_end}
             if label == "PLACE" and span.kb_id_:
                 div = gaz.get(span.kb_id_)
@@ -114,8 +122,11 @@ def records(doc: Doc, src: Source, norm: Normalized) -> DocResult:
             result.entities.append(row)
     for d in norm.damage:
         o_start, o_end = norm.to_original(d.start, d.end)
-        result.damage.append({"doc": src.name, "kind": d.kind, "start": o_start, "end": o_end,
+        result.damage.append({"doc": src.name, **tag, "kind": d.kind, "start": o_start, "end": o_end,
                               "original": d.original, "replacement": d.replacement})
+    for start, end, raw in src.decode_errors:  # bytes the reader could not decode, as U+FFFD in the text
+        result.damage.append({"doc": src.name, **tag, "kind": "undecodable", "start": start, "end": end,
+                              "original": raw.hex(" "), "replacement": norm.original[start:end]})
     return result
 
 

@@ -1,11 +1,21 @@
 """Turn the paths a user names into decoded documents, skipping what cannot be read.
 
-Chinese news arrives as UTF-8 (with or without BOM), GB18030/GBK, Big5 or BOM'd UTF-16. Strict UTF-8
-is tried first because it is both the common case and fast; anything else goes to charset-normalizer.
-A GB verdict is decoded as gb18030, the superset, so characters outside GB2312/GBK survive.
+Chinese news arrives as UTF-8 (with or without BOM), GB18030/GBK, Big5 or UTF-16 (with or without
+BOM). Strict UTF-8 is tried first because it is both the common case and fast; a text that is UTF-8
+but for a few bad bytes (a crawler cut a character, a disk sector was lost) is decoded with U+FFFD in
+their place and the places reported (``Source.decode_errors``), since skipping a whole article for
+two bytes loses more than it protects. Anything else goes to charset-normalizer. A GB verdict is
+decoded as gb18030, the superset, so characters outside GB2312/GBK survive.
 
-A batch must not stop on one bad file, so ``iter_sources`` yields ``Skipped(path, reason)`` in place of
-a ``Source`` and leaves logging to the caller.
+A batch must not stop on one bad file or path, so ``iter_sources`` yields ``Skipped(path, reason)`` in
+place of a ``Source`` for every file it does not read -- symlink loops, paths through a file, names
+too long for the file system, names with control characters or bytes that are not UTF-8, folders it
+may not list -- and leaves logging to the caller. Skipped paths are printable (``display_path``).
+
+A document's identity is its path relative to the input it was found under (a file named directly is
+its own name) plus a hash of its bytes: crawls name files ``index.html`` or ``1.txt`` in dated
+folders, so a bare file name would merge unrelated articles; the same file reached twice (named
+twice, or as a file and inside its folder) is read once.
 
 Huge input: a 50 MB one-line file is read in one go (memory is a few times its size, time linear), but
 taggers are slow and memory-hungry per document. The builder should pass any text longer than
@@ -15,9 +25,13 @@ taggers are slow and memory-hungry per document. The builder should pass any tex
 from __future__ import annotations
 
 import codecs
+import errno
+import hashlib
 import os
 import stat
 import sys
+import threading
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,10 +51,16 @@ class UnreadableInput(Exception):
 
 @dataclass(frozen=True)
 class Source:
+    """A decoded document. `name` is its path relative to the input it was found under (POSIX
+    separators), `digest` a hash of its bytes; `decode_errors` are (start, end, bytes) of text spans
+    that replaced bytes which did not decode."""
+
     name: str
     path: str
     text: str
     encoding: str
+    digest: str = ""
+    decode_errors: tuple[tuple[int, int, bytes], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -57,32 +77,129 @@ def _looks_binary(data: bytes) -> bool:
     return controls > len(sample) * 0.05
 
 
-def read_text(path_or_bytes: str | os.PathLike | bytes) -> tuple[str, str]:
-    """Decode a file or raw bytes; returns (text, encoding name); raises ``UnreadableInput``."""
-    data = path_or_bytes if isinstance(path_or_bytes, bytes) else _read_bytes(Path(path_or_bytes))
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 text without a BOM, told by its NUL bytes: the high bytes of ASCII characters (digits,
+    punctuation, line ends) fall all on one side of each pair. None when it does not look so."""
+    if len(data) % 2:
+        return None
+    sample = data[: _SAMPLE - _SAMPLE % 2]
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if max(even, odd) == 0 or min(even, odd) > max(even, odd) * 0.01:
+        return None
+    encoding = "utf-16-le" if odd > even else "utf-16-be"
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    head = text[:_SAMPLE]
+    controls = sum(1 for c in head if c < " " and c not in "\t\n\r\f")
+    return (text, encoding) if controls <= len(head) * 0.01 else None
+
+
+_MARKED = threading.local()  # the bad byte runs of the decode running in this thread
+
+
+def _mark(err: UnicodeError) -> tuple[str, int]:
+    if not isinstance(err, UnicodeDecodeError):
+        raise err
+    _MARKED.runs.append((err.start, err.end))
+    return "\ufffd", err.end
+
+
+codecs.register_error("zhkg-mark", _mark)
+
+
+def _mostly_utf8(data: bytes) -> tuple[str, tuple[tuple[int, int, bytes], ...]] | None:
+    """UTF-8 with a few bad byte runs: the text with U+FFFD for each run, and where they are.
+
+    None when the bad bytes are many (over 2% of the bytes) or the valid multi-byte characters few
+    (under ten per bad run): then it is another encoding, and GBK read as UTF-8 would be all U+FFFD."""
+    _MARKED.runs = runs = []
+    try:
+        text = data.decode("utf-8", "zhkg-mark")
+    finally:
+        _MARKED.runs = []
+    bad = sum(e - s for s, e in runs)
+    wide = sum(1 for c in text if c > "\x7f") - len(runs)
+    if not runs or bad > len(data) * 0.02 or wide < 10 * len(runs):
+        return None
+    errors = []
+    at = prev = 0
+    for s, e in runs:
+        at += len(data[prev:s].decode("utf-8"))
+        errors.append((at, at + 1, data[s:e]))
+        at += 1
+        prev = e
+    return text, tuple(errors)
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    encoding: str
+    errors: tuple[tuple[int, int, bytes], ...] = ()
+
+
+def decode(data: bytes) -> Decoded:
+    """Decode raw bytes (see the module docstring for the order); raises ``UnreadableInput``."""
     if not data:
         raise UnreadableInput("empty file")
-    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                     (codecs.BOM_UTF16_BE, "utf-16")):
+    if data.startswith(codecs.BOM_UTF8):
+        try:
+            return Decoded(data.decode("utf-8-sig"), "utf-8-sig")
+        except UnicodeDecodeError as e:
+            damaged = _mostly_utf8(data[len(codecs.BOM_UTF8):])
+            if damaged is None:
+                raise UnreadableInput(f"undecodable bytes at offset {e.start} despite a utf-8-sig BOM") from e
+            return Decoded(damaged[0], "utf-8-sig", damaged[1])
+    for bom in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
         if data.startswith(bom):
             try:
-                return data.decode(enc), enc
+                return Decoded(data.decode("utf-16"), "utf-16")
             except UnicodeDecodeError as e:
-                raise UnreadableInput(f"undecodable bytes at offset {e.start} despite a {enc} BOM") from e
+                raise UnreadableInput(f"undecodable bytes at offset {e.start} despite a utf-16 BOM") from e
     if _looks_binary(data):
-        raise UnreadableInput("binary file (NUL bytes or control characters)")
+        utf16 = _utf16_without_bom(data)
+        if utf16 is None:
+            raise UnreadableInput("binary file (NUL bytes or control characters)")
+        return Decoded(*utf16)
     try:
-        return data.decode("utf-8"), "utf-8"
+        return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
+    damaged = _mostly_utf8(data)
+    if damaged is not None:
+        return Decoded(damaged[0], "utf-8", damaged[1])
     best = charset_normalizer.from_bytes(data).best()
     if best is None:
         raise UnreadableInput("undecodable bytes: no text encoding fits")
     encoding = "gb18030" if best.encoding.replace("_", "").lower() in _GB else best.encoding
     try:
-        return data.decode(encoding), encoding
-    except UnicodeDecodeError as e:
-        raise UnreadableInput(f"undecodable bytes at offset {e.start} as {encoding}") from e
+        return Decoded(data.decode(encoding), encoding)
+    except (UnicodeDecodeError, LookupError) as e:
+        raise UnreadableInput(f"undecodable bytes as {encoding}") from e
+
+
+def read_text(path_or_bytes: str | os.PathLike | bytes) -> tuple[str, str]:
+    """Decode a file or raw bytes; returns (text, encoding name); raises ``UnreadableInput``."""
+    data = path_or_bytes if isinstance(path_or_bytes, bytes) else _read_bytes(Path(path_or_bytes))
+    decoded = decode(data)
+    return decoded.text, decoded.encoding
+
+
+_OS_REASONS = {
+    errno.ELOOP: "symlink loop (too many levels of symbolic links)",
+    errno.ENOTDIR: "a part of the path is a file, not a folder",
+    errno.ENAMETOOLONG: "name too long for the file system",
+    errno.ENOENT: "no such file",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.EISDIR: "not a regular file",
+}
+
+
+def _os_reason(e: OSError) -> str:
+    return _OS_REASONS.get(e.errno) or (e.strerror or type(e).__name__).lower()
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -91,36 +208,95 @@ def _read_bytes(path: Path) -> bytes:
         if not stat.S_ISREG(mode):
             raise UnreadableInput("not a regular file")
         return path.read_bytes()
-    except PermissionError as e:
-        raise UnreadableInput("permission denied") from e
-    except FileNotFoundError as e:
-        raise UnreadableInput("no such file") from e
-    except IsADirectoryError as e:
-        raise UnreadableInput("not a regular file") from e
+    except OSError as e:
+        raise UnreadableInput(_os_reason(e)) from e
 
 
-def _expand(paths: list[str]) -> Iterator[str]:
-    for p in paths:
-        if p != "-" and os.path.isdir(p):
-            found = [os.path.join(root, f) for root, _, files in os.walk(p) for f in files
-                     if f.lower().endswith(SUFFIXES)]
-            yield from sorted(found)
+def display_path(path: str) -> str:
+    """`path` safe to print on one line: control characters and bytes that are not UTF-8 (which
+    Python carries as lone surrogates) written as \\xNN escapes."""
+    out = []
+    for c in path:
+        if 0xDC80 <= ord(c) <= 0xDCFF:
+            out.append(f"\\x{ord(c) - 0xDC00:02x}")
+        elif unicodedata.category(c) in ("Cc", "Cs"):
+            out.append(f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
         else:
-            yield p
+            out.append(c)
+    return "".join(out)
+
+
+def _bad_name(path: str) -> str | None:
+    """Why a path cannot name a document: its name travels into JSON, RDF and XML outputs, where
+    control characters and undecodable bytes are invalid or invisible."""
+    if any(0xDC80 <= ord(c) <= 0xDCFF for c in path):
+        return "file name is not valid UTF-8"
+    if any(unicodedata.category(c) in ("Cc", "Cs") for c in path):
+        return "file name has control characters"
+    return None
+
+
+def _relative(path: str, top: str) -> str:
+    return Path(os.path.relpath(path, top)).as_posix()
+
+
+def _expand(paths: list[str]) -> Iterator[tuple[str, str] | Skipped]:
+    """(path, document name) of each file to read, or Skipped for a folder that could not be listed."""
+    for p in paths:
+        if p == "-":
+            yield p, "-"
+            continue
+        try:
+            is_dir = stat.S_ISDIR(os.stat(p).st_mode)
+        except (OSError, ValueError):  # read_text names the reason
+            is_dir = False
+        if not is_dir:
+            yield p, os.path.basename(os.path.normpath(p)) or p
+            continue
+        unlisted: list[OSError] = []
+        found = [os.path.join(root, f) for root, _, files in os.walk(p, onerror=unlisted.append) for f in files
+                 if f.lower().endswith(SUFFIXES)]
+        for e in unlisted:
+            where = e.filename if isinstance(e.filename, str) else p
+            yield Skipped(display_path(where), f"folder not read ({_os_reason(e)}): none of its files were read")
+        for f in sorted(found):
+            yield f, _relative(f, p)
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:16]
 
 
 def iter_sources(paths: list[str]) -> Iterator[Source | Skipped]:
-    """Files, directories (recursive, .txt/.md, sorted) or ``-`` for stdin, in the order given."""
-    for p in _expand(paths):
+    """Files, directories (recursive, .txt/.md, sorted) or ``-`` for stdin, in the order given; each
+    file once (see the module docstring for what makes two documents one)."""
+    seen_files: set[str] = set()
+    seen_docs: set[tuple[str, str]] = set()
+    for item in _expand(paths):
+        if isinstance(item, Skipped):
+            yield item
+            continue
+        p, name = item
+        if p != "-":
+            bad = _bad_name(p)
+            if bad:
+                yield Skipped(display_path(p), bad)
+                continue
+            real = os.path.realpath(p)
+            if real in seen_files:
+                continue
+            seen_files.add(real)
         try:
-            if p == "-":
-                text, enc = read_text(sys.stdin.buffer.read())
-                yield Source("-", "-", text, enc)
-            else:
-                text, enc = read_text(p)
-                yield Source(os.path.basename(p), p, text, enc)
+            data = sys.stdin.buffer.read() if p == "-" else _read_bytes(Path(p))
+            decoded = decode(data)
         except UnreadableInput as e:
-            yield Skipped(p, str(e))
+            yield Skipped(display_path(p), str(e))
+            continue
+        digest = _digest(data)
+        if (name, digest) in seen_docs:
+            continue
+        seen_docs.add((name, digest))
+        yield Source(name, p, decoded.text, decoded.encoding, digest, decoded.errors)
 
 
 def split_long(text: str, max_chars: int = MAX_CHARS) -> list[tuple[int, str]]:

@@ -59,7 +59,7 @@ def test_directory_recursion_is_sorted_and_skips_without_stopping(tmp_path):
     items = list(iter_sources([str(tmp_path), str(tmp_path / "missing.txt")]))
     assert [type(i) for i in items] == [Skipped, Source, Source, Skipped]
     assert items[0].reason == "empty file"
-    assert (items[1].name, items[1].encoding) == ("1.md", "big5")
+    assert (items[1].name, items[1].encoding) == ("a/deep/1.md", "big5")
     assert items[2].text == SIMPLIFIED
     assert items[3].reason == "no such file"
 

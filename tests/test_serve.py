@@ -159,5 +159,5 @@ def test_options_answers_the_preflight(endpoint):
     status, headers, body = http(endpoint, method="OPTIONS",
                                  headers={"Origin": "http://localhost", "Access-Control-Request-Method": "POST"})
     assert status == 204 and body == ""
-    assert "POST" in headers["Allow"] and "POST" in headers["Access-Control-Allow-Methods"]
-    assert "Content-Type" in headers["Access-Control-Allow-Headers"]
+    assert "POST" in headers["Allow"]
+    assert "Access-Control-Allow-Origin" not in headers  # no cross-origin access unless --cors

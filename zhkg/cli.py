@@ -28,7 +28,9 @@ def _serve(args: argparse.Namespace) -> int:
     from zhkg.exports import serve
 
     try:
-        serve(args.out, host=args.host, port=args.port, timeout_s=args.timeout, max_rows=args.max_rows)
+        serve(args.out, host=args.host, port=args.port, timeout_s=args.timeout, max_rows=args.max_rows,
+              workers=args.workers, cors=args.cors, allow_hosts=args.allow_host,
+              socket_timeout=args.socket_timeout)
     except OSError as e:  # no graph in OUT, port taken
         print(f"zhkg serve: {e.strerror or e}", file=sys.stderr)
         return 1
@@ -58,7 +60,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                    "(default: the shipped model)")
     b.add_argument("--quiet", action="store_true", help="no progress bar or summary (skipped files are still named)")
     b.add_argument("--max-chars", type=int, default=5_000_000, help="skip documents longer than this")
-    sub.add_parser("query", help="run SPARQL over a build: zhkg query OUT QUERY_OR_FILE.rq [--format csv|json]")
+    sub.add_parser("query", help="run SPARQL over a build: zhkg query OUT QUERY_OR_FILE.rq [--format csv|json] "
+                   "[--allow-service]")
     sub.add_parser("evaluate-ner", help="per-label P/R/F of the NER model and jieba on the evaluation sets")
     s = sub.add_parser("serve", help="a read-only SPARQL 1.1 endpoint over a build")
     s.add_argument("out", help="a build's output folder (holding graph.nt or graph.ttl)")
@@ -67,6 +70,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     s.add_argument("--timeout", type=float, default=10.0, help="seconds a query may run")
     s.add_argument("--max-rows", type=int, default=10_000, help="rows sent at most per result (the rest "
                    "is cut, with an X-ZHKG-Truncated header)")
+    s.add_argument("--workers", type=int, default=4, help="query worker processes (queries run at once)")
+    s.add_argument("--cors", metavar="ORIGIN", default=None,
+                   help="send Access-Control-Allow-Origin: ORIGIN (default: no cross-origin access)")
+    s.add_argument("--allow-host", metavar="NAME", action="append", default=[],
+                   help="answer this Host name too (default: loopback names only); repeatable")
+    s.add_argument("--socket-timeout", type=float, default=10.0,
+                   help="seconds a client may take to send its request before the connection is closed")
     args = parser.parse_args(argv)
     if args.command == "build":
         if args.quiet:
