@@ -225,7 +225,8 @@ def make_person_tagger(nlp: Language, name: str, spans_key: str):
         taken = {i for s in ruled for i in range(s.start, s.end)}
         modelled = [Span(doc, e.start, e.end, label="PERSON") for e in model_persons
                     if not taken.intersection(range(e.start, e.end)) and plausible_name(e.text, doc, e.start_char)]
-        doc.spans[spans_key] = sorted(ruled + filter_spans(modelled), key=lambda s: s.start)
+        named = [s for s in ruled + filter_spans(modelled) if not grammar.ANONYMOUS_NAME.search("".join(s.text.split()))]
+        doc.spans[spans_key] = sorted(named, key=lambda s: s.start)  # 张某某, 王女士 name nobody
         return doc
 
     return tag_persons

@@ -112,7 +112,7 @@ PROFILE = re.compile(r"^[ \u3000\t]*([\u4e00-\u9fff](?:[ \u3000]{0,2}[\u4e00-\u9
 # 校/院 standing for the article's own institution (校党委, 我校, 院纪委), and what may follow it.
 INSTITUTION_ANAPHOR = re.compile(r"^(我|本|全|该)?(学校|校|院)")
 INSTITUTION_KINDS = {"校": ("大学", "学院", "学校", "中学", "小学"), "院": ("医院", "法院", "检察院", "研究院", "学院")}
-INSTITUTION_ORGANS = ("党委", "纪委", "党校", "工会", "团委", "组织部", "宣传部", "统战部", "办公室", "机关党委",
+INSTITUTION_ORGANS = ("党委", "党组", "纪委", "党校", "工会", "团委", "组织部", "宣传部", "统战部", "办公室", "机关党委",
                       "党政办", "学术委员会", "监委", "纪检", "务委员会")
 
 # Two-character words that qualify a title without naming a unit (分管副局长, 常务副市长 is in the lexicon).
@@ -138,3 +138,6 @@ POST_WORDS = ("等职务", "职务", "一职", "等职")
 
 # A notice's line that opens with a name and its post (`李某，某集团原党组成员、副总经理，曾任…`).
 COMMA_PROFILE = re.compile(r"^[ \u3000\t]*([\u4e00-\u9fff]{2,4})[，,]([^，,。；;：:\n]{3,60})(?=[，,。；;])", re.MULTILINE)
+
+# Names that stand for a person without naming one (张某某, 王女士): no person of the graph.
+ANONYMOUS_NAME = re.compile(r"某|^[\u4e00-\u9fff](?:女士|先生|老师|同学|师傅|阿姨|大爷)$")

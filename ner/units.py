@@ -174,6 +174,9 @@ def city_of_unit(unit: str | None, ctx: DocContext) -> Division | None:
             div = ctx.gaz.resolve(name, [d for _, _, d in ctx.places])
             if div is not None and _unanchored_town(name, div, ctx):
                 break  # 朱湖农场社区: a town's short name means that town only where its county is named
+            if div is not None and ctx.home is not None and _region(div) != _region(ctx.home) \
+                    and not ctx.gaz.is_full_name(name):
+                break  # 吉安医疗社团法人 in Taiwanese news: a short name across the strait is not that county
         if div is None:
             continue
         anchor = div
@@ -186,6 +189,11 @@ def city_of_unit(unit: str | None, ctx: DocContext) -> Division | None:
     if best is None and anchor is not None:
         return None  # a province-level unit (湖北省政府) sits in no city
     return best or ctx.home
+
+
+def _region(div: Division) -> str:
+    """Mainland, Taiwan, Hong Kong or Macau: short place names are read within one of them."""
+    return div.key[:2] if div.key[:2] in ("TW", "HK", "MO") else "CN"
 
 
 def _unanchored_town(name: str, div: Division, ctx: DocContext) -> bool:

@@ -388,3 +388,14 @@ def test_a_military_unit_sits_in_no_city_and_on_behalf_of_is_no_post(nlp):
 def test_posts_in_brackets_and_appointments(nlp, text, fact):
     got = {(f["person"], f["role"], f["unit"], f["status"]) for f in build(nlp, text).facts}
     assert fact in got
+
+
+def test_anonymised_people_are_no_persons(nlp):
+    got = facts(nlp, "通报指出，乡镇学校原校长张某某违规收受礼金，家长王女士反映了情况。")
+    assert not any("某" in f[0] or f[0].endswith("女士") for f in got)
+
+
+def test_a_short_place_name_across_the_strait_is_not_that_county(nlp):
+    got = facts(nlp, "臺南市舉辦活動。吉安醫療社團法人執行長陳志明出席。")
+    assert ("陈志明", "执行长", "吉安医疗社团法人") in {f[:3] for f in got}
+    assert not any(f[3] == "吉安县" for f in got)
