@@ -14,19 +14,29 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from pathlib import Path
 
-from spacy.language import Language
 from tqdm import tqdm
 
+from zhkg.cache import TagCache, default_cache_dir, document_key, pipeline_version
 from zhkg.exports import write_gexf, write_graphml, write_ntriples, write_turtle
 from zhkg.exports.companions import COMPANION_OUTPUTS, write_companions
 from zhkg.exports.jsonl import write_damage, write_entities, write_facts
 from zhkg.graph.build import build_graph
-from zhkg.ner.extract import DocResult, run
-from zhkg.ner.pipeline import load_pipeline
+from zhkg.ner.extract import DocResult
 from zhkg.ner.reading import Skipped, Source, iter_sources, split_long
 from zhkg.outdir import OutputFolderError, OutputSet
+from zhkg.parallel import (
+    TASK_DOCS,
+    InProcessTagger,
+    Piece,
+    PipelineLoadError,
+    ProcessPoolTagger,
+    Tagger,
+    make_tasks,
+    ordered_results,
+)
 
 # Longer documents are tagged in pieces cut at sentence ends (spaCy refuses texts above 1,000,000
 # chars, and the model's memory grows with the characters it tags at once: ~13 kB each).
@@ -53,6 +63,8 @@ class Summary:
     places_located: int = 0
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)  # what was done to OUT besides writing it (recovery)
+    workers: set[str] = field(default_factory=set)  # host:pid of every process that tagged
+    cache: str | None = None  # the cache's line: documents reused and tagged
 
     def lines(self, quiet: bool = False) -> list[str]:
         """The run summary; `quiet` keeps only the skipped files and notes, which a user must always hear of."""
@@ -66,6 +78,8 @@ class Summary:
                f"zhkg: {self.facts} facts, {self.entities} entity mentions, {self.damaged} damaged spans flagged",
                (f"zhkg: {self.places} place mentions: {_share(self.places_coded, self.places)} with their own "
                 f"division code, {_share(self.places_located, self.places)} with it or the one they lie in"),
+               *([f"zhkg: tagged in {len(self.workers)} process(es)"] if self.workers else []),
+               *([f"zhkg: {self.cache}"] if self.cache else []),
                *skipped]
 
 
@@ -73,7 +87,10 @@ def _share(part: int, whole: int) -> str:
     return f"{part / whole:.1%}" if whole else "-"
 
 
-def _pieces(sources: Iterator[Source | Skipped], summary: Summary, max_chars: int) -> Iterator[Source]:
+def _pieces(sources: Iterator[Source | Skipped], summary: Summary, max_chars: int,
+            cache: TagCache | None = None, keys: dict | None = None) -> Iterator[Piece | Cached]:
+    """Each readable document as the pieces to tag (offset 0, then the offsets of further pieces), or
+    as its cached record; `keys` collects the cache key of every document that is tagged."""
     for item in sources:
         if isinstance(item, Skipped):
             summary.skipped.append((item.path, item.reason))
@@ -86,8 +103,15 @@ def _pieces(sources: Iterator[Source | Skipped], summary: Summary, max_chars: in
             continue
         summary.read += 1
         summary.chars += len(item.text)
+        if cache is not None:
+            key = document_key(item)
+            hit = cache.get(key)
+            if hit is not None:
+                yield Cached(hit)
+                continue
+            keys[_ident(item)] = key
         if len(item.text) <= PIECE_CHARS:
-            yield item
+            yield item, 0
             continue
         for offset, piece in split_long(item.text, PIECE_CHARS):
             # decode errors carry whole-document offsets: they ride on the first piece (offset 0)
@@ -95,48 +119,122 @@ def _pieces(sources: Iterator[Source | Skipped], summary: Summary, max_chars: in
             yield Source(item.name, item.path, piece, item.encoding, item.digest, errors), offset
 
 
-def _with_offsets(items: Iterator) -> Iterator[tuple[Source, int]]:
+@dataclass
+class Cached:
+    """A document's record taken from the cache: passes through the tagging queue in its place."""
+
+    result: DocResult
+
+
+def _ident(doc: Source | DocResult) -> tuple[str, str, str]:
+    return doc.name, doc.digest, doc.path
+
+
+def _jobs(items: Iterator[Piece | Cached]) -> Iterator[list[Piece] | Cached]:
+    """Consecutive pieces grouped into tasks; a cached record ends the task before it, so that results
+    stay in input order."""
+    task: list[Piece] = []
     for item in items:
-        yield item if isinstance(item, tuple) else (item, 0)
+        if isinstance(item, Cached):
+            yield from make_tasks(task)
+            task = []
+            yield item
+        else:
+            task.append(item)
+            if len(task) >= TASK_DOCS * 4:  # bounded: tasks are cut from at most this many pieces at once
+                *done, task = list(make_tasks(task)) or [[]]
+                yield from done
+    yield from make_tasks(task)
 
 
-def _shift(result: DocResult, offset: int) -> DocResult:
-    for rows in (result.facts, result.entities, result.damage):
-        for row in rows:
-            for k in ("start", "end", "person_start", "person_end"):
-                if k in row:
-                    row[k] += offset
-    return result
+def _tagger(jobs: list, model: str | None, workers: int, scheduler: str | None) -> Tagger | None:
+    """Where to tag: the cluster, a pool of at most as many processes as there are tasks seen ahead,
+    this process, or nowhere when every document came from the cache."""
+    tasks = sum(1 for j in jobs if isinstance(j, list))
+    if scheduler:
+        from zhkg.cluster import ClusterError, DaskTagger
+
+        try:
+            return DaskTagger(scheduler, model)
+        except ClusterError as e:
+            raise BuildError(str(e)) from e
+    if not tasks:
+        return None
+    if workers <= 1 or tasks == 1:
+        return InProcessTagger(model)
+    return ProcessPoolTagger(model, min(workers, tasks))
 
 
 def tag_documents(paths: list[str], model: str | None, summary: Summary, progress: bool,
-                  max_chars: int = MAX_DOC_CHARS) -> list[DocResult]:
-    nlp = _load_model(model)
-    pairs = list(_with_offsets(_pieces(iter_sources(paths), summary, max_chars)))
+                  max_chars: int = MAX_DOC_CHARS, jobs: int = 1, cache: TagCache | None = None,
+                  scheduler: str | None = None) -> list[DocResult]:
+    """The records of every readable document, in input order; tagged in `jobs` processes (or on the
+    Dask cluster at `scheduler`), documents found in `cache` not tagged again and those tagged stored."""
+    keys: dict[tuple[str, str, str], str] = {}
+    stream = _jobs(_pieces(iter_sources(paths), summary, max_chars, cache, keys))
+    ahead = list(islice(stream, max(jobs, 1)))  # enough to tell how many workers are worth starting
+    tagger = _tagger(ahead, model, jobs, scheduler)
     results: dict[tuple[str, str, str], DocResult] = {}
-    bar = tqdm(total=len(pairs), unit="doc", disable=not progress or len(pairs) < 2, file=sys.stderr)
-    for (src, offset), result in zip(pairs, run(nlp, (s for s, _ in pairs))):
-        result = _shift(result, offset)
-        key = (src.name, src.digest, src.path)
-        if key in results:
-            prev = results[key]
-            prev.facts += result.facts
-            prev.entities += result.entities
-            prev.damage += result.damage
-        else:
-            results[key] = result
-        bar.update()
-    bar.close()
+    bar = _Progress(progress)
+    last: tuple[str, str, str] | None = None
+
+    def finished(ident: tuple[str, str, str] | None) -> None:
+        if ident is not None and ident in keys and cache is not None:
+            cache.put(keys.pop(ident), results[ident])
+        bar.update(ident is not None)
+
+    try:
+        start = tagger.submit if tagger else _no_tagging
+        for out in ordered_results(chain(ahead, stream), start, tagger.window if tagger else 1):
+            if isinstance(out, Cached):
+                batch = [out.result]
+            else:
+                worker, batch = out
+                summary.workers.add(worker)
+            for result in batch:
+                ident = _ident(result)
+                if ident in results:
+                    prev = results[ident]
+                    prev.facts += result.facts
+                    prev.entities += result.entities
+                    prev.damage += result.damage
+                    continue
+                finished(last)
+                results[ident] = result
+                last = ident
+        finished(last)
+    except PipelineLoadError as e:
+        raise BuildError(str(e)) from e
+    finally:
+        bar.close()
+        if tagger:
+            tagger.close()
     return list(results.values())
 
 
-def _load_model(model: str | None) -> Language:
-    """The pipeline, or a one-line BuildError: a mistyped --model is a user error, not a crash."""
-    try:
-        return load_pipeline(model)
-    except (OSError, ImportError, ValueError, KeyError) as e:
-        first = next((line for line in str(e).splitlines() if line.strip()), type(e).__name__)
-        raise BuildError(f"cannot load model {model!r}: {first.strip()}") from e
+class _Progress:
+    """A progress bar that appears from the second document on: one file, or an error before any
+    document, leaves stderr to the one-line messages."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.done = 0
+        self.bar: tqdm | None = None
+
+    def update(self, n: int) -> None:
+        self.done += n
+        if self.bar is None and self.enabled and self.done >= 2:
+            self.bar = tqdm(unit="doc", file=sys.stderr, initial=self.done - n)
+        if self.bar is not None and n:
+            self.bar.update(n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _no_tagging(task: list[Piece]) -> None:
+    raise AssertionError("a task to tag without a tagger")
 
 
 def write_files(documents: list[DocResult], folder: Path, skipped: list[tuple[str, str]] = ()) -> None:
@@ -169,15 +267,37 @@ def _write_and_commit(documents: list[DocResult], target: OutputSet, skipped: li
     target.commit({"documents": len(documents)})
 
 
+def open_cache(folder: str | os.PathLike[str], model: str | None) -> TagCache:
+    """The cache of `model`'s pipeline in `folder`; an unknown model is the one-line error it is
+    without a cache (its version cannot be computed)."""
+    try:
+        return TagCache(folder, pipeline_version(model, PIECE_CHARS))
+    except OSError as e:
+        first = next((line for line in str(e).splitlines() if line.strip()), type(e).__name__)
+        raise BuildError(f"cannot load model {model!r}: {first.strip()}") from e
+
+
 def build(paths: list[str], out: str | os.PathLike[str], model: str | None = None, quiet: bool = False,
-          max_chars: int = MAX_DOC_CHARS) -> Summary:
-    """Run the whole build; raises BuildError when nothing could be built."""
+          max_chars: int = MAX_DOC_CHARS, jobs: int = 1, cache: str | os.PathLike[str] | bool | None = None,
+          scheduler: str | None = None) -> Summary:
+    """Run the whole build; raises BuildError when nothing could be built.
+
+    `jobs` worker processes tag (or the Dask cluster at `scheduler`); `cache` is a folder of tagging
+    results to reuse and fill, True for the default beside OUT, None or False for none."""
     started = time.perf_counter()
     summary = Summary()
     try:
         with OutputSet(out, OUTPUTS) as target:  # locked, recovered and writable before any tagging
             summary.notes += target.notes
-            documents = tag_documents(paths, model, summary, progress=not quiet, max_chars=max_chars)
+            tag_cache = None
+            if cache:
+                tag_cache = open_cache(default_cache_dir(out) if cache is True else cache, model)
+            documents = tag_documents(paths, model, summary, progress=not quiet, max_chars=max_chars,
+                                      jobs=jobs, cache=tag_cache, scheduler=scheduler)
+            if tag_cache is not None:
+                summary.cache = tag_cache.note()
+                if tag_cache.write_error:
+                    summary.notes.append(tag_cache.write_error)
             if not documents:
                 summary.seconds = time.perf_counter() - started
                 reasons = "; ".join(f"{p}: {r}" for p, r in summary.skipped[:5]) or "no input files found"

@@ -7,6 +7,7 @@ exit status, never a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -15,13 +16,22 @@ def _build(args: argparse.Namespace) -> int:
     from zhkg.build import BuildError, build
 
     try:
-        summary = build(args.inputs, args.out, model=args.model, quiet=args.quiet, max_chars=args.max_chars)
+        summary = build(args.inputs, args.out, model=args.model, quiet=args.quiet, max_chars=args.max_chars,
+                        jobs=args.jobs, cache=False if args.no_cache else (args.cache or True),
+                        scheduler=args.scheduler)
     except BuildError as e:
         print(f"zhkg build: {e}", file=sys.stderr)
         return 1
     for line in summary.lines(quiet=args.quiet):
         print(line, file=sys.stderr)
     return 0
+
+
+def _positive(text: str) -> int:
+    n = int(text)
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not a positive number")
+    return n
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -60,6 +70,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                    "(default: the shipped model)")
     b.add_argument("--quiet", action="store_true", help="no progress bar or summary (skipped files are still named)")
     b.add_argument("--max-chars", type=int, default=5_000_000, help="skip documents longer than this")
+    b.add_argument("--jobs", "-j", type=_positive, default=os.cpu_count() or 1,
+                   help="worker processes that tag (default: all cores)")
+    b.add_argument("--cache", metavar="DIR", default=None, help="tagging results to reuse: only new or changed "
+                   "documents are tagged (default: .OUT.zhkg-cache beside OUT)")
+    b.add_argument("--no-cache", action="store_true", help="tag every document, keep no cache")
+    b.add_argument("--scheduler", metavar="tcp://HOST:PORT", default=None,
+                   help="tag on the workers of this Dask distributed scheduler")
     sub.add_parser("query", help="run SPARQL over a build: zhkg query OUT QUERY_OR_FILE.rq [--format csv|json] "
                    "[--allow-service]")
     sub.add_parser("evaluate-ner", help="per-label P/R/F of the NER model and jieba on the evaluation sets")
