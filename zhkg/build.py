@@ -14,7 +14,7 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import chain, islice
+from itertools import chain
 from pathlib import Path
 
 from tqdm import tqdm
@@ -147,6 +147,17 @@ def _jobs(items: Iterator[Piece | Cached]) -> Iterator[list[Piece] | Cached]:
     yield from make_tasks(task)
 
 
+def _look_ahead(stream: Iterator[list[Piece] | Cached], tasks: int) -> list[list[Piece] | Cached]:
+    """The jobs up to the `tasks`-th task to tag (cached records before it are kept with them)."""
+    ahead: list[list[Piece] | Cached] = []
+    for job in stream:
+        ahead.append(job)
+        tasks -= isinstance(job, list)
+        if tasks <= 0:
+            break
+    return ahead
+
+
 def _tagger(jobs: list, model: str | None, workers: int, scheduler: str | None) -> Tagger | None:
     """Where to tag: the cluster, a pool of at most as many processes as there are tasks seen ahead,
     this process, or nowhere when every document came from the cache."""
@@ -172,7 +183,7 @@ def tag_documents(paths: list[str], model: str | None, summary: Summary, progres
     Dask cluster at `scheduler`), documents found in `cache` not tagged again and those tagged stored."""
     keys: dict[tuple[str, str, str], str] = {}
     stream = _jobs(_pieces(iter_sources(paths), summary, max_chars, cache, keys))
-    ahead = list(islice(stream, max(jobs, 1)))  # enough to tell how many workers are worth starting
+    ahead = _look_ahead(stream, max(jobs, 1))  # enough to tell how many workers are worth starting
     tagger = _tagger(ahead, model, jobs, scheduler)
     results: dict[tuple[str, str, str], DocResult] = {}
     bar = _Progress(progress)

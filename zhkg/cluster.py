@@ -19,6 +19,7 @@ from distributed import Client, WorkerPlugin
 from zhkg.parallel import IN_FLIGHT_PER_WORKER, Piece, PipelineLoadError, init_worker, tag_task
 
 PLUGIN_NAME = "zhkg-pipeline"
+CONNECT_TIMEOUT = 10.0  # seconds to reach the scheduler before the build gives up
 
 
 class PipelinePlugin(WorkerPlugin):
@@ -40,12 +41,13 @@ class ClusterError(Exception):
 class DaskTagger:
     """Tasks on the workers of the scheduler at `address` (the `Tagger` of `zhkg.parallel`)."""
 
-    def __init__(self, address: str, model: str | None, timeout: float = 30.0) -> None:
+    def __init__(self, address: str, model: str | None, timeout: float | None = None) -> None:
         self.model = model
         try:
-            self.client = Client(address, timeout=timeout, set_as_default=False)
+            self.client = Client(address, timeout=timeout or CONNECT_TIMEOUT, set_as_default=False)
         except (OSError, TimeoutError, ValueError) as e:
-            raise ClusterError(f"cannot reach the Dask scheduler {address}: {e}") from e
+            first = next((line for line in str(e).splitlines() if line.strip()), type(e).__name__)
+            raise ClusterError(f"cannot reach the Dask scheduler {address}: {first.strip()}") from e
         self.client.register_plugin(PipelinePlugin(model), name=PLUGIN_NAME)
         workers = self.client.scheduler_info()["workers"].values()
         threads = sum(w.get("nthreads", 1) for w in workers) or 1
