@@ -49,8 +49,7 @@ class DaskTagger:
             first = next((line for line in str(e).splitlines() if line.strip()), type(e).__name__)
             raise ClusterError(f"cannot reach the Dask scheduler {address}: {first.strip()}") from e
         self.client.register_plugin(PipelinePlugin(model), name=PLUGIN_NAME)
-        workers = self.client.scheduler_info()["workers"].values()
-        threads = sum(w.get("nthreads", 1) for w in workers) or 1
+        threads = sum(self.client.nthreads().values()) or 1  # every worker's (scheduler_info lists a few)
         self.window = threads * IN_FLIGHT_PER_WORKER
 
     def submit(self, pieces: list[Piece]) -> object:
