@@ -170,3 +170,9 @@ def test_an_unreachable_scheduler_is_one_line(tmp_path, monkeypatch):
     with pytest.raises(zb.BuildError, match="cannot reach the Dask scheduler tcp://127.0.0.1:9"):
         zb.build([str(tmp_path / "a.txt")], tmp_path / "out", model="rules", quiet=True,
                  scheduler="tcp://127.0.0.1:9")
+
+
+def test_an_unknown_model_with_workers_is_one_line(corpus, tmp_path):
+    with pytest.raises(zb.BuildError, match=r"^cannot load model 'nosuchmodel': \[E050\]"):
+        zb.build([str(corpus)], tmp_path / "out", model="nosuchmodel", quiet=True, jobs=2)
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())

@@ -13,6 +13,7 @@ import os
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
@@ -29,6 +30,7 @@ from zhkg.ner.reading import Skipped, Source, iter_sources, split_long
 from zhkg.outdir import OutputFolderError, OutputSet
 from zhkg.parallel import (
     TASK_DOCS,
+    ClusterError,
     InProcessTagger,
     Piece,
     PipelineLoadError,
@@ -163,12 +165,9 @@ def _tagger(jobs: list, model: str | None, workers: int, scheduler: str | None) 
     this process, or nowhere when every document came from the cache."""
     tasks = sum(1 for j in jobs if isinstance(j, list))
     if scheduler:
-        from zhkg.cluster import ClusterError, DaskTagger
+        from zhkg.cluster import DaskTagger
 
-        try:
-            return DaskTagger(scheduler, model)
-        except ClusterError as e:
-            raise BuildError(str(e)) from e
+        return DaskTagger(scheduler, model)
     if not tasks:
         return None
     if workers <= 1 or tasks == 1:
@@ -183,10 +182,9 @@ def tag_documents(paths: list[str], model: str | None, summary: Summary, progres
     Dask cluster at `scheduler`), documents found in `cache` not tagged again and those tagged stored."""
     keys: dict[tuple[str, str, str], str] = {}
     stream = _jobs(_pieces(iter_sources(paths), summary, max_chars, cache, keys))
-    ahead = _look_ahead(stream, max(jobs, 1))  # enough to tell how many workers are worth starting
-    tagger = _tagger(ahead, model, jobs, scheduler)
     results: dict[tuple[str, str, str], DocResult] = {}
     bar = _Progress(progress)
+    tagger: Tagger | None = None
     last: tuple[str, str, str] | None = None
 
     def finished(ident: tuple[str, str, str] | None) -> None:
@@ -195,6 +193,8 @@ def tag_documents(paths: list[str], model: str | None, summary: Summary, progres
         bar.update(ident is not None)
 
     try:
+        ahead = _look_ahead(stream, max(jobs, 1))  # enough to tell how many workers are worth starting
+        tagger = _tagger(ahead, model, jobs, scheduler)
         start = tagger.submit if tagger else _no_tagging
         for out in ordered_results(chain(ahead, stream), start, tagger.window if tagger else 1):
             if isinstance(out, Cached):
@@ -214,8 +214,10 @@ def tag_documents(paths: list[str], model: str | None, summary: Summary, progres
                 results[ident] = result
                 last = ident
         finished(last)
-    except PipelineLoadError as e:
+    except (PipelineLoadError, ClusterError) as e:
         raise BuildError(str(e)) from e
+    except BrokenProcessPool as e:  # a worker killed (out of memory, a signal): say so in one line
+        raise BuildError(f"a tagging worker process died ({e}); try fewer --jobs") from e
     finally:
         bar.close()
         if tagger:

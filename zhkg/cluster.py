@@ -14,9 +14,12 @@ code); Dask warns when the versions of its own packages differ.
 
 from __future__ import annotations
 
-from distributed import Client, WorkerPlugin
+from concurrent.futures import CancelledError
 
-from zhkg.parallel import IN_FLIGHT_PER_WORKER, Piece, PipelineLoadError, init_worker, tag_task
+from distributed import Client, KilledWorker, WorkerPlugin
+from distributed.comm.core import CommClosedError
+
+from zhkg.parallel import IN_FLIGHT_PER_WORKER, ClusterError, Piece, PipelineLoadError, init_worker, tag_task
 
 PLUGIN_NAME = "zhkg-pipeline"
 CONNECT_TIMEOUT = 10.0  # seconds to reach the scheduler before the build gives up
@@ -34,8 +37,19 @@ class PipelinePlugin(WorkerPlugin):
         init_worker(self.model)  # keeps a load error for the tasks to raise: a plugin error would only be logged
 
 
-class ClusterError(Exception):
-    """The scheduler could not be reached; `str(e)` is a one-line reason."""
+class _Task:
+    """A task on the cluster whose loss (a worker killed, the scheduler gone) is a ClusterError;
+    errors of the tagging itself (a model the workers cannot load) come through as they are."""
+
+    def __init__(self, future: object, address: str) -> None:
+        self.future = future
+        self.address = address
+
+    def result(self) -> object:
+        try:
+            return self.future.result()
+        except (KilledWorker, CancelledError, CommClosedError, OSError) as e:
+            raise ClusterError(f"tagging on {self.address} failed: {type(e).__name__}: {e}") from e
 
 
 class DaskTagger:
@@ -52,8 +66,8 @@ class DaskTagger:
         threads = sum(self.client.nthreads().values()) or 1  # every worker's (scheduler_info lists a few)
         self.window = threads * IN_FLIGHT_PER_WORKER
 
-    def submit(self, pieces: list[Piece]) -> object:
-        return self.client.submit(tag_task, pieces, self.model, pure=False)
+    def submit(self, pieces: list[Piece]) -> _Task:
+        return _Task(self.client.submit(tag_task, pieces, self.model, pure=False), self.client.scheduler.address)
 
     def close(self) -> None:
         self.client.close()

@@ -41,6 +41,10 @@ class PipelineLoadError(Exception):
     """The pipeline could not be loaded where the tagging runs; `str(e)` is a one-line reason."""
 
 
+class ClusterError(Exception):
+    """The Dask scheduler could not be reached, or a task was lost with its worker; one-line reason."""
+
+
 def load_or_explain(model: str | None) -> Language:
     """The pipeline, or a PipelineLoadError whose message is one line: a mistyped --model is a user
     error, not a crash, wherever it is loaded (here, in a pool worker, on a Dask worker)."""
