@@ -176,3 +176,25 @@ def test_an_unknown_model_with_workers_is_one_line(corpus, tmp_path):
     with pytest.raises(zb.BuildError, match=r"^cannot load model 'nosuchmodel': \[E050\]"):
         zb.build([str(corpus)], tmp_path / "out", model="nosuchmodel", quiet=True, jobs=2)
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_workers_of_a_killed_build_do_not_outlive_it(corpus, tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    psutil = pytest.importorskip("psutil")
+    proc = subprocess.Popen([sys.executable, "-m", "zhkg.cli", "build", str(corpus), "--out", str(tmp_path / "out"),
+                             "--quiet", "--jobs", "2", "--no-cache", "--model", "rules"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    workers: list = []
+    while len(workers) < 2 and time.monotonic() < deadline and proc.poll() is None:
+        workers = [c for c in psutil.Process(proc.pid).children() if "python" in c.name()]
+        time.sleep(0.05)
+    assert len(workers) >= 2, "the build never started its workers"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(30)
+    _, alive = psutil.wait_procs(workers, timeout=20)
+    assert not alive, "pool workers outlived the build they worked for"

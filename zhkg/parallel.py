@@ -15,9 +15,12 @@ leaves gaps and a Dask cluster all give the same records.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
 import socket
+import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -32,6 +35,7 @@ from zhkg.ner.reading import Source
 
 TASK_DOCS = 16
 TASK_CHARS = BATCH_CHARS
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 IN_FLIGHT_PER_WORKER = 2  # one task tagging, one waiting: workers never idle, memory stays bounded
 
 Piece = tuple[Source, int]  # a document or a piece of one, with the offset of the piece in the document
@@ -91,6 +95,19 @@ def init_worker(model: str | None) -> None:
                 _PIPELINES[model] = load_or_explain(model)
             except PipelineLoadError as e:
                 _PIPELINES[model] = e
+
+
+def _pool_worker(model: str | None, parent: int) -> None:
+    """A pool worker's start: die with the build (a killed build must not leave workers holding the
+    pipeline's memory, waiting on a queue nobody feeds), then the pipeline."""
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the build died before the line above took effect
+        os._exit(1)
+    init_worker(model)
 
 
 def tag_task(pieces: list[Piece], model: str | None) -> tuple[str, list[DocResult]]:
@@ -162,8 +179,8 @@ class ProcessPoolTagger:
             context = multiprocessing.get_context("spawn")
         self.model = model
         self.window = jobs * IN_FLIGHT_PER_WORKER
-        self.pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=init_worker,
-                                        initargs=(model,))
+        self.pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_pool_worker,
+                                        initargs=(model, os.getpid()))
 
     def submit(self, pieces: list[Piece]) -> Future:
         return self.pool.submit(tag_task, pieces, self.model)
