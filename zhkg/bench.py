@@ -117,8 +117,17 @@ def compare_child(args: argparse.Namespace) -> int:
         chars = summary.chars
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    if args.scheduler:  # the cluster's workers are no children of this process: ask them
+        from distributed import Client
+
+        with Client(args.scheduler) as client:
+            children = max(client.run(_peak_mb).values())
     print(json.dumps({"chars": chars, "peak_mb": max(own, children)}))
     return 0
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _timed(kind: str, files: list[str], work: Path, args: argparse.Namespace, out: str = "out",
