@@ -198,3 +198,9 @@ def test_workers_of_a_killed_build_do_not_outlive_it(corpus, tmp_path):
     proc.wait(30)
     _, alive = psutil.wait_procs(workers, timeout=20)
     assert not alive, "pool workers outlived the build they worked for"
+
+
+def test_a_cache_inside_out_is_refused(tmp_path):
+    (tmp_path / "a.txt").write_text("太原市小店区卫健局局长刘海波检查工作。", encoding="utf-8")
+    with pytest.raises(zb.BuildError, match="lies inside OUT"):
+        zb.build([str(tmp_path / "a.txt")], tmp_path / "out", model="rules", quiet=True, cache=tmp_path / "out" / "c")

@@ -304,7 +304,10 @@ def build(paths: list[str], out: str | os.PathLike[str], model: str | None = Non
             summary.notes += target.notes
             tag_cache = None
             if cache:
-                tag_cache = open_cache(default_cache_dir(out) if cache is True else cache, model)
+                folder = default_cache_dir(out) if cache is True else Path(cache)
+                if Path(os.path.abspath(folder)).is_relative_to(os.path.abspath(out)):
+                    raise BuildError(f"--cache {folder} lies inside OUT, which every build replaces as a whole")
+                tag_cache = open_cache(folder, model)
             documents = tag_documents(paths, model, summary, progress=not quiet, max_chars=max_chars,
                                       jobs=jobs, cache=tag_cache, scheduler=scheduler)
             if tag_cache is not None:
