@@ -6,8 +6,8 @@ import pytest
 
 from tests.test_relations import facts
 from zhkg.ner.chains import lexicons
-from zhkg.ner.credits import find_credits
 from zhkg.ner.pipeline import load_pipeline
+from zhkg.ner.rules.credits import find_credits
 
 
 @pytest.fixture(scope="module")
