@@ -20,7 +20,7 @@ from zhkg.ner.gazetteer import load_gazetteer
 from zhkg.ner.locate import Locator
 from zhkg.ner.normalize import Normalized, normalize, to_simplified
 from zhkg.ner.reading import Source
-from zhkg.ner.relations import Fact, sentences
+from zhkg.ner.rules import Fact, sentences
 from zhkg.ner.units import DocContext, resolve_unit
 
 DATE = re.compile(r"(20\d{2}|19\d{2})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})")

@@ -25,9 +25,13 @@ from zhkg.ner.chains import (
     role_starting_at,
     surname_length,
 )
-from zhkg.ner.credits import Credit
 from zhkg.ner.gazetteer import load_gazetteer
-from zhkg.ner.relations import COPULA, LIST_NAMES, PAREN_POST, Mention, list_mentions, profile_subjects
+from zhkg.ner.rules.copula import COPULA
+from zhkg.ner.rules.credits import Credit
+from zhkg.ner.rules.facts import Mention
+from zhkg.ner.rules.lists import LIST_NAMES, list_mentions
+from zhkg.ner.rules.parenthetical import PAREN_POST
+from zhkg.ner.rules.profile import profile_subjects
 
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _CJK_TAIL = re.compile(r"[\u4e00-\u9fff]+$")

@@ -1,18 +1,11 @@
-"""Credits written outside sentences: one test per layout (rules only, texts written for the tests)."""
+"""The byline and contact rules: credits written outside sentences, one test per layout (rules only, texts
+written for the tests)."""
 
 from __future__ import annotations
 
-import pytest
-
-from tests.test_relations import facts
+from tests.helpers import facts
 from zhkg.ner.chains import lexicons
-from zhkg.ner.credits import find_credits
-from zhkg.ner.pipeline import load_pipeline
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return load_pipeline("rules")
+from zhkg.ner.rules.credits import find_credits
 
 
 def credits(text: str) -> set[tuple]:
@@ -40,6 +33,18 @@ def test_site_byline_and_photo_credit_and_closing_author():
     assert ("郭志成", "记者", "某某省纪委监委网站") in got
     assert ("罗晓梅", "摄影", None) in got
     assert ("何平", "作者", None) in got
+
+
+def test_bylines_join_padded_two_character_names(nlp):
+    got = facts(nlp, "■记者 张晓东 李 强 通讯员 王敏\n\n正文从这里开始。")
+    assert ("李强", "记者", None, None) in got
+    assert ("张晓东", "记者", None, None) in got
+    assert ("王敏", "通讯员", None, None) in got
+
+
+def test_editor_credit(nlp):
+    got = facts(nlp, "全文完。\n（责编：赵一鸣、钱小芳）")
+    assert {("赵一鸣", "责编", None, None), ("钱小芳", "责编", None, None)} <= got
 
 
 def test_a_reporter_in_prose_is_no_byline():
