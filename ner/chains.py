@@ -99,12 +99,13 @@ def _holds_unit_word(title: str, lex: Lexicons) -> bool:
 
 
 def department_of_title(role: str, lex: Lexicons) -> str:
-    """人事室主任 → 人事室, 保安组组长 → 保安组: a department or unit written into a title belongs to the
-    unit (the longest such that a known title of two or more characters is left)."""
+    """人事室主任 → 人事室, 保安组组长 → 保安组, 经济财政司司长 → 经济财政司: a department or unit written into a
+    title belongs to the unit (the longest such that a known title of two or more characters is left)."""
     for i in range(len(role) - 2, 1, -1):
         head = role[:i]
         if role[i:] in lex.roles and lex.ends_like_unit(head) and (
-                head[-1] in grammar.DEPARTMENT_HEADS or any(head.endswith(u) for u in lex.org_suffixes if len(u) >= 2)):
+                head[-1] in grammar.DEPARTMENT_HEADS or head[-1] == role[i] and role[i] in lex.org_suffix_set
+                or any(head.endswith(u) for u in lex.org_suffixes if len(u) >= 2)):
             return head  # also 文峰小学|教师, which jieba reads as 文峰|小学教师
     return ""
 

@@ -195,3 +195,13 @@ def test_a_national_title(nlp, text, fact):
 ])
 def test_names_set_off_in_posts(nlp, text, fact):
     assert fact in {f[:3] for f in facts(nlp, text)}
+
+
+def test_no_unit_runs_across_another_persons_name(nlp):
+    got = facts(nlp, "臺南市舉辦活動。市長黃志宏肯定教育局長陳明德的努力。")
+    assert ("陈明德", "局长", "教育局") in {f[:3] for f in got}
+
+
+def test_a_unit_written_into_the_title_of_a_secretary(nlp):
+    got = facts(nlp, "澳門舉辦活動\n澳門特區政府經濟財政司司長李偉明出席。澳門各界參與。")
+    assert ("李伟明", "司长", "澳门特区政府经济财政司", "澳门特别行政区") in got

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from tests.helpers import facts
 from zhkg.ner.chains import lexicons
+from zhkg.ner.normalize import normalize
 from zhkg.ner.rules.credits import find_credits
 
 
@@ -66,3 +67,10 @@ def test_release_contacts_carry_their_unit_and_the_author_the_issuer(nlp):
 
 def test_a_speaker_in_an_interview_is_no_contact():
     assert not credits("主任：我觉得这件事很重要，大家都要参加。")
+
+
+def test_the_contact_of_a_procurement_notice_belongs_to_its_section():
+    text = ("無法決標公告[機關名稱]臺南市公共運輸處[標案案號]P1\n[機關名稱]臺南市公共運輸處[單位名稱]運輸設施課"
+            "[機關地址]700臺南市中西區[聯絡人]王志明[聯絡電話]06-2230237")
+    got = credits(normalize(text).text)
+    assert ("王志明", "联络人", "台南市公共运输处运输设施课") in got

@@ -94,7 +94,3 @@ def test_a_short_place_name_across_the_strait_is_not_that_county(nlp):
     assert ("陈志明", "执行长", "吉安医疗社团法人") in {f[:3] for f in got}
     assert not any(f[3] == "吉安县" for f in got)
 
-
-def test_a_macau_unit_sits_in_the_special_administrative_region(nlp):
-    got = facts(nlp, "澳門舉辦活動\n澳門特區政府經濟財政司司長李偉明出席。澳門各界參與。")
-    assert ("李伟明", "司长", "澳门特区政府经济财政司", "澳门特别行政区") in got

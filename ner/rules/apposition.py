@@ -12,6 +12,7 @@ from zhkg.ner.chains import (
     CJK,
     Lexicons,
     Token,
+    department_of_title,
     lexicons,
     roles_ending_at,
     split_role,
@@ -47,6 +48,9 @@ def _segment(text: str, j: int, s0: int, tokens: list[Token], lex: Lexicons):
                for r2 in starts[k + 1:]):
             continue  # 司长办公室|主任: an office written into the title is the unit's end
         head, core = split_role(text[rs:j], lex)
+        if not head:
+            head = department_of_title(core, lex)  # 经济财政司|司长, 人事室|主任: the unit written into the title
+            core = core[len(head):]
         unit_end = rs + len(head)
         if not head and text[max(s0, rs - 2):rs] in grammar.TITLE_MODIFIERS:
             unit_end = rs = rs - 2  # 分管|副局长: a modifier of the title, not part of the unit
@@ -118,8 +122,9 @@ def _apposition(text: str, p: Mention, s0: int, tokens: list[Token], lex: Lexico
     earlier one (服务处洪敏博秘书、盐水区长姜家彬: 秘书 is 洪敏博's)."""
     segments = []
     j = p.start
+    floor = max([s0] + [m.end for m in others if m is not p and m.end <= p.start])  # no unit holds a name
     while j > s0:
-        seg = _segment(text, j, s0, tokens, lex)
+        seg = _segment(text, j, s0 if segments else floor, tokens, lex)
         if seg is None:
             skip = max((w for w in grammar.NOT_POSTS if text.startswith(w, j - len(w))), key=len, default=None)
             k = j - len(skip) - 1 if skip else -1
