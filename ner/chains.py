@@ -360,7 +360,10 @@ def unit_and_role(phrase: str, lex: Lexicons) -> tuple[str, str] | None:
             best = (best[0] + dept, best[1][len(dept):])
     elif len(phrase) > 3 and phrase[-2:] in lex.roles and phrase[-2] in lex.org_suffix_set and phrase[-1] == "长" \
             and lex.ends_like_unit(phrase[:-1]):
-        best = (phrase[:-1], phrase[-2:])  # 体育教研组|长: the title's first character ends the unit
+        if phrase[-3] == phrase[-2]:
+            best = (phrase[:-2], phrase[-2:])  # 培训三处|处长: the unit's last character is written twice
+        else:
+            best = (phrase[:-1], phrase[-2:])  # 体育教研组|长: the title's first character ends the unit
     return best
 
 

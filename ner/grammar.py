@@ -61,7 +61,7 @@ DEPARTMENT_HEADS = frozenset("科室处部组股")
 
 # Roles that are party membership or a kind of people, not a post in a unit.
 NOT_POSTS = frozenset({"党员", "中共党员", "共产党员", "预备党员", "老党员", "群众", "同志", "居民", "村民",
-                       "市民", "患者", "家属", "学生", "孩子", "代表", "嘉宾", "来宾", "贵宾"})
+                       "市民", "患者", "家属", "学生", "孩子", "代表", "嘉宾", "来宾", "贵宾", "大师", "太子", "公主"})
 
 # Title words written after a name (习近平总书记, 张三同志); the rest of titles precede the name.
 HONORIFIC_AFTER = ("同志", "先生", "女士")
@@ -130,7 +130,7 @@ NAME_QUOTES = {"「": "」", "“": "”", "『": "』"}
 # Departments of a party committee written without it after one of its posts (市委常委、政法委书记).
 COMMITTEE_DEPARTMENTS = ("政法委", "编委", "农办", "网信办", "台办", "外办", "巡察办")
 # Posts that say nothing without their unit: a fact with one of them and no unit is dropped.
-UNIT_BOUND_ROLES = frozenset({"干部", "工作人员", "成员", "负责人"})
+UNIT_BOUND_ROLES = frozenset({"干部", "工作人员", "成员", "负责人", "老师"})
 
 # Words before a post verb that end the post (不再担任), and words for "post" that close its object.
 POST_ENDED = ("不再", "免去", "辞去", "卸任")

@@ -74,3 +74,7 @@ def test_the_contact_of_a_procurement_notice_belongs_to_its_section():
             "[機關地址]700臺南市中西區[聯絡人]王志明[聯絡電話]06-2230237")
     got = credits(normalize(text).text)
     assert ("王志明", "联络人", "台南市公共运输处运输设施课") in got
+
+
+def test_an_anonymous_contact_names_nobody():
+    assert not credits(normalize("[機關名稱]臺南市政府勞工局[聯絡人]陳先生[聯絡電話]06-1234567").text)

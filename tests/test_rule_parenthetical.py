@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import facts_with_status
+from tests.helpers import facts, facts_with_status
 
 
 @pytest.mark.parametrize("text, fact", [
@@ -18,3 +18,8 @@ from tests.helpers import facts_with_status
 def test_posts_in_brackets(nlp, text, fact):
     got = facts_with_status(nlp, text)
     assert fact in got
+
+
+def test_two_posts_in_brackets_joined_by_jian(nlp):
+    got = {f[:3] for f in facts(nlp, "会上通报，刘建（时任培训中心主任助理兼培训二处处长）违规收受礼金。")}
+    assert ("刘建", "处长", "培训二处") in got and ("刘建", "主任助理", "培训中心") in got

@@ -225,6 +225,11 @@ def _field_contacts(text: str, lex: Lexicons) -> list[Credit]:
 
 
 def find_credits(text: str, lex: Lexicons) -> list[Credit]:
+    """Every credit of the text, each person once; anonymous ones (陈先生) name nobody."""
+    return [c for c in _credits(text, lex) if not grammar.ANONYMOUS_NAME.search(c.name)]
+
+
+def _credits(text: str, lex: Lexicons) -> list[Credit]:
     credits = _bylines(text, lex)
     credits += [c for c in _site_bylines(text, lex) if not _covered(c, credits)]
     credits += [c for c in _contacts(text, lex) if not _covered(c, credits)]

@@ -26,7 +26,7 @@ def parenthetical_facts(text: str, p: Mention, s1: int, sent_idx: int, fb: FactB
     status = grammar.STATUS_OF.get(m.group(1), "current") if m.group(1) else "current"
     made = False
     part_start = o0
-    for part in text[o0:o1].split(grammar.LIST_SEP):
+    for part in re.split(f"[{grammar.LIST_SEP}兼]", text[o0:o1]):  # 培训中心主任助理兼培训三处处长: two posts
         fact = post_object(text, part_start, part_start + len(part), p, p.start, m.end(), sent_idx, status, fb,
                             rule="parenthetical")
         made = made or fact is not None
