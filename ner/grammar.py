@@ -141,3 +141,6 @@ COMMA_PROFILE = re.compile(r"^[ \u3000\t]*([\u4e00-\u9fff]{2,4})[，,]([^，,。
 
 # Names that stand for a person without naming one (张某某, 王女士): no person of the graph.
 ANONYMOUS_NAME = re.compile(r"某|^[\u4e00-\u9fff](?:女士|先生|老师|同学|师傅|阿姨|大爷)$")
+
+# Honorific titles (工艺美术大师): praise, not a post.
+HONORIFICS = ("大师", "名家", "达人")

@@ -78,3 +78,7 @@ def test_the_contact_of_a_procurement_notice_belongs_to_its_section():
 
 def test_an_anonymous_contact_names_nobody():
     assert not credits(normalize("[機關名稱]臺南市政府勞工局[聯絡人]陳先生[聯絡電話]06-1234567").text)
+
+
+def test_a_surname_and_a_title_in_a_contact_field_names_nobody():
+    assert not credits(normalize("[機關名稱]臺南市佳里區公所[聯絡人]葉技士[聯絡電話]06-1234567").text)

@@ -94,3 +94,8 @@ def test_a_short_place_name_across_the_strait_is_not_that_county(nlp):
     assert ("陈志明", "执行长", "吉安医疗社团法人") in {f[:3] for f in got}
     assert not any(f[3] == "吉安县" for f in got)
 
+
+
+def test_an_honorific_is_no_post(nlp):
+    got = facts(nlp, "臺南市舉辦展覽。傳統木雕大師陳志忠、剪黏工藝大師林國輝到場。")
+    assert not any(f[1] and f[1].endswith("大师") for f in got)

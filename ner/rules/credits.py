@@ -213,8 +213,8 @@ def _field_contacts(text: str, lex: Lexicons) -> list[Credit]:
     out = []
     for m in FIELD_CONTACT.finditer(text):
         name = m.group(1)
-        if not 2 <= len(name) <= 4 or not surname_length(name, 0, lex):
-            continue
+        if not 2 <= len(name) <= 4 or not surname_length(name, 0, lex) or name[1:] in lex.roles:
+            continue  # 叶技士: a surname and a title name nobody
         fields = {u.group(1): u.group(2) for u in FIELD_UNIT.finditer(text, max(0, m.start() - FIELD_WINDOW), m.start())}
         agency, section = fields.get("机关名称"), fields.get("单位名称")
         unit = section or agency
