@@ -20,14 +20,13 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from zhkg.ner import grammar
-from zhkg.ner.chains import lexicons, surname_length, tag, unit_ending_at
-from zhkg.ner.gazetteer import load_gazetteer
-from zhkg.ner.homecity import infer_home_city
-from zhkg.ner.persons import WORD_FREQ, find_persons
-from zhkg.ner.rules import Mention, extract_facts
+from zhkg.ner.places.gazetteer import load_gazetteer
+from zhkg.ner.places.homecity import infer_home_city
+from zhkg.ner.rules import Mention, extract_facts, grammar
+from zhkg.ner.rules.chains import lexicons, surname_length, tag, unit_ending_at
 from zhkg.ner.rules.credits import find_credits
-from zhkg.ner.units import DocContext, resolve_unit
+from zhkg.ner.rules.persons import WORD_FREQ, find_persons
+from zhkg.ner.rules.units import DocContext, resolve_unit
 
 for _name, _default in (("home_city", None), ("facts", None), ("credits", None), ("tokens", None)):
     if not Doc.has_extension(_name):

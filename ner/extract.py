@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from zhkg.ner.chains import lexicons
-from zhkg.ner.dates import document_date
-from zhkg.ner.gazetteer import load_gazetteer
-from zhkg.ner.locate import Locator
-from zhkg.ner.normalize import Normalized, normalize, to_simplified
-from zhkg.ner.reading import Source
+from zhkg.ner.places.gazetteer import load_gazetteer
+from zhkg.ner.places.locate import Locator
 from zhkg.ner.rules import Fact, sentences
-from zhkg.ner.units import DocContext, resolve_unit
+from zhkg.ner.rules.chains import lexicons
+from zhkg.ner.rules.units import DocContext, resolve_unit
+from zhkg.ner.text.dates import document_date
+from zhkg.ner.text.normalize import Normalized, normalize, to_simplified
+from zhkg.ner.text.reading import Source
 
 BATCH_CHARS = 60_000
 

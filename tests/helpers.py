@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from zhkg.ner.extract import records
-from zhkg.ner.normalize import normalize
-from zhkg.ner.reading import Source
+from zhkg.ner.text.normalize import normalize
+from zhkg.ner.text.reading import Source
 
 
 def build(nlp, text: str):

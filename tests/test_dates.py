@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from zhkg.ner.dates import document_date
+from zhkg.ner.text.dates import document_date
 
 
 @pytest.mark.parametrize("text, name, date", [

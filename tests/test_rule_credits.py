@@ -4,9 +4,9 @@ written for the tests)."""
 from __future__ import annotations
 
 from tests.helpers import facts
-from zhkg.ner.chains import lexicons
-from zhkg.ner.normalize import normalize
+from zhkg.ner.rules.chains import lexicons
 from zhkg.ner.rules.credits import find_credits
+from zhkg.ner.text.normalize import normalize
 
 
 def credits(text: str) -> set[tuple]:

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from tests.helpers import build, facts
 from zhkg.ner.extract import records
-from zhkg.ner.normalize import normalize
-from zhkg.ner.reading import Source
+from zhkg.ner.text.normalize import normalize
+from zhkg.ner.text.reading import Source
 
 
 def test_pinyin_annotations_do_not_break_facts_and_evidence_quotes_the_original(nlp):

@@ -25,7 +25,7 @@ from zhkg.exports.jsonl import write_damage, write_entities, write_facts
 from zhkg.graph.build import build_graph
 from zhkg.ner.extract import DocResult, run
 from zhkg.ner.pipeline import load_pipeline
-from zhkg.ner.reading import Skipped, Source, iter_sources, split_long
+from zhkg.ner.text.reading import Skipped, Source, iter_sources, split_long
 from zhkg.outdir import OutputFolderError, OutputSet
 
 # Longer documents are tagged in pieces cut at sentence ends (spaCy refuses texts above 1,000,000

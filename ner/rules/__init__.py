@@ -21,7 +21,7 @@ contact        the contact lines of a release                  `承办人：民�
 =============  ==============================================  ===================================  ===============
 
 `facts.py` holds what they share: `Mention`, `Fact`, `FactBuilder` (units are resolved against the
-document as facts are added, see `ner/units.py`), `CONFIDENCE` per rule and `dedupe`. A new rule is a
+document as facts are added, see `ner/rules/units.py`), `CONFIDENCE` per rule and `dedupe`. A new rule is a
 new module with a `*_facts` function, a `CONFIDENCE` entry, a row above and a call in `extract_facts`.
 Offsets are in the normalized text; the caller maps them back to the original.
 """
@@ -30,10 +30,10 @@ from __future__ import annotations
 
 from bisect import bisect_left
 
-from zhkg.ner import grammar
-from zhkg.ner.chains import Lexicons, Token, tag
+from zhkg.ner.rules import grammar
 from zhkg.ner.rules.appointment import appointment_facts
 from zhkg.ner.rules.apposition import apposition_facts
+from zhkg.ner.rules.chains import Lexicons, Token, tag
 from zhkg.ner.rules.copula import copula_facts
 from zhkg.ner.rules.credits import Credit
 from zhkg.ner.rules.facts import CONFIDENCE, Fact, FactBuilder, Mention, dedupe
@@ -42,8 +42,8 @@ from zhkg.ner.rules.parenthetical import parenthetical_facts
 from zhkg.ner.rules.post_verb import post_verb_facts, pronoun_subject
 from zhkg.ner.rules.profile import profile_facts, profile_subjects
 from zhkg.ner.rules.title_after import title_after_facts
+from zhkg.ner.rules.units import DocContext
 from zhkg.ner.rules.workplace import workplace_facts
-from zhkg.ner.units import DocContext
 
 __all__ = ["CONFIDENCE", "Fact", "FactBuilder", "Mention", "extract_facts", "sentences"]
 

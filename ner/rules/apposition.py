@@ -7,8 +7,8 @@ share the name after them, and a bare title after `name、` shares that name's u
 
 from __future__ import annotations
 
-from zhkg.ner import grammar
-from zhkg.ner.chains import (
+from zhkg.ner.rules import grammar
+from zhkg.ner.rules.chains import (
     CJK,
     Lexicons,
     Token,
@@ -19,7 +19,7 @@ from zhkg.ner.chains import (
     unit_ending_at,
 )
 from zhkg.ner.rules.facts import FactBuilder, Mention
-from zhkg.ner.units import department_of, head_title, unit_for_title
+from zhkg.ner.rules.units import department_of, head_title, unit_for_title
 
 
 def _status_before(text: str, pos: int) -> tuple[str, int]:

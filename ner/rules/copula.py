@@ -1,14 +1,14 @@
 """copula: `[name]是[unit]的一名[title]`, a post stated as what the person is.
 
 孙丽是太原市杏花岭区中心医院的一名护士: the object before 的 must read as a unit and a title must
-follow it. `COPULA` is also what `ner/persons.py` uses to find a name before 是.
+follow it. `COPULA` is also what `ner/rules/persons.py` uses to find a name before 是.
 """
 
 from __future__ import annotations
 
 import re
 
-from zhkg.ner.chains import role_starting_at
+from zhkg.ner.rules.chains import role_starting_at
 from zhkg.ner.rules.facts import FactBuilder, Mention
 
 COPULA = re.compile(r"是([^，。、；！？\n,;]{2,40}?)的(?:一名|一位|一个|名|位)?")

@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from zhkg.ner import grammar
-from zhkg.ner.chains import Lexicons, role_ending_at, roles_ending_at, surname_length
+from zhkg.ner.rules import grammar
+from zhkg.ner.rules.chains import Lexicons, role_ending_at, roles_ending_at, surname_length
 
 _ROLES = "|".join(sorted(grammar.BYLINE_ROLES, key=len, reverse=True))
 BYLINE = re.compile(rf"(?:^|(?<=[\s（(【\[■●▲◆★:：/|。！？]))({_ROLES})[ \u3000\t]*[:：]?")

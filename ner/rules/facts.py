@@ -1,7 +1,7 @@
 """The records every rule writes: a person's mention, a fact, and the builder that resolves units.
 
 `FactBuilder.add` is where all rules meet: it drops non-posts, resolves the unit against the
-document (`ner/units.py`, anaphora need the order facts are found in), finds the city and scores
+document (`ner/rules/units.py`, anaphora need the order facts are found in), finds the city and scores
 the fact with the rule's `CONFIDENCE`. `dedupe` keeps one fact per (person, role, unit).
 """
 
@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from zhkg.ner import grammar
-from zhkg.ner.chains import Lexicons
-from zhkg.ner.units import DocContext, city_of_unit, resolve_unit, strip_status
+from zhkg.ner.rules import grammar
+from zhkg.ner.rules.chains import Lexicons
+from zhkg.ner.rules.units import DocContext, city_of_unit, resolve_unit, strip_status
 
 # How far each rule is trusted, by the `rule` name written in facts.jsonl; a fact with no unit
 # loses 0.15 (bylines excepted).

@@ -4,15 +4,15 @@
   the counted list takes the title after it and the clause's unit.
 - listed `[title][name]、[name]、[name]` (市议员王家贞、许至椿、陈怡珍): bare names listed after a
   titled one share its post, unless a unit has one holder of that title (市长黄伟哲、叶泽山).
-`LIST_NAMES` and `list_mentions` also tell `ner/persons.py` where the names of a list are.
+`LIST_NAMES` and `list_mentions` also tell `ner/rules/persons.py` where the names of a list are.
 """
 
 from __future__ import annotations
 
 import re
 
-from zhkg.ner import grammar
-from zhkg.ner.chains import Lexicons, Token, role_starting_at, surname_length, unit_ending_at
+from zhkg.ner.rules import grammar
+from zhkg.ner.rules.chains import Lexicons, Token, role_starting_at, surname_length, unit_ending_at
 from zhkg.ner.rules.facts import CONFIDENCE, Fact, FactBuilder, Mention
 
 LIST_NAMES = re.compile(r"((?:[\u4e00-\u9fff]{2,4}、)+[\u4e00-\u9fff]{2,4})等(\d+|[一二三四五六七八九十两]+|多|数|几|诸)(名|位|个)")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from zhkg.ner import grammar
+from zhkg.ner.rules import grammar
 from zhkg.ner.rules.facts import FactBuilder, Mention
 from zhkg.ner.rules.post_verb import post_object
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 
-from zhkg.ner import grammar
-from zhkg.ner.chains import Token, role_ending_at, role_starting_at, split_role, unit_and_role
+from zhkg.ner.rules import grammar
+from zhkg.ner.rules.chains import Token, role_ending_at, role_starting_at, split_role, unit_and_role
 from zhkg.ner.rules.facts import Fact, FactBuilder, Mention
-from zhkg.ner.units import strip_status, unit_for_title
+from zhkg.ner.rules.units import strip_status, unit_for_title
 
 
 def post_verb_facts(text: str, s0: int, s1: int, people: list[Mention], tokens: list[Token], sent_idx: int,

@@ -7,8 +7,8 @@ Personnel notices (任前公示) open a paragraph with the person: `杨某某，
 
 from __future__ import annotations
 
-from zhkg.ner import grammar
-from zhkg.ner.chains import role_ending_at
+from zhkg.ner.rules import grammar
+from zhkg.ner.rules.chains import role_ending_at
 from zhkg.ner.rules.facts import FactBuilder, Mention
 from zhkg.ner.rules.post_verb import post_titles
 

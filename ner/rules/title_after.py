@@ -6,8 +6,8 @@ Taiwanese releases set names in quotes between unit and title (基金会「杜�
 
 from __future__ import annotations
 
-from zhkg.ner import grammar
-from zhkg.ner.chains import Token, role_starting_at, unit_ending_at
+from zhkg.ner.rules import grammar
+from zhkg.ner.rules.chains import Token, role_starting_at, unit_ending_at
 from zhkg.ner.rules.facts import FactBuilder, Mention
 
 

@@ -18,9 +18,9 @@ from functools import lru_cache
 import jieba
 from jieba import posseg
 
-from zhkg.ner import grammar
-from zhkg.ner.gazetteer import load_gazetteer
 from zhkg.ner.lexicons import load_org_suffixes, load_roles, load_surnames
+from zhkg.ner.places.gazetteer import load_gazetteer
+from zhkg.ner.rules import grammar
 
 jieba.setLogLevel(60)
 

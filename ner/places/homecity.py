@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from zhkg.ner.gazetteer import SPECIAL_REGIONS, Division, Gazetteer
+from zhkg.ner.places.gazetteer import SPECIAL_REGIONS, Division, Gazetteer
 
 HEADLINE_WEIGHT = 3
 # A county or town named in the article also speaks for its prefecture (忻府区, 原平 → 忻州).

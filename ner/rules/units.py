@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 
 import jieba
 
-from zhkg.ner import grammar
-from zhkg.ner.chains import Lexicons, unit_ending_at
-from zhkg.ner.gazetteer import Division, Gazetteer, load_gazetteer
+from zhkg.ner.places.gazetteer import Division, Gazetteer, load_gazetteer
+from zhkg.ner.rules import grammar
+from zhkg.ner.rules.chains import Lexicons, unit_ending_at
 
 MAX_SUFFIX = 8
 # An institution named with its own party committee (中共哈尔滨工程大学委员会) or in the headline is the

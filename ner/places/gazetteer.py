@@ -21,7 +21,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-DATA_DIR = Path(__file__).parent / "data"
+DATA_DIR = Path(__file__).parent.parent / "data"
 LEVELS = ("province", "prefecture", "county", "town")
 _MUNICIPALITY_SUFFIX = "市"
 

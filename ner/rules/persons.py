@@ -13,8 +13,9 @@ import re
 import jieba
 import jieba.posseg
 
-from zhkg.ner import grammar
-from zhkg.ner.chains import (
+from zhkg.ner.places.gazetteer import load_gazetteer
+from zhkg.ner.rules import grammar
+from zhkg.ner.rules.chains import (
     CJK,
     NAME_END,
     Lexicons,
@@ -25,7 +26,6 @@ from zhkg.ner.chains import (
     role_starting_at,
     surname_length,
 )
-from zhkg.ner.gazetteer import load_gazetteer
 from zhkg.ner.rules.copula import COPULA
 from zhkg.ner.rules.credits import Credit
 from zhkg.ner.rules.facts import Mention
