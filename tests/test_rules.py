@@ -99,3 +99,13 @@ def test_a_short_place_name_across_the_strait_is_not_that_county(nlp):
 def test_an_honorific_is_no_post(nlp):
     got = facts(nlp, "臺南市舉辦展覽。傳統木雕大師陳志忠、剪黏工藝大師林國輝到場。")
     assert not any(f[1] and f[1].endswith("大师") for f in got)
+
+
+def test_names_end_before_their_predicate(nlp):
+    got = {f[0] for f in facts(nlp, "香港特區行政長官李家輝今日出席活動。會上局長劉洋則表示支持。")}
+    assert {"李家辉", "刘洋"} <= got
+
+
+def test_a_hong_kong_body_sits_in_its_region(nlp):
+    got = facts(nlp, "香港特區政府舉行會議。政務司司長陳國強出席。香港各界參與。")
+    assert ("陈国强", "司长", "政务司", "香港特别行政区") in got
