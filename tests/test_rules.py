@@ -102,10 +102,15 @@ def test_an_honorific_is_no_post(nlp):
 
 
 def test_names_end_before_their_predicate(nlp):
-    got = {f[0] for f in facts(nlp, "香港特區行政長官李家輝今日出席活動。會上局長劉洋則表示支持。")}
+    got = {f[0] for f in facts(nlp, "香港特區行政長官李家輝今日出席活動。會上科技局局長劉洋則表示支持。")}
     assert {"李家辉", "刘洋"} <= got
 
 
 def test_a_hong_kong_body_sits_in_its_region(nlp):
     got = facts(nlp, "香港特區政府舉行會議。政務司司長陳國強出席。香港各界參與。")
     assert ("陈国强", "司长", "政务司", "香港特别行政区") in got
+
+
+def test_a_head_title_with_no_unit_named_or_implied_is_no_fact(nlp):
+    got = facts(nlp, "臺南市舉辦活動。局長王大同表示，將持續推動。")
+    assert not any(f[0] == "王大同" for f in got)

@@ -84,6 +84,8 @@ class FactBuilder:
             self.ctx.units.append((pos, unit))
         elif role and rule != "byline":
             unit = self.ctx.place_headed_by(role, pos) or self.ctx.unit_headed_by(role, pos, self.lex)
+        if unit is None and role and _heads_a_unit(role, self.lex):
+            return None  # 局长林某 with no bureau named or implied: half a fact, which no reader can place
         national = unit is None and role in grammar.NATIONAL_TITLES
         city = None if rule == "byline" or national else city_of_unit(unit, self.ctx)
         fact = Fact(p.name, role, unit, city.name if city else None, status, rule, start, end, p.start, p.end,
@@ -112,3 +114,11 @@ def dedupe(facts: list[Fact]) -> list[Fact]:
     with_role = {(f.person, f.unit) for f in kept if f.role}
     return [f for f in kept if f.role or (f.person, f.unit) not in with_role]
 
+
+def _heads_a_unit(role: str, lex) -> bool:
+    """局长, 副院长, 党委书记: titles that only exist as the head of a unit (not 市长, whose unit is the
+    place; not 记者, 议员, 总统, which stand alone)."""
+    head = role.removeprefix("常务").removeprefix("副")
+    if head in ("书记", "副书记"):
+        return True
+    return len(head) == 2 and head[1] == "长" and head[0] in lex.org_suffix_set and head[0] not in "省市县区镇乡村里旗"
