@@ -114,3 +114,12 @@ def test_a_hong_kong_body_sits_in_its_region(nlp):
 def test_a_head_title_with_no_unit_named_or_implied_is_no_fact(nlp):
     got = facts(nlp, "臺南市舉辦活動。局長王大同表示，將持續推動。")
     assert not any(f[0] == "王大同" for f in got)
+
+
+def test_traditional_script_with_converter_pinyin_gives_the_same_facts(nlp):
+    import opencc
+
+    simplified = ("阳泉市召开会议。阳泉市城区人民法院党组书记、院长刘建明出席，区委常委、宣传部部长王晓红主持。"
+                  "市议员陈国栋、李佳慧到场。")
+    traditional = opencc.OpenCC("s2t").convert(simplified).replace("區", "區(qū)").replace("長", "長(zhǎng)")
+    assert facts(nlp, simplified) == facts(nlp, traditional) and len(facts(nlp, simplified)) >= 3
