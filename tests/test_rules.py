@@ -123,3 +123,8 @@ def test_traditional_script_with_converter_pinyin_gives_the_same_facts(nlp):
                   "市议员陈国栋、李佳慧到场。")
     traditional = opencc.OpenCC("s2t").convert(simplified).replace("區", "區(qū)").replace("長", "長(zhǎng)")
     assert facts(nlp, simplified) == facts(nlp, traditional) and len(facts(nlp, simplified)) >= 3
+
+
+def test_kinds_of_people_occupations_and_deities_are_no_posts(nlp):
+    got = facts(nlp, "臺南市舉辦活動。雇主應依規定辦理，歌手林小雨演唱，濟公禪師遶境。")
+    assert not got
