@@ -4,7 +4,7 @@ Sentences written for these tests (rules only unless a test asks for the model).
 
 from __future__ import annotations
 
-from tests.helpers import build, facts
+from tests.helpers import build, facts, facts_with_status
 from zhkg.ner.extract import records
 from zhkg.ner.text.normalize import normalize
 from zhkg.ner.text.reading import Source
@@ -128,3 +128,14 @@ def test_traditional_script_with_converter_pinyin_gives_the_same_facts(nlp):
 def test_kinds_of_people_occupations_and_deities_are_no_posts(nlp):
     got = facts(nlp, "臺南市舉辦活動。雇主應依規定辦理，歌手林小雨演唱，濟公禪師遶境。")
     assert not got
+
+
+def test_status_markers_and_modifiers_are_no_part_of_names_or_titles(with_model):
+    got = facts_with_status(with_model, "会上通报，中国农业银行湖南省分行原副巡视员蒋建国被查。开发区管理委员会原专职副主任王建被查。")
+    assert ("蒋建国", "副巡视员", "中国农业银行湖南省分行", "former") in got
+    assert not any(f[0].startswith("原") for f in got)
+
+
+def test_a_committee_after_a_citys_post_is_that_citys(with_model):
+    got = {f[:3] for f in facts(with_model, "李建华在担任萍乡市市长、市委书记期间违规收受礼金。")}
+    assert ("李建华", "书记", "萍乡市委") in got

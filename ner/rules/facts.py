@@ -69,6 +69,9 @@ class FactBuilder:
             end: int, sentence: int, status: str = "current", unit_text: str | None = None) -> Fact | None:
         if role in grammar.NOT_POSTS or role and role.endswith(grammar.HONORIFICS):
             return None  # 党员, 代表, 工艺大师: no post in a unit
+        if role and role[:1] in "原前" and (role[1:] in self.lex.roles or role[1:2] in grammar.RANK_PREFIXES
+                                           and role[2:] in self.lex.roles):
+            role, status = role[1:], "former"  # 原副巡视员 (the lexicon holds some titles with the marker)
         if role in grammar.UNIT_BOUND_ROLES and unit_span is None and not unit_text and rule != "byline":
             return None  # 基层干部张三: a cadre of no named unit is no fact
         unit_name = unit_text if unit_text is not None else (self.ctx.text[unit_span[0]:unit_span[1]] if unit_span else "")
