@@ -25,7 +25,7 @@ from zhkg.exports.browser import _run, body_attributes, page_url
 from zhkg.exports.report import write_report
 from zhkg.graph.build import build_graph
 from zhkg.ner.extract import DocResult
-from zhkg.ner.gazetteer import load_gazetteer
+from zhkg.ner.places.gazetteer import load_gazetteer
 
 _SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董袁潘蔡蒋余于杜叶程苏魏吕丁任沈姚卢"
 _GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建国志文斌宇浩凯俊峰晨辉鹏"

@@ -4,7 +4,8 @@ Within a document a name is one person (news does not reuse a name for two peopl
 Across documents two same-named people are merged only when the cities or the units of their posts
 agree; the agreement that joined them is kept on the node (`merge_reason`) so a reader can judge it.
 Two 王杰 of different cities never meet, and a name with no city or unit in either document stays
-apart: a missed merge is cheaper than a false one.
+apart: a missed merge is cheaper than a false one. A national post held without a unit (习近平总书记,
+蔡英文总统) is evidence too: a country has one holder of it.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from zhkg.graph.schema import node_key
+from zhkg.ner.rules.grammar import NATIONAL_TITLES
 
 
 def person_keys(documents: Iterable) -> tuple[dict[tuple[str, str], str], dict[str, str]]:
@@ -25,6 +27,8 @@ def person_keys(documents: Iterable) -> tuple[dict[tuple[str, str], str], dict[s
             for label, value in (("city", fact.get("city")), ("unit", fact.get("unit"))):
                 if value:
                     evidence[key].add(f"{label} {value}")
+            if fact.get("role") in NATIONAL_TITLES and not fact.get("unit"):
+                evidence[key].add(f"national post {fact['role']}")  # 习近平总书记: one person in every document
     by_name: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for key in evidence:
         by_name[key[1]].append(key)

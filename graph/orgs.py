@@ -12,9 +12,9 @@ from functools import lru_cache
 
 import jieba
 
-from zhkg.ner.chains import PLACE_SUFFIXES, lexicons
-from zhkg.ner.gazetteer import load_gazetteer
 from zhkg.ner.lexicons import load_org_kinds
+from zhkg.ner.places.gazetteer import load_gazetteer
+from zhkg.ner.rules.chains import PLACE_SUFFIXES, lexicons
 
 MIN_UNIT_CHARS = 3
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import networkx as nx
 
 from zhkg.graph.schema import node_key
-from zhkg.ner.gazetteer import Gazetteer
+from zhkg.ner.places.gazetteer import Gazetteer
 
 
 def add_place(G: nx.MultiDiGraph, gaz: Gazetteer, key: str) -> str | None:
@@ -34,7 +34,7 @@ def add_place(G: nx.MultiDiGraph, gaz: Gazetteer, key: str) -> str | None:
 
 def add_local_place(G: nx.MultiDiGraph, gaz: Gazetteer, name: str, parent_key: str, kind: str = "") -> str | None:
     """A place below the division data (community, street, site, river …), inside the division the
-    article places it in (see `zhkg.ner.locate`). Its identity is its name within that division."""
+    article places it in (see `zhkg.ner.places.locate`). Its identity is its name within that division."""
     parent = add_place(G, gaz, parent_key)
     if parent is None:
         return None

@@ -20,14 +20,13 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from zhkg.ner import grammar
-from zhkg.ner.chains import lexicons, surname_length, tag, unit_ending_at
-from zhkg.ner.credits import find_credits
-from zhkg.ner.gazetteer import load_gazetteer
-from zhkg.ner.homecity import infer_home_city
-from zhkg.ner.persons import WORD_FREQ, find_persons
-from zhkg.ner.relations import Mention, extract_facts
-from zhkg.ner.units import DocContext, resolve_unit
+from zhkg.ner.places.gazetteer import load_gazetteer
+from zhkg.ner.places.homecity import infer_home_city
+from zhkg.ner.rules import Mention, extract_facts, grammar
+from zhkg.ner.rules.chains import lexicons, surname_length, tag, unit_ending_at
+from zhkg.ner.rules.credits import find_credits
+from zhkg.ner.rules.persons import WORD_FREQ, find_persons
+from zhkg.ner.rules.units import DocContext, resolve_unit
 
 for _name, _default in (("home_city", None), ("facts", None), ("credits", None), ("tokens", None)):
     if not Doc.has_extension(_name):
@@ -250,6 +249,8 @@ def _model_length(span: Span, doc: Doc, text: str, model_starts: dict[int, Span]
     extra = words.get(span.end_char)
     if len(e.text) > len(span.text) and extra is not None and extra.end == e.end_char and extra.flag == "v":
         return span
+    if len(e.text) > len(span.text) and text.count(span.text) > text.count(e.text):
+        return span  # 黄伟哲|特别: the rules' name is written elsewhere without the model's extra character
     return Span(doc, e.start, e.end, label="PERSON") if plausible_name(e.text, doc, e.start_char) else span
 
 

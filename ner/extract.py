@@ -7,7 +7,6 @@ fact is built from converter damage. Records are plain dicts in the contract of 
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -15,16 +14,15 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from zhkg.ner.chains import lexicons
-from zhkg.ner.gazetteer import load_gazetteer
-from zhkg.ner.locate import Locator
-from zhkg.ner.normalize import Normalized, normalize, to_simplified
-from zhkg.ner.reading import Source
-from zhkg.ner.relations import Fact, sentences
-from zhkg.ner.units import DocContext, resolve_unit
+from zhkg.ner.places.gazetteer import load_gazetteer
+from zhkg.ner.places.locate import Locator
+from zhkg.ner.rules import Fact, sentences
+from zhkg.ner.rules.chains import lexicons
+from zhkg.ner.rules.units import DocContext, resolve_unit
+from zhkg.ner.text.dates import document_date
+from zhkg.ner.text.normalize import Normalized, normalize, to_simplified
+from zhkg.ner.text.reading import Source
 
-DATE = re.compile(r"(20\d{2}|19\d{2})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})")
-DATE_WINDOW = 400
 BATCH_CHARS = 60_000
 
 
@@ -46,15 +44,6 @@ class DocResult:
         """What tells this document from every other: two files both called news.txt, in two folders
         given to one build, share a name but not their bytes."""
         return f"{self.name}#{self.digest}" if self.digest else self.name
-
-
-def document_date(text: str) -> str | None:
-    """The date a document states near its top (dateline or release line), as YYYY-MM-DD."""
-    m = DATE.search(text[:DATE_WINDOW])
-    if not m:
-        return None
-    y, mo, d = (int(g) for g in m.groups())
-    return f"{y:04d}-{mo:02d}-{d:02d}" if 1 <= mo <= 12 and 1 <= d <= 31 else None
 
 
 def run(nlp: Language, sources: Iterable[Source], batch_size: int = 16, n_process: int = 1,
@@ -85,7 +74,7 @@ def _char_bounded(pairs: Iterable[tuple[str, object]], batch_size: int, batch_ch
 def records(doc: Doc, src: Source, norm: Normalized) -> DocResult:
     gaz = load_gazetteer()
     home = gaz.get(doc._.home_city) if doc._.home_city else None
-    date = document_date(norm.text)
+    date = document_date(norm.text, src.name)
     result = DocResult(src.name, src.path, len(norm.original), date, home.name if home else None,
                        home.code if home else None, digest=src.digest)
     tag = {"doc_hash": src.digest} if src.digest else {}

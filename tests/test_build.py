@@ -13,7 +13,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from zhkg.ner.normalize import to_simplified
+from zhkg.ner.text.normalize import to_simplified
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

@@ -2,7 +2,7 @@
 
 import time
 
-from zhkg.ner.gazetteer import load_gazetteer, place_patterns, short_names
+from zhkg.ner.places.gazetteer import load_gazetteer, place_patterns, short_names
 
 
 def test_county_by_full_and_short_name():

@@ -43,6 +43,14 @@ def test_a_name_without_city_or_unit_is_not_merged():
     assert len(people(G)) == 2
 
 
+def test_the_holder_of_a_national_post_is_one_person_across_documents():
+    G = build_graph([doc("a.txt", ("郑国华", "总书记", None, None)), doc("b.txt", ("郑国华", "总书记", None, None)),
+                     doc("c.txt", ("郑国华", "记者", None, None))])
+    merged = [d for d in people(G).values() if d["name"] == "郑国华" and d.get("merge_reason")]
+    assert len(merged) == 1 and "national post 总书记" in merged[0]["merge_reason"]
+    assert len(people(G)) == 2  # the reporter of c.txt shares no evidence
+
+
 def test_one_person_node_per_document_even_with_posts_in_two_cities():
     G = build_graph([doc("a.txt", ("弓晓宇", "队员", "忻州市驰援湖北医疗队", "忻州市"),
                          ("弓晓宇", "主管护师", "原平市第一人民医院", "原平市"))])

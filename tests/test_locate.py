@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from zhkg.ner.extract import records
-from zhkg.ner.gazetteer import load_gazetteer
-from zhkg.ner.locate import place_kind, region_province
-from zhkg.ner.normalize import normalize
 from zhkg.ner.pipeline import load_pipeline
-from zhkg.ner.reading import Source
+from zhkg.ner.places.gazetteer import load_gazetteer
+from zhkg.ner.places.locate import place_kind, region_province
+from zhkg.ner.text.normalize import normalize
+from zhkg.ner.text.reading import Source
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +77,7 @@ def test_without_home_city_or_division_nothing_is_guessed(nlp):
 
 
 def test_place_that_starts_with_a_division_lies_in_it():
-    from zhkg.ner.locate import Locator
+    from zhkg.ner.places.locate import Locator
 
     gaz = load_gazetteer()
     shenmu = gaz.lookup("神木市")[0].key

@@ -65,7 +65,7 @@ def test_entity_offsets_are_character_offsets(nlp):
 def test_model_tags_each_label_on_real_articles(nlp):
     from collections import Counter
 
-    from zhkg.ner.normalize import normalize
+    from zhkg.ner.text.normalize import normalize
 
     seeds = sorted((MODEL.parents[1] / "seeds").glob("*.txt"))
     docs = nlp.pipe(normalize(p.read_text(encoding="utf-8")).text for p in seeds)

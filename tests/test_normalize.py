@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from zhkg.ner.normalize import GETA, normalize, to_simplified
+from zhkg.ner.text.normalize import GETA, normalize, to_simplified
 
 SEED_000 = Path(__file__).resolve().parents[1] / "seeds" / "000_26b93d58d52eceed.txt"
 

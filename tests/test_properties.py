@@ -11,8 +11,8 @@ import unicodedata
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from zhkg.ner.normalize import normalize
-from zhkg.ner.reading import Skipped, UnreadableInput, decode, iter_sources
+from zhkg.ner.text.normalize import normalize
+from zhkg.ner.text.reading import Skipped, UnreadableInput, decode, iter_sources
 
 # Chinese news as converters leave it: Han characters (Simplified and Traditional), full-width
 # punctuation, pinyin in parentheses, the `?` of a lost GBK lead byte, ASCII, line ends.

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from zhkg.ner.reading import Skipped, Source, UnreadableInput, iter_sources, read_text, split_long
+from zhkg.ner.text.reading import Skipped, Source, UnreadableInput, iter_sources, read_text, split_long
 
 SIMPLIFIED = "忻州市委书记今日前往忻府区调研疫情防控工作，要求各级干部守土尽责。\n"
 TRADITIONAL = "臺南市政府今日舉行記者會，市長宣布新建醫院將於下月啟用。\n"

@@ -20,7 +20,7 @@ from lxml import etree
 
 from zhkg.build import OUTPUTS
 from zhkg.exports import validate_graphml, write_gexf, write_graphml
-from zhkg.ner.reading import Skipped, Source, iter_sources
+from zhkg.ner.text.reading import Skipped, Source, iter_sources
 from zhkg.outdir import MANIFEST, OutputSet
 
 REPO = Path(__file__).resolve().parents[1]

@@ -14,7 +14,7 @@ import pytest
 
 from zhkg import build as zb
 from zhkg.cache import TagCache, document_key, pipeline_version
-from zhkg.ner.reading import Source, iter_sources
+from zhkg.ner.text.reading import Source, iter_sources
 
 REPO = Path(__file__).resolve().parents[1]
 COMPARED = ("facts.jsonl", "entities.jsonl", "damage.jsonl", "graph.nt")

@@ -17,7 +17,7 @@ from spacy.language import Language
 from zhkg.graph.build import build_graph
 from zhkg.ner.extract import DocResult, run
 from zhkg.ner.pipeline import load_pipeline
-from zhkg.ner.reading import Source, iter_sources
+from zhkg.ner.text.reading import Source, iter_sources
 
 
 @lru_cache(maxsize=4)

@@ -33,7 +33,7 @@ from pathlib import Path
 from zhkg.build import write_outputs
 from zhkg.ner.extract import run
 from zhkg.ner.pipeline import load_pipeline
-from zhkg.ner.reading import Source, iter_sources
+from zhkg.ner.text.reading import Source, iter_sources
 
 REPO = Path(__file__).resolve().parents[1]
 

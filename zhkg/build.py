@@ -26,7 +26,7 @@ from zhkg.exports.companions import COMPANION_OUTPUTS, write_companions
 from zhkg.exports.jsonl import write_damage, write_entities, write_facts
 from zhkg.graph.build import build_graph
 from zhkg.ner.extract import DocResult
-from zhkg.ner.reading import Skipped, Source, iter_sources, split_long
+from zhkg.ner.text.reading import Skipped, Source, iter_sources, split_long
 from zhkg.outdir import OutputFolderError, OutputSet
 from zhkg.parallel import (
     TASK_DOCS,

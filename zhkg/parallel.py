@@ -31,7 +31,7 @@ from spacy.language import Language
 
 from zhkg.ner.extract import BATCH_CHARS, DocResult, run
 from zhkg.ner.pipeline import load_pipeline
-from zhkg.ner.reading import Source
+from zhkg.ner.text.reading import Source
 
 TASK_DOCS = 16
 TASK_CHARS = BATCH_CHARS

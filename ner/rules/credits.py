@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from zhkg.ner import grammar
-from zhkg.ner.chains import Lexicons, role_ending_at, roles_ending_at, surname_length
+from zhkg.ner.rules import grammar
+from zhkg.ner.rules.chains import Lexicons, role_ending_at, roles_ending_at, surname_length
 
 _ROLES = "|".join(sorted(grammar.BYLINE_ROLES, key=len, reverse=True))
 BYLINE = re.compile(rf"(?:^|(?<=[\s（(【\[■●▲◆★:：/|。！？]))({_ROLES})[ \u3000\t]*[:：]?")
@@ -32,6 +32,9 @@ CONTACT = re.compile(rf"(?:^|(?<=[\d\s)）]))((?:{_CONTACTS})|[\u4e00-\u9fff](?:
                      r"[ \u3000]*[:：][ \u3000]*([\u4e00-\u9fff]{2,30})", re.MULTILINE)
 CONTACT_END = re.compile(r"[ \u3000\t]*(?:$|\n|电话|分机|传真|手机|TEL|Tel|tel|\d|[（(])")
 CAPTION_END = re.compile(r"[ \u3000]*(?:摄|$|\n)", re.MULTILINE)
+FIELD_CONTACT = re.compile(r"[\[【](?:联络人|连络人|联系人)[\]】][ \u3000]*([\u4e00-\u9fff]{2,4})(?=[\[【\s(（]|$)")
+FIELD_UNIT = re.compile(r"[\[【](单位名称|机关名称)[\]】][ \u3000]*([\u4e00-\u9fff]{2,40})")
+FIELD_WINDOW = 1500
 ISSUER = re.compile(rf"^[ \u3000]*(?:{'|'.join(grammar.ISSUER_LABELS)})[ \u3000]*[:：][ \u3000]*([\u4e00-\u9fff]{{2,30}})",
                     re.MULTILINE)
 NAME_SEP = re.compile(r"[ \u3000\t、，,]+")
@@ -204,10 +207,33 @@ def _name_at_end(run: str, lex: Lexicons) -> int | None:
     return None
 
 
+def _field_contacts(text: str, lex: Lexicons) -> list[Credit]:
+    """`[机关名称]…[单位名称]…[联络人]张某某[联络电话]`: the contact of a procurement notice, written in
+    bracketed fields, belongs to the section (单位名称) of the agency (机关名称) named before it."""
+    out = []
+    for m in FIELD_CONTACT.finditer(text):
+        name = m.group(1)
+        if not 2 <= len(name) <= 4 or not surname_length(name, 0, lex) or name[1:] in lex.roles:
+            continue  # 叶技士: a surname and a title name nobody
+        fields = {u.group(1): u.group(2) for u in FIELD_UNIT.finditer(text, max(0, m.start() - FIELD_WINDOW), m.start())}
+        agency, section = fields.get("机关名称"), fields.get("单位名称")
+        unit = section or agency
+        if agency and section and agency not in section:
+            unit = agency + section  # 台南市公共运输处 + 运输设施课
+        out.append(Credit(name, m.start(1), m.end(1), "联络人", m.start(), m.end(1), unit=unit, rule="contact"))
+    return out
+
+
 def find_credits(text: str, lex: Lexicons) -> list[Credit]:
+    """Every credit of the text, each person once; anonymous ones (陈先生) name nobody."""
+    return [c for c in _credits(text, lex) if not grammar.ANONYMOUS_NAME.search(c.name)]
+
+
+def _credits(text: str, lex: Lexicons) -> list[Credit]:
     credits = _bylines(text, lex)
     credits += [c for c in _site_bylines(text, lex) if not _covered(c, credits)]
     credits += [c for c in _contacts(text, lex) if not _covered(c, credits)]
+    credits += [c for c in _field_contacts(text, lex) if not _covered(c, credits)]
     for m in PHOTO.finditer(text):
         name = re.sub(r"\s", "", m.group(1))
         c = Credit(name, m.start(1), m.end(1), PHOTOGRAPHER, m.start(), m.end())

@@ -61,7 +61,10 @@ DEPARTMENT_HEADS = frozenset("科室处部组股")
 
 # Roles that are party membership or a kind of people, not a post in a unit.
 NOT_POSTS = frozenset({"党员", "中共党员", "共产党员", "预备党员", "老党员", "群众", "同志", "居民", "村民",
-                       "市民", "患者", "家属", "学生", "孩子", "代表", "嘉宾", "来宾", "贵宾"})
+                       "市民", "患者", "家属", "学生", "孩子", "代表", "嘉宾", "来宾", "贵宾", "大师", "太子", "公主",
+                       # kinds of people, not posts
+                       "雇主", "业者", "民众", "员工", "劳工", "厂商", "家长", "游客", "乘客", "旅客", "消费者",
+                       "网友", "读者", "观众", "选手"})
 
 # Title words written after a name (习近平总书记, 张三同志); the rest of titles precede the name.
 HONORIFIC_AFTER = ("同志", "先生", "女士")
@@ -130,7 +133,9 @@ NAME_QUOTES = {"「": "」", "“": "”", "『": "』"}
 # Departments of a party committee written without it after one of its posts (市委常委、政法委书记).
 COMMITTEE_DEPARTMENTS = ("政法委", "编委", "农办", "网信办", "台办", "外办", "巡察办")
 # Posts that say nothing without their unit: a fact with one of them and no unit is dropped.
-UNIT_BOUND_ROLES = frozenset({"干部", "工作人员", "成员", "负责人"})
+UNIT_BOUND_ROLES = frozenset({"干部", "工作人员", "成员", "负责人", "老师",
+                              # occupations: a post only where a unit employs them
+                              "歌手", "演员", "作家", "画家", "艺术家", "厨师", "设计师", "律师", "技士", "技师"})
 
 # Words before a post verb that end the post (不再担任), and words for "post" that close its object.
 POST_ENDED = ("不再", "免去", "辞去", "卸任")
@@ -141,3 +146,6 @@ COMMA_PROFILE = re.compile(r"^[ \u3000\t]*([\u4e00-\u9fff]{2,4})[，,]([^，,。
 
 # Names that stand for a person without naming one (张某某, 王女士): no person of the graph.
 ANONYMOUS_NAME = re.compile(r"某|^[\u4e00-\u9fff](?:女士|先生|老师|同学|师傅|阿姨|大爷)$")
+
+# Honorific titles (工艺美术大师): praise, not a post.
+HONORIFICS = ("大师", "名家", "达人", "禅师", "法师", "真人", "上人", "菩萨", "娘娘")

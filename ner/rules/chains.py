@@ -18,9 +18,9 @@ from functools import lru_cache
 import jieba
 from jieba import posseg
 
-from zhkg.ner import grammar
-from zhkg.ner.gazetteer import load_gazetteer
 from zhkg.ner.lexicons import load_org_suffixes, load_roles, load_surnames
+from zhkg.ner.places.gazetteer import load_gazetteer
+from zhkg.ner.rules import grammar
 
 jieba.setLogLevel(60)
 
@@ -35,6 +35,9 @@ STAFF_NOUN_FREQ = 30
 # A one-character verb this frequent (作 28,016) after a name is the predicate; a rare one (咏 615) may
 # be the name's last character that jieba split off.
 NAME_VERB_FREQ = 5000
+# What follows a whole name in news: a time word or a verb of speaking or attending.
+NAME_FOLLOWERS = ("今日", "今天", "昨日", "昨天", "日前", "近日", "表示", "指出", "强调", "说", "出席", "主持", "致词",
+                  "致辞", "介绍", "率团", "率队", "一行")
 
 
 @dataclass(frozen=True)
@@ -99,12 +102,13 @@ def _holds_unit_word(title: str, lex: Lexicons) -> bool:
 
 
 def department_of_title(role: str, lex: Lexicons) -> str:
-    """人事室主任 → 人事室, 保安组组长 → 保安组: a department or unit written into a title belongs to the
-    unit (the longest such that a known title of two or more characters is left)."""
+    """人事室主任 → 人事室, 保安组组长 → 保安组, 经济财政司司长 → 经济财政司: a department or unit written into a
+    title belongs to the unit (the longest such that a known title of two or more characters is left)."""
     for i in range(len(role) - 2, 1, -1):
         head = role[:i]
         if role[i:] in lex.roles and lex.ends_like_unit(head) and (
-                head[-1] in grammar.DEPARTMENT_HEADS or any(head.endswith(u) for u in lex.org_suffixes if len(u) >= 2)):
+                head[-1] in grammar.DEPARTMENT_HEADS or head[-1] == role[i] and role[i] in lex.org_suffix_set
+                or any(head.endswith(u) for u in lex.org_suffixes if len(u) >= 2)):
             return head  # also 文峰小学|教师, which jieba reads as 文峰|小学教师
     return ""
 
@@ -139,6 +143,8 @@ COMMON_WORD_FREQ = 500
 # Characters that end a name rather than continue it: function words, pronouns, common verbs.
 NAME_END = set("的在和与及是说等也都就已对把被将从为了着过到又还却便才并而或但")
 NAME_BREAK = set("的在和与及是说等也都就已向同对把被将从为了着过到又还却便才并而或但每各该其此这那他她它们我你讲称道问答带前后上下里外中内以于")
+# Adverbs and particles that stand between a name and its predicate (刘洋|则|表示).
+ADVERB_AFTER_NAME = NAME_BREAK | set("则亦再更均皆当先随另曾仍正")
 
 
 def name_at(text: str, i: int, lex: Lexicons, strict: bool = True, word: Token | None = None,
@@ -163,7 +169,11 @@ def name_at(text: str, i: int, lex: Lexicons, strict: bool = True, word: Token |
     if from_word and next_word is not None and next_word.start == word.end and len(next_word.word) == 1 \
             and next_word.flag == "v" and jieba.dt.FREQ.get(next_word.word, 0) >= NAME_VERB_FREQ:
         return from_word  # 李希/nr|作/v|重要讲话: a common verb after a whole name is no part of it (沈德|咏 is)
-    return max((n for n in (from_word, from_window) if n), key=len, default=None)
+    name = max((n for n in (from_word, from_window) if n), key=len, default=None)
+    if name and len(name) == 2 and CJK.match(text[i + 2:i + 3] or "x") and text[i + 2] not in ADVERB_AFTER_NAME \
+            and text.startswith(NAME_FOLLOWERS, i + 3):
+        return text[i:i + 3]  # 李家|超|今日出席: a character between a name and its predicate ends the name
+    return name
 
 
 def _name_in_window(text: str, i: int, sl: int, lex: Lexicons, strict: bool) -> str | None:
@@ -184,8 +194,8 @@ def _name_in_window(text: str, i: int, sl: int, lex: Lexicons, strict: bool) -> 
         given = w0[:2]
         if len(w0) > 2 and not f0.startswith("nr"):
             return None
-        if given[-1] in NAME_END:
-            given = given[0]  # 陈|明说: a one-character given name before a verb of saying
+        if given[-1] in NAME_END or given[-1] in "则亦再更均皆":
+            given = given[0]  # 陈|明说, 刘|洋则: a one-character given name before a verb or an adverb
     else:
         given = w0
         if len(toks) > 1:
@@ -359,7 +369,10 @@ def unit_and_role(phrase: str, lex: Lexicons) -> tuple[str, str] | None:
             best = (best[0] + dept, best[1][len(dept):])
     elif len(phrase) > 3 and phrase[-2:] in lex.roles and phrase[-2] in lex.org_suffix_set and phrase[-1] == "长" \
             and lex.ends_like_unit(phrase[:-1]):
-        best = (phrase[:-1], phrase[-2:])  # 体育教研组|长: the title's first character ends the unit
+        if phrase[-3] == phrase[-2]:
+            best = (phrase[:-2], phrase[-2:])  # 培训三处|处长: the unit's last character is written twice
+        else:
+            best = (phrase[:-1], phrase[-2:])  # 体育教研组|长: the title's first character ends the unit
     return best
 
 

@@ -19,8 +19,8 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
-from zhkg.ner.gazetteer import Gazetteer
 from zhkg.ner.lexicons import data_rows
+from zhkg.ner.places.gazetteer import Gazetteer
 
 DIRECTIONS = "东南西北中"
 # what may stand between a division and the place inside it (街道办事处 spelled out, 街办)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from zhkg.ner.gazetteer import Division, Gazetteer
+from zhkg.ner.places.gazetteer import SPECIAL_REGIONS, Division, Gazetteer
 
 HEADLINE_WEIGHT = 3
 # A county or town named in the article also speaks for its prefecture (忻府区, 原平 → 忻州).
@@ -34,7 +34,7 @@ def infer_home_city(text: str, places: Iterable[tuple[int, Division]], gaz: Gaze
     for offset, div in places:
         weight = HEADLINE_WEIGHT if offset < max(first_line_end, DATELINE_CHARS) else 1
         mentions += weight
-        target = div if div.level in ("prefecture", "county") else _city_level(div, gaz)
+        target = div if div.level in ("prefecture", "county") or div.key in SPECIAL_REGIONS else _city_level(div, gaz)
         if target is None:
             continue
         target = _district_city(target, gaz)

@@ -1,18 +1,12 @@
-"""Credits written outside sentences: one test per layout (rules only, texts written for the tests)."""
+"""The byline and contact rules: credits written outside sentences, one test per layout (rules only, texts
+written for the tests)."""
 
 from __future__ import annotations
 
-import pytest
-
-from tests.test_relations import facts
-from zhkg.ner.chains import lexicons
-from zhkg.ner.credits import find_credits
-from zhkg.ner.pipeline import load_pipeline
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return load_pipeline("rules")
+from tests.helpers import facts
+from zhkg.ner.rules.chains import lexicons
+from zhkg.ner.rules.credits import find_credits
+from zhkg.ner.text.normalize import normalize
 
 
 def credits(text: str) -> set[tuple]:
@@ -42,6 +36,18 @@ def test_site_byline_and_photo_credit_and_closing_author():
     assert ("何平", "作者", None) in got
 
 
+def test_bylines_join_padded_two_character_names(nlp):
+    got = facts(nlp, "■记者 张晓东 李 强 通讯员 王敏\n\n正文从这里开始。")
+    assert ("李强", "记者", None, None) in got
+    assert ("张晓东", "记者", None, None) in got
+    assert ("王敏", "通讯员", None, None) in got
+
+
+def test_editor_credit(nlp):
+    got = facts(nlp, "全文完。\n（责编：赵一鸣、钱小芳）")
+    assert {("赵一鸣", "责编", None, None), ("钱小芳", "责编", None, None)} <= got
+
+
 def test_a_reporter_in_prose_is_no_byline():
     assert not credits("问题解决了，记者问张大勇，有什么变化？")
     assert not any(c[0] == "问张大" for c in credits("会后。记者问张大勇有什么变化。"))
@@ -61,3 +67,18 @@ def test_release_contacts_carry_their_unit_and_the_author_the_issuer(nlp):
 
 def test_a_speaker_in_an_interview_is_no_contact():
     assert not credits("主任：我觉得这件事很重要，大家都要参加。")
+
+
+def test_the_contact_of_a_procurement_notice_belongs_to_its_section():
+    text = ("無法決標公告[機關名稱]臺南市公共運輸處[標案案號]P1\n[機關名稱]臺南市公共運輸處[單位名稱]運輸設施課"
+            "[機關地址]700臺南市中西區[聯絡人]王志明[聯絡電話]06-2230237")
+    got = credits(normalize(text).text)
+    assert ("王志明", "联络人", "台南市公共运输处运输设施课") in got
+
+
+def test_an_anonymous_contact_names_nobody():
+    assert not credits(normalize("[機關名稱]臺南市政府勞工局[聯絡人]陳先生[聯絡電話]06-1234567").text)
+
+
+def test_a_surname_and_a_title_in_a_contact_field_names_nobody():
+    assert not credits(normalize("[機關名稱]臺南市佳里區公所[聯絡人]葉技士[聯絡電話]06-1234567").text)

@@ -13,8 +13,9 @@ import re
 import jieba
 import jieba.posseg
 
-from zhkg.ner import grammar
-from zhkg.ner.chains import (
+from zhkg.ner.places.gazetteer import load_gazetteer
+from zhkg.ner.rules import grammar
+from zhkg.ner.rules.chains import (
     CJK,
     NAME_END,
     Lexicons,
@@ -25,9 +26,12 @@ from zhkg.ner.chains import (
     role_starting_at,
     surname_length,
 )
-from zhkg.ner.credits import Credit
-from zhkg.ner.gazetteer import load_gazetteer
-from zhkg.ner.relations import COPULA, LIST_NAMES, PAREN_POST, Mention, list_mentions, profile_subjects
+from zhkg.ner.rules.copula import COPULA
+from zhkg.ner.rules.credits import Credit
+from zhkg.ner.rules.facts import Mention
+from zhkg.ner.rules.lists import LIST_NAMES, list_mentions
+from zhkg.ner.rules.parenthetical import PAREN_POST
+from zhkg.ner.rules.profile import profile_subjects
 
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _CJK_TAIL = re.compile(r"[\u4e00-\u9fff]+$")
@@ -139,6 +143,7 @@ def _bare_name(cand: str, lex: Lexicons) -> bool:
     """A surname and a given name that make no dictionary word, no place and no unit."""
     return bool(CJK.match(cand)) and surname_length(cand, 0, lex) > 0 and cand[0] not in grammar.NAME_LEFT_WORDS \
         and cand[0] not in grammar.RANK_PREFIXES and cand[-1] not in grammar.RANK_PREFIXES \
+        and cand[1:] not in lex.roles and cand[1:] not in grammar.TITLE_MODIFIERS \
         and cand[-1] not in NAME_END and not dictionary_non_name(cand) and not lex.ends_like_unit(cand) \
         and not load_gazetteer().lookup(cand)
 

@@ -21,7 +21,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-DATA_DIR = Path(__file__).parent / "data"
+DATA_DIR = Path(__file__).parent.parent / "data"
 LEVELS = ("province", "prefecture", "county", "town")
 _MUNICIPALITY_SUFFIX = "市"
 
@@ -48,6 +48,10 @@ _SUFFIXES = {
     3: ("自治县", "自治旗", "新区", "林区", "特区", "矿区", "县", "区", "市", "旗"),
     4: ("街道办事处", "民族乡", "街道", "苏木", "镇", "乡"),
 }
+
+
+# Hong Kong and Macau: their own city as a fact sees it (the division data has no codes for them).
+SPECIAL_REGIONS = ("HK", "MO")
 
 
 @dataclass(frozen=True)
@@ -143,6 +147,9 @@ class Gazetteer:
             self._add(Division(code, code, name, LEVELS[level - 1], parent, tuple(reversed(path)), shorts))
         for key, name, level, parent, aliases in _extra_rows():
             path = (self.by_key[parent].path if parent else ()) + (key,)
+            for n in (name, *aliases):  # 澳门: the project's entry (which holds its districts) replaces the official one
+                self._names[n] = [k for k in self._names.get(n, []) if not (
+                    self.by_key[k].name == name and self.by_key[k].level == level and self.by_key[k].code)]
             self._add(Division(key, "", name, level, parent, path, tuple(aliases)))
 
     def _add(self, div: Division) -> None:
@@ -218,7 +225,10 @@ class Gazetteer:
 
     @staticmethod
     def _is_municipality(div: Division) -> bool:
-        return div.level == "province" and div.code != "" and div.name.endswith(_MUNICIPALITY_SUFFIX)
+        """The four municipalities, and the two special administrative regions: a fact's city is the
+        region itself (澳门海关 sits in 澳门特别行政区)."""
+        return div.level == "province" and (div.code != "" and div.name.endswith(_MUNICIPALITY_SUFFIX)
+                                            or div.key in SPECIAL_REGIONS)
 
     def _context_keys(self, context: Iterable[str | Division]) -> set[str]:
         keys: set[str] = set()

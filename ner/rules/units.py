@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 
 import jieba
 
-from zhkg.ner import grammar
-from zhkg.ner.chains import Lexicons, unit_ending_at
-from zhkg.ner.gazetteer import Division, Gazetteer, load_gazetteer
+from zhkg.ner.places.gazetteer import Division, Gazetteer, load_gazetteer
+from zhkg.ner.rules import grammar
+from zhkg.ner.rules.chains import Lexicons, unit_ending_at
 
 MAX_SUFFIX = 8
 # An institution named with its own party committee (中共哈尔滨工程大学委员会) or in the headline is the
@@ -119,6 +119,10 @@ def resolve_unit(unit: str, pos: int, ctx: DocContext, lex: Lexicons) -> str:
         return earlier + unit[m.end():] if earlier else unit[m.end() - len(m.group(2)):]
     if unit[0] == "市" and home and home.endswith("市"):
         return home + unit[1:]
+    if unit[0] == "市" and home is None and len(unit) > 1:
+        city = ctx.place_before(pos, ("市",))
+        if city is not None:
+            return city.name + unit[1:]  # 担任萍乡市市长、市委书记: with no home city, the city just named
     if unit[0] in "县区":
         county = ctx.place_before(pos, (unit[0],))
         if county:

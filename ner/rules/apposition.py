@@ -1,0 +1,171 @@
+"""apposition: `[place][unit…][title]([、][unit][title]…)[name]`, the title written before the name.
+
+The commonest way Chinese news names a post: 忻府区秀容税务所党支部书记王诚. The chain is read
+leftwards from the name, one `[unit][title]` segment at a time; titles coordinated with 、 or 兼
+share the name after them, and a bare title after `name、` shares that name's unit (护士长王丽、护士赵晓燕).
+"""
+
+from __future__ import annotations
+
+from zhkg.ner.rules import grammar
+from zhkg.ner.rules.chains import (
+    CJK,
+    Lexicons,
+    Token,
+    department_of_title,
+    lexicons,
+    roles_ending_at,
+    split_role,
+    unit_ending_at,
+)
+from zhkg.ner.rules.facts import FactBuilder, Mention
+from zhkg.ner.rules.units import department_of, head_title, unit_for_title
+
+
+def _status_before(text: str, pos: int) -> tuple[str, int]:
+    """A time marker right before `pos` (时任, 原): single-character ones only after a unit or a pause,
+    so 草原 or 平原 are not read as 原."""
+    lex = lexicons()
+    for marker, status in grammar.STATUS_OF.items():
+        if text.startswith(marker, pos - len(marker)):
+            before = text[max(0, pos - len(marker) - 6):pos - len(marker)]
+            if len(marker) > 1 or not before or before[-1] in "，、 \n" or lex.ends_like_unit(before):
+                return status, pos - len(marker)
+    return "current", pos
+
+
+def _segment(text: str, j: int, s0: int, tokens: list[Token], lex: Lexicons):
+    """The title ending at `j` and the unit before it; of several titles (科主任, 主任) the longest that
+    leaves a unit before it, else the longest."""
+    best = None
+    starts = roles_ending_at(text, j, lex)
+    for k, rs in enumerate(starts):
+        if rs < s0:
+            continue
+        if k + 1 < len(starts) and starts[k + 1] == rs + 1 and text[rs] in grammar.DEPARTMENT_HEADS:
+            continue  # 科主任 = 科 + 主任: the department's head, the department ends the unit
+        if any(len(text[rs:r2]) >= 2 and text[rs:r2] in lex.org_suffix_set and text[rs:r2] not in grammar.PARTY_ORGANS
+               for r2 in starts[k + 1:]):
+            continue  # 司长办公室|主任: an office written into the title is the unit's end
+        head, core = split_role(text[rs:j], lex)
+        if not head:
+            head = department_of_title(core, lex)  # 经济财政司|司长, 人事室|主任: the unit written into the title
+            core = core[len(head):]
+        unit_end = rs + len(head)
+        if not head and text[max(s0, rs - 2):rs] in grammar.TITLE_MODIFIERS:
+            unit_end = rs = rs - 2  # 分管|副局长: a modifier of the title, not part of the unit
+        mod = grammar.MODIFIER.search(text[max(s0, unit_end - 8):unit_end]) if not head else None
+        if mod:
+            unit_end -= len(mod.group())
+        status, unit_end = _status_before(text, unit_end) if not head else ("current", unit_end)
+        unit = unit_ending_at(text, unit_end, lex, floor=s0, tokens=tokens) if unit_end > s0 else None
+        if unit:
+            unit = _with_anaphor(text, unit, s0)
+        gap = text[unit[1]:unit_end] if unit else ""
+        if not head and not mod and len(gap) == 2 and gap not in grammar.NOT_POSTS and CJK.match(gap) \
+                and not any(t.start == unit[1] and t.flag in grammar.STOP_FLAGS | {"m"} for t in tokens):
+            core = gap + core  # 主管|护师: a two-character modifier left between unit and title
+        elif not head and not mod and gap in grammar.RANK_PREFIXES:
+            core = gap + core  # 副|主任医师
+        if head and unit is None:
+            unit = (rs, rs + len(head))
+        if unit is None and not head:
+            unit = _anaphor_before(text, unit_end, s0)
+        if head_title(core, lex) and (unit is None or not text[unit[0]:unit[1]].endswith(core[0])):
+            shared = _shared_head(text, (None, core, rs, status), s0, tokens, lex)
+            if shared[0] is not None:
+                return shared
+        candidate = (unit, core, rs, status)
+        if unit is not None:
+            return candidate
+        best = best or candidate
+    return _shared_head(text, best, s0, tokens, lex) if best else None
+
+
+def _shared_head(text: str, seg, s0: int, tokens: list[Token], lex: Lexicons):
+    """经发局长 = 经发局 + 局长: the title's first character also ends the unit's name."""
+    _, core, rs, status = seg
+    if rs > s0 and (text[rs - 1] in grammar.DEPARTMENT_HEADS or text[rs - 1] in "前原副"):
+        return seg  # 保安组|科长, 交通大学|前|校长: the unit is whole before the title
+    if core[0] in lex.org_suffix_set and text[rs:rs + len(core)] == core:
+        shared = unit_ending_at(text, rs + 1, lex, floor=s0, tokens=tokens)
+        if shared is None or shared[0] >= rs - 1:  # 地|政局|长: the document's words cut the unit; read it alone
+            shared = unit_ending_at(text, rs + 1, lex, floor=s0)
+        if shared and shared[0] < rs - 1 and text[shared[0]] not in "副正总常原代前新":
+            if core == "校长" and text[shared[0]:rs].endswith(grammar.SCHOOL_ENDINGS):
+                shared = (shared[0], rs)  # 六信高中|校长: the school is whole without the title's 校
+            return _with_anaphor(text, shared, s0), core, rs, status
+    return seg
+
+
+def _anaphor_before(text: str, end: int, s0: int) -> tuple[int, int] | None:
+    """该局副局长: the whole unit is an anaphor (resolved later against the units named before)."""
+    for n in (2, 3, 4):
+        if end - n >= s0 and grammar.ANAPHOR.fullmatch(text[end - n:end]):
+            return end - n, end
+    return None
+
+
+def _with_anaphor(text: str, unit: tuple[int, int], s0: int) -> tuple[int, int]:
+    """该院感染科: jieba reads 该院 as a pronoun, so the unit walk stops after it; take it back."""
+    for n in (2, 3, 4):
+        start = unit[0] - n
+        if start >= s0 and grammar.ANAPHOR.fullmatch(text[start:unit[0]]):
+            return start, unit[1]
+    return unit
+
+
+def _apposition(text: str, p: Mention, s0: int, tokens: list[Token], lex: Lexicons, others: list[Mention] = ()):
+    """Segments (unit span or None, title, status, segment start) before a name, left to right.
+
+    Titles coordinated with 、 share the name after them, unless another person stands inside the
+    earlier one (服务处洪敏博秘书、盐水区长姜家彬: 秘书 is 洪敏博's)."""
+    segments = []
+    j = p.start
+    floor = max([s0] + [m.end for m in others if m is not p and m.end <= p.start])  # no unit holds a name
+    while j > s0:
+        seg = _segment(text, j, s0 if segments else floor, tokens, lex)
+        if seg is None:
+            skip = max((w for w in grammar.NOT_POSTS if text.startswith(w, j - len(w))), key=len, default=None)
+            k = j - len(skip) - 1 if skip else -1
+            if skip and k > s0 and text[k] == grammar.LIST_SEP and segments:
+                j = k
+                continue
+            break
+        unit, core, rs, status = seg
+        seg_start = unit[0] if unit else rs
+        if segments and any(seg_start <= m.start < j for m in others if m is not p):
+            break
+        outer, seg_start = _status_before(text, seg_start)
+        status = outer if status == "current" else status
+        segments.append((unit, core, status, seg_start))
+        j = seg_start
+        if j - 1 > s0 and text[j - 1] in (grammar.LIST_SEP, "兼"):
+            j -= 1
+            continue
+        break
+    segments.reverse()
+    return segments
+
+
+def apposition_facts(text: str, p: Mention, s0: int, tokens: list[Token], sent_idx: int, fb: FactBuilder,
+                     people: list[Mention] = ()) -> bool:
+    """The facts of the titles written before `p`; False when there are none."""
+    segments = _apposition(text, p, s0, tokens, fb.lex, people)
+    if not segments:
+        return False
+    prev_unit = fb.shared_unit_before(segments[0][3]) if segments[0][0] is None else None
+    chain_status = "current"
+    for unit, role, status, seg_start in segments:
+        chain_status = status if status != "current" else chain_status
+        status = chain_status
+        unit_text = None
+        if unit is None and prev_unit is not None:
+            unit, unit_text, seg_start = prev_unit
+            unit_text = unit_for_title(unit_text, role, fb.lex)
+        elif unit is not None and prev_unit is not None and department_of(prev_unit[1], text[unit[0]:unit[1]]):
+            unit_text = prev_unit[1] + text[unit[0]:unit[1]]
+        fact = fb.add(p, role, unit, "apposition", seg_start, p.end, sent_idx, status, unit_text)
+        chain_status = fact.status if fact and fact.status != "current" else chain_status
+        prev_unit = (unit, fact.unit, seg_start) if fact and fact.unit else None
+    return True
