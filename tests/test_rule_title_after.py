@@ -39,3 +39,8 @@ def test_names_before_their_titles(nlp, text, fact):
 ])
 def test_a_quoted_name_in_a_post(nlp, text, fact):
     assert fact in {f[:3] for f in facts(nlp, text)}
+
+
+def test_a_taiwanese_ward_before_its_chief(nlp):
+    got = {f[:3] for f in facts(nlp, "臺南市舉辦活動。感謝安南區李志明區長、海佃里王大勇里長等嘉賓到場。")}
+    assert ("王大勇", "里长", "海佃里") in got

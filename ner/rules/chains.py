@@ -298,7 +298,7 @@ def unit_ending_at(text: str, end: int, lex: Lexicons, floor: int = 0,
         if china_abbrev:  # 中|储粮集团公司 at the start of a clause: 中 abbreviates 中国, it is no locative
             keep = k
             continue
-        if len(w) == 1 and w in lex.org_suffix_set and (f == "zg" or k == len(toks) - 1 and k > 0):
+        if len(w) == 1 and (w in lex.org_suffix_set or w in grammar.VILLAGE_WARD) and (f == "zg" or k == len(toks) - 1 and k > 0):
             keep = k  # 保安|组/zg|科长, 环保|所/c|所长, 三光|里/f: a unit word jieba reads as something else
             continue
         if w in grammar.CHAIN_BREAK or f in grammar.STOP_FLAGS or not CJK.match(w) and f != "m" and not w.isalnum():
