@@ -39,3 +39,10 @@ def test_a_chain_of_former_posts_after_one_verb(nlp):
 def test_posts_ended(nlp, text, fact):
     got = facts_with_status(nlp, text)
     assert fact in got
+
+
+def test_units_joined_by_ji_share_the_title_and_joined_posts_are_two(with_model):
+    text = "会上，教授王立新介绍经验。王立新历任交通大学工学院暨管理学院院长，并曾担任市政府顾问和省政协委员。"
+    got = {f[:3] for f in facts(with_model, text)}
+    assert ("王立新", "院长", "交通大学工学院") in got and ("王立新", "院长", "管理学院") in got
+    assert ("王立新", "顾问", "市政府") in got

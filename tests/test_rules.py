@@ -139,3 +139,10 @@ def test_status_markers_and_modifiers_are_no_part_of_names_or_titles(with_model)
 def test_a_committee_after_a_citys_post_is_that_citys(with_model):
     got = {f[:3] for f in facts(with_model, "李建华在担任萍乡市市长、市委书记期间违规收受礼金。")}
     assert ("李建华", "书记", "萍乡市委") in got
+
+
+def test_a_name_found_once_is_a_name_wherever_it_stands(nlp):
+    text = "会上，教授王立新介绍经验。王立新历任江北大学工学院院长。总统科学奖今天颁发。"
+    got = {f[:3] for f in facts(nlp, text)}
+    assert ("王立新", "院长", "江北大学工学院") in got
+    assert not any(f[0].endswith("奖") for f in got)

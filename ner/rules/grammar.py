@@ -144,8 +144,9 @@ POST_WORDS = ("等职务", "职务", "一职", "等职")
 # A notice's line that opens with a name and its post (`李某，某集团原党组成员、副总经理，曾任…`).
 COMMA_PROFILE = re.compile(r"^[ \u3000\t]*([\u4e00-\u9fff]{2,4})[，,]([^，,。；;：:\n]{3,60})(?=[，,。；;])", re.MULTILINE)
 
-# Names that stand for a person without naming one (张某某, 王女士): no person of the graph.
-ANONYMOUS_NAME = re.compile(r"某|^[\u4e00-\u9fff](?:女士|先生|老师|同学|师傅|阿姨|大爷)$")
+# Names that stand for a person without naming one (张某某, 王女士), or that name an award or an event
+# (总统|科学奖): no person of the graph.
+ANONYMOUS_NAME = re.compile(r"某|^[\u4e00-\u9fff](?:女士|先生|老师|同学|师傅|阿姨|大爷)$|[奖杯赛节展]$")
 
 # Honorific titles (工艺美术大师): praise, not a post.
 HONORIFICS = ("大师", "名家", "达人", "禅师", "法师", "真人", "上人", "菩萨", "娘娘")

@@ -136,7 +136,29 @@ def find_persons(text: str, tokens: list[Token], credits: list[Credit], lex: Lex
             add(start, name, checked=True)
         for start, name in list_before(text, m.start, lex):
             add(start, name, checked=True)
+    _other_mentions(text, found, covering)
     return _consolidate(text, sorted(found.values(), key=lambda m: m.start))
+
+
+def _other_mentions(text: str, found: dict[tuple[int, int], Mention], covering: dict) -> None:
+    """A name found where the grammar put it (教授王立新) is the same name where it stands alone later
+    (王立新历任…): every other occurrence becomes a mention too, unless it lies inside another mention
+    or, for a two-character name, inside a longer word (高歌|猛进)."""
+    taken = [(m.start, m.end) for m in found.values()]
+    for name in {m.name for m in found.values() if CJK.match(m.name) and 2 <= len(m.name) <= 4}:
+        for occ in re.finditer(re.escape(name), text):
+            s, e = occ.start(), occ.end()
+            if any(a < e and s < b for a, b in taken):
+                continue
+            if len(name) == 2 and not _word_bounded(s, e, covering):
+                continue
+            found[(s, e)] = Mention(s, e, name)
+            taken.append((s, e))
+
+
+def _word_bounded(start: int, end: int, covering: dict) -> bool:
+    first, last = covering.get(start), covering.get(end - 1)
+    return (first is None or first.start == start) and (last is None or last.end == end)
 
 
 def _bare_name(cand: str, lex: Lexicons) -> bool:

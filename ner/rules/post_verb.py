@@ -61,12 +61,16 @@ def _verb_tokens(text: str, s0: int, s1: int, tokens: list[Token]) -> list[tuple
     return [found[k] for k in sorted(found)]
 
 
+# Words joining two units or two posts inside one object of a post verb.
+UNIT_JOINER = re.compile(r"[暨和及与]")
+
+
 def post_titles(text: str, o0: int, o1: int, p: Mention, start: int, end: int, sent_idx: int, status: str,
                 fb: FactBuilder, rule: str = "post_verb") -> None:
     """`担任[unit]党组书记、总队长`: titles coordinated after the first share its unit; a coordinated
     `[unit][title]` brings its own."""
     first, *rest = text[o0:o1].split(grammar.LIST_SEP)
-    fact = post_object(text, o0, o0 + len(first), p, start, end, sent_idx, status, fb, rule)
+    fact = _joined_objects(text, o0, o0 + len(first), p, start, end, sent_idx, status, fb, rule)
     pos = o0 + len(first) + 1
     for title in rest:
         if fact is None or not title:
@@ -76,8 +80,29 @@ def post_titles(text: str, o0: int, o1: int, p: Mention, start: int, end: int, s
             fb.add(p, title, (fact.unit_start, fact.unit_end) if unit else None, rule, start, end,
                    sent_idx, fact.status, unit)
         else:  # 粮食局局长、市政协人口资源环境委员会主任: a title with its own unit
-            fact = post_object(text, pos, pos + len(title), p, start, end, sent_idx, status, fb, rule)
+            fact = _joined_objects(text, pos, pos + len(title), p, start, end, sent_idx, status, fb, rule)
         pos += len(title) + 1
+
+
+def _joined_objects(text: str, o0: int, o1: int, p: Mention, start: int, end: int, sent_idx: int, status: str,
+                    fb: FactBuilder, rule: str) -> Fact | None:
+    """`工学院暨电机资讯学院院长`: two units joined by 暨/和/及 share the title after the second;
+    `行政院科技顾问和总统府国策顾问`: two whole posts joined the same way are two objects. Else one object."""
+    lex = fb.lex
+    m = UNIT_JOINER.search(text, o0, o1)
+    if m and m.start() > o0 + 1 and m.end() < o1 - 1:
+        left, right = (o0, m.start()), (m.end(), o1)
+        left_titled = role_ending_at(text, left[1], lex) is not None and role_ending_at(text, left[1], lex) > left[0]
+        if left_titled:
+            first = post_object(text, *left, p, start, end, sent_idx, status, fb, rule)
+            second = post_object(text, *right, p, start, end, sent_idx, status, fb, rule)
+            return second or first
+        if lex.ends_like_unit(text[left[0]:left[1]]):
+            second = post_object(text, *right, p, start, end, sent_idx, status, fb, rule)
+            if second is not None:
+                fb.add(p, second.role, left, rule, start, end, sent_idx, second.status)
+            return second
+    return post_object(text, o0, o1, p, start, end, sent_idx, status, fb, rule)
 
 
 def post_object(text: str, o0: int, o1: int, p: Mention, start: int, end: int, sent_idx: int, status: str,

@@ -96,7 +96,8 @@ class DocContext:
     def unit_before(self, pos: int, head: str) -> str | None:
         """The nearest earlier unit name, cut just after its last `head` (街道 → 振兴区临江街道)."""
         earlier = [(offset, unit) for offset, unit in self.units
-                   if offset < pos and head in unit and not unit.startswith(head)]
+                   if offset < pos and head in unit and not unit.startswith(head)
+                   and not any(j in unit for j in "暨和及与")]  # 工学院暨管理学院 is two units, not one
         if not earlier:
             return None
         unit = max(earlier, key=lambda ou: ou[0])[1]
