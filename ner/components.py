@@ -224,7 +224,8 @@ def make_person_tagger(nlp: Language, name: str, spans_key: str):
         taken = {i for s in ruled for i in range(s.start, s.end)}
         modelled = [Span(doc, e.start, e.end, label="PERSON") for e in model_persons
                     if not taken.intersection(range(e.start, e.end)) and plausible_name(e.text, doc, e.start_char)]
-        named = [s for s in ruled + filter_spans(modelled) if not grammar.ANONYMOUS_NAME.search("".join(s.text.split()))]
+        named = [s for s in ruled + filter_spans(modelled) if not grammar.ANONYMOUS_NAME.search("".join(s.text.split()))
+                 and s.text not in grammar.TITLE_MODIFIERS]
         doc.spans[spans_key] = sorted(named, key=lambda s: s.start)  # 张某某, 王女士 name nobody
         return doc
 

@@ -146,3 +146,8 @@ def test_a_name_found_once_is_a_name_wherever_it_stands(nlp):
     got = {f[:3] for f in facts(nlp, text)}
     assert ("王立新", "院长", "江北大学工学院") in got
     assert not any(f[0].endswith("奖") for f in got)
+
+
+def test_title_modifiers_and_verbs_read_as_titles_are_no_names_or_posts(nlp):
+    got = facts(nlp, "臺南市舉辦活動。國立成功大學特聘教授王大明演講，漁民申領補助，陳彥嘉主持。")
+    assert {f[0] for f in got} == {"王大明"}

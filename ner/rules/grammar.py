@@ -64,7 +64,7 @@ NOT_POSTS = frozenset({"党员", "中共党员", "共产党员", "预备党员",
                        "市民", "患者", "家属", "学生", "孩子", "代表", "嘉宾", "来宾", "贵宾", "大师", "太子", "公主",
                        # kinds of people, not posts
                        "雇主", "业者", "民众", "员工", "劳工", "厂商", "家长", "游客", "乘客", "旅客", "消费者",
-                       "网友", "读者", "观众", "选手"})
+                       "网友", "读者", "观众", "选手", "渔民", "农民", "主持"})
 
 # Title words written after a name (习近平总书记, 张三同志); the rest of titles precede the name.
 HONORIFIC_AFTER = ("同志", "先生", "女士")
@@ -119,7 +119,7 @@ INSTITUTION_ORGANS = ("党委", "党组", "纪委", "党校", "工会", "团委"
                       "党政办", "学术委员会", "监委", "纪检", "务委员会")
 
 # Two-character words that qualify a title without naming a unit (分管副局长, 常务副市长 is in the lexicon).
-TITLE_MODIFIERS = frozenset({"分管", "专职", "兼职", "挂职", "驻村", "包村", "首任", "时任", "现任", "专任"})
+TITLE_MODIFIERS = frozenset({"特聘", "客座", "名誉", "荣誉", "分管", "专职", "兼职", "挂职", "驻村", "包村", "首任", "时任", "现任", "专任"})
 
 # What closes a list of posts after a post verb (历任…、…等重要职务).
 POSTS_CLOSING = ("等重要职务", "等职务", "等职", "等领导职务", "等岗位")

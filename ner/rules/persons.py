@@ -165,7 +165,7 @@ def _bare_name(cand: str, lex: Lexicons) -> bool:
     """A surname and a given name that make no dictionary word, no place and no unit."""
     return bool(CJK.match(cand)) and surname_length(cand, 0, lex) > 0 and cand[0] not in grammar.NAME_LEFT_WORDS \
         and cand[0] not in grammar.RANK_PREFIXES and cand[-1] not in grammar.RANK_PREFIXES \
-        and cand[1:] not in lex.roles and cand[1:] not in grammar.TITLE_MODIFIERS \
+        and cand[1:] not in lex.roles and cand[1:] not in grammar.TITLE_MODIFIERS and cand not in grammar.TITLE_MODIFIERS \
         and cand[-1] not in NAME_END and not dictionary_non_name(cand) and not lex.ends_like_unit(cand) \
         and not load_gazetteer().lookup(cand)
 
