@@ -144,7 +144,9 @@ COMMON_WORD_FREQ = 500
 NAME_END = set("的在和与及是说等也都就已对把被将从为了着过到又还却便才并而或但")
 NAME_BREAK = set("的在和与及是说等也都就已向同对把被将从为了着过到又还却便才并而或但每各该其此这那他她它们我你讲称道问答带前后上下里外中内以于")
 # Adverbs and particles that stand between a name and its predicate (刘洋|则|表示).
-ADVERB_AFTER_NAME = NAME_BREAK | set("则亦再更均皆当先随另曾仍正")
+# 则, 亦 … never end a given name (刘|洋则); 当, 先, 正 … may (李志先), so they only stop a third character.
+GIVEN_NAME_BREAK = "则亦再更均皆"
+ADVERB_AFTER_NAME = NAME_BREAK | set(GIVEN_NAME_BREAK + "当先随另曾仍正")
 
 
 def name_at(text: str, i: int, lex: Lexicons, strict: bool = True, word: Token | None = None,
@@ -194,7 +196,7 @@ def _name_in_window(text: str, i: int, sl: int, lex: Lexicons, strict: bool) -> 
         given = w0[:2]
         if len(w0) > 2 and not f0.startswith("nr"):
             return None
-        if given[-1] in NAME_END or given[-1] in "则亦再更均皆":
+        if given[-1] in NAME_END or given[-1] in GIVEN_NAME_BREAK:
             given = given[0]  # 陈|明说, 刘|洋则: a one-character given name before a verb or an adverb
     else:
         given = w0
@@ -358,8 +360,6 @@ def unit_and_role(phrase: str, lex: Lexicons) -> tuple[str, str] | None:
             if known is None and rest in lex.roles and not _holds_unit_word(rest, lex):
                 known = best  # 警政署|警政委员, not 警政署警政|委员: the longest known title wins
     best = known or best
-    if best is not None and best[1][:1] in "原前" and best[1][1:] in lex.roles:
-        best = (best[0] + best[1][0], best[1][1:])  # 县委|原书记: the marker goes with the unit (strip_status)
     if best is not None:
         head, core = split_role(best[1], lex)
         if head:  # 理科|一支部书记 (jieba reads 支部书记 as one word): the party organ belongs to the unit

@@ -38,6 +38,9 @@ FIELD_WINDOW = 1500
 ISSUER = re.compile(rf"^[ \u3000]*(?:{'|'.join(grammar.ISSUER_LABELS)})[ \u3000]*[:：][ \u3000]*([\u4e00-\u9fff]{{2,30}})",
                     re.MULTILINE)
 NAME_SEP = re.compile(r"[ \u3000\t、，,]+")
+NAME_SEP_ACROSS_LINES = re.compile(r"[\s、，,]+")
+HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
+PADDED_CHAR = re.compile(r"[ \u3000]{1,3}([\u4e00-\u9fff])(?![\u4e00-\u9fff])")  # 孟 航: the second character
 LAYOUT_LINE = 80
 SITE_BYLINE_LINES = 8
 CORRESPONDENT = "通讯员"
@@ -72,18 +75,18 @@ def _names(text: str, pos: int, lex: Lexicons, newlines: bool = False) -> tuple[
     """The names written from `pos` on, separated by spaces or 、; single characters separated by
     spaces are joined in pairs (`孟 航`). Returns the names and where the run of names ends."""
     names: list[tuple[str, int, int]] = []
-    sep = re.compile(r"[\s、，,]+") if newlines else NAME_SEP
+    sep = NAME_SEP_ACROSS_LINES if newlines else NAME_SEP
     end = pos
     lead = sep.match(text, pos) if newlines else None
     pos = lead.end() if lead else pos
     while True:
-        m = re.compile(r"[\u4e00-\u9fff]+").match(text, pos)
+        m = HAN_RUN.match(text, pos)
         if not m:
             break
         word, start = m.group(), m.start()
         stop = pos = m.end()
         if len(word) == 1:
-            pair = re.compile(r"[ \u3000]{1,3}([\u4e00-\u9fff])(?![\u4e00-\u9fff])").match(text, pos)
+            pair = PADDED_CHAR.match(text, pos)
             if pair is None:
                 break
             word, stop = word + pair.group(1), pair.end()

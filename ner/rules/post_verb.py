@@ -13,7 +13,7 @@ import re
 from zhkg.ner.rules import grammar
 from zhkg.ner.rules.chains import Token, role_ending_at, role_starting_at, split_role, unit_and_role
 from zhkg.ner.rules.facts import Fact, FactBuilder, Mention
-from zhkg.ner.rules.units import strip_status, unit_for_title
+from zhkg.ner.rules.units import unit_for_title
 
 
 def post_verb_facts(text: str, s0: int, s1: int, people: list[Mention], tokens: list[Token], sent_idx: int,
@@ -112,11 +112,7 @@ def post_object(text: str, o0: int, o1: int, p: Mention, start: int, end: int, s
     split = unit_and_role(text[o0:o1], lex)
     if split:
         u, r = split
-        u, former = strip_status(u, lex)
-        if u[-1:] in "原前" and len(u) > 3:
-            u, former = u[:-1], True  # 吉水县委|原|书记
-        return fb.add(p, r, (o0, o0 + len(u)), rule, start, end, sent_idx, "former" if former else status,
-                      u if former else None)
+        return fb.add(p, r, (o0, o0 + len(u)), rule, start, end, sent_idx, status)
     rs = role_ending_at(text, o1, lex)
     if rs is not None and rs >= o0:
         head, core = split_role(text[rs:o1], lex)

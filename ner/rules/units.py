@@ -209,10 +209,12 @@ def _unanchored_town(name: str, div: Division, ctx: DocContext) -> bool:
 
 
 def strip_status(unit: str, lex: Lexicons) -> tuple[str, bool]:
-    """贵州省政协原党组 → 贵州省政协党组, former: the marker stands inside the unit's name."""
+    """贵州省政协原党组 → 贵州省政协党组, former: the marker stands inside the unit's name or at its end."""
     gaz = load_gazetteer()
     if unit.startswith("原") and len(unit) > 3 and unit[1:3] not in gaz and not jieba.dt.FREQ.get(unit[:2]):
         return unit[1:], True  # 原中国银行业监督管理委员会: the body itself is former
+    if unit[-1:] in "原前" and len(unit) > 3 and lex.ends_like_unit(unit[:-1]):
+        return unit[:-1], True  # 吉水县委|原|书记: the marker written between the unit and its title
     for i in range(2, len(unit) - 1):
         before_organ = unit[i + 1:].startswith(grammar.PARTY_ORGANS)  # 评估督导司原党支部
         if unit[i] == "原" and (lex.ends_like_unit(unit[:i]) or before_organ) \
