@@ -28,7 +28,7 @@ from zhkg.ner.rules.credits import find_credits
 from zhkg.ner.rules.persons import WORD_FREQ, find_persons
 from zhkg.ner.rules.units import DocContext, resolve_unit
 
-for _name, _default in (("home_city", None), ("facts", None), ("credits", None), ("tokens", None)):
+for _name, _default in (("home_city", None), ("facts", None), ("credits", None), ("tokens", None), ("text", None)):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=_default)
 
@@ -50,10 +50,17 @@ LABEL_MAP = {"PER": "PERSON", "PERSON": "PERSON", "ORG": "ORG", "GPE": "PLACE", 
              "PLACE": "PLACE", "FAC": "PLACE", "NORP": "ORG", "ROLE": "ROLE", "TITLE": "ROLE"}
 
 
+def text_of(doc: Doc) -> str:
+    """`doc.text`, read once per Doc: spaCy joins every token (here: every character) on each read."""
+    if doc._.text is None:
+        doc._.text = doc.text
+    return doc._.text
+
+
 def _tokens(doc: Doc):
     """jieba words for the whole text, computed once per Doc and shared by the components."""
     if doc._.tokens is None:
-        doc._.tokens = tag(doc.text)
+        doc._.tokens = tag(text_of(doc))
     return doc._.tokens
 
 
@@ -75,7 +82,7 @@ def char_matches(matcher: PhraseMatcher, doc: Doc) -> list[Span]:
     (the `char` segmenter, jieba, or another pipeline's): matching runs on a character view and maps
     back to `doc` by character offsets.
     """
-    text = doc.text
+    text = text_of(doc)
     chars = Doc(matcher.vocab, words=list(text), spaces=[False] * len(text))
     spans = (doc.char_span(s, e, alignment_mode="expand") for _, s, e in matcher(chars))
     return [s for s in spans if s is not None]
@@ -114,9 +121,9 @@ class PlaceTagger(PhraseTagger):
 
     def __call__(self, doc: Doc) -> Doc:
         gaz = load_gazetteer()
-        starts = {t.start for t in _tokens(doc)} | {len(doc.text)}
+        starts = {t.start for t in _tokens(doc)} | {len(text_of(doc))}
         ends = {t.end for t in _tokens(doc)}
-        text = doc.text
+        text = text_of(doc)
         found = [s for s in self.matches(doc) if not _common_noun(s.text, PLACE_WORD_FREQ)
                  and (gaz.is_full_name(s.text) or s.start_char in starts and (
                      s.end_char in ends or text[s.end_char:s.end_char + 1] == NATIVE and s.end_char + 1 in ends))]
@@ -210,7 +217,7 @@ def _communities(doc: Doc) -> list[Span]:
 def make_person_tagger(nlp: Language, name: str, spans_key: str):
     def tag_persons(doc: Doc) -> Doc:
         lex = lexicons()
-        text = doc.text
+        text = text_of(doc)
         doc._.credits = find_credits(text, lex)
         mentions = find_persons(text, _tokens(doc), doc._.credits, lex)
         model_persons = model_entities(doc, "PERSON")
@@ -325,7 +332,7 @@ def make_home_city(nlp: Language, name: str, places_key: str):
     def home_city(doc: Doc) -> Doc:
         gaz = load_gazetteer()
         places = [(s.start_char, gaz.get(s.kb_id_)) for s in doc.spans.get(places_key, []) if s.kb_id_]
-        home = infer_home_city(doc.text, places, gaz)
+        home = infer_home_city(text_of(doc), places, gaz)
         doc._.home_city = home.key if home else None
         if home is not None:
             doc.spans[places_key] = [_resolved_near(s, home, gaz) for s in doc.spans.get(places_key, [])]
@@ -354,7 +361,7 @@ def make_org_tagger(nlp: Language, name: str, spans_key: str):
         spans = [_without_title(e, doc) for e in model_entities(doc, "ORG")]
         spans = [_from_word_start(e, doc, tokens) for e in spans if e is not None]
         spans = [e for e in spans if e is not None and _unit_like(e, lex, tokens)]
-        text = doc.text  # Doc.text joins every token: read it once
+        text = text_of(doc)
         for t in tokens:
             if t.word in lex.org_suffix_set:
                 unit = unit_ending_at(text, t.end, lex, tokens=tokens)
@@ -409,7 +416,7 @@ def make_relations(nlp: Language, name: str, persons_key: str, places_key: str, 
         places = sorted((s.start_char, s.end_char, gaz.get(s.kb_id_))
                         for s in doc.spans.get(places_key, []) if s.kb_id_)
         home = gaz.get(doc._.home_city) if doc._.home_city else None
-        text = doc.text
+        text = text_of(doc)
         ctx = DocContext(text, home, places, gaz)
         for span in doc.spans.get(orgs_key, []):
             ctx.units.append((span.start_char, resolve_unit(span.text, span.start_char, ctx, lex)))

@@ -22,6 +22,8 @@ from spacy.tokens import Doc
 from spacy.util import DummyTokenizer, get_words_and_spaces, registry
 from spacy.vocab import Vocab
 
+from zhkg.ner.text import fast_jieba
+
 END = "</s>"
 
 
@@ -64,6 +66,7 @@ def _word_tags(text: str) -> list[str]:
     """Per character of `text`: B/M/E/S in its jieba word, with the word's length capped at 4."""
     import jieba
 
+    fast_jieba.install()  # the same segmentation as stock jieba, each repeated clause cut once
     tags: list[str] = []
     for word in jieba.cut(text):
         n = len(word)

@@ -30,11 +30,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from zhkg.build import write_outputs
-from zhkg.ner.extract import run
-from zhkg.ner.pipeline import load_pipeline
-from zhkg.ner.text.reading import Source, iter_sources
-
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -64,6 +59,10 @@ def main(argv: list[str] | None = None) -> int:
 
 def stages(args: argparse.Namespace) -> int:
     """Where one process spends a build: load, tagging, graph and exports (the seeds, repeated)."""
+    from zhkg.build import write_outputs
+    from zhkg.ner.extract import run
+    from zhkg.ner.pipeline import load_pipeline
+    from zhkg.ner.text.reading import Source, iter_sources
 
     sources = [s for s in iter_sources(args.paths) if isinstance(s, Source)]
     corpus, total, k = [], 0, 0
@@ -97,11 +96,12 @@ def compare_child(args: argparse.Namespace) -> int:
     """One timed run, in its own process; prints its characters and peak RSS as JSON."""
     files = Path(args.list).read_text(encoding="utf-8").splitlines()
     chars = 0
-    if args.child == "baseline":
+    if args.child == "baseline":  # stock jieba: this process imports nothing of zhkg's (no fast_posseg)
         import jieba
         import jieba.posseg
         import opencc
 
+        assert jieba.posseg.viterbi.__module__ == "jieba.posseg.viterbi", "the baseline must run stock jieba"
         jieba.initialize()
         t2s = opencc.OpenCC("t2s")
         words = 0

@@ -16,6 +16,7 @@ leaves gaps and a Dask cluster all give the same records.
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing
 import os
 import signal
@@ -95,6 +96,7 @@ def init_worker(model: str | None) -> None:
                 _PIPELINES[model] = load_or_explain(model)
             except PipelineLoadError as e:
                 _PIPELINES[model] = e
+            gc.freeze()  # the pipeline lives as long as the process: no collection need walk it again (~5%)
 
 
 def _pool_worker(model: str | None, parent: int) -> None:

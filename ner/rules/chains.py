@@ -21,8 +21,10 @@ from jieba import posseg
 from zhkg.ner.lexicons import load_org_suffixes, load_roles, load_surnames
 from zhkg.ner.places.gazetteer import load_gazetteer
 from zhkg.ner.rules import grammar
+from zhkg.ner.text import fast_jieba
 
 jieba.setLogLevel(60)
+fast_jieba.install()  # the same words and tags as stock jieba, in a fraction of its time
 
 CJK = re.compile(r"^[\u3400-\u9fff]+$")
 PLACE_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "街道", "社区", "省", "市", "县", "区", "镇", "乡", "村", "里",
