@@ -7,6 +7,13 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable
+from contextlib import ExitStack
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 
 def write_jsonl(rows: Iterable[dict], path: str | os.PathLike[str]) -> int:
@@ -28,3 +35,35 @@ def write_entities(documents: Iterable, path: str | os.PathLike[str]) -> int:
 
 def write_damage(documents: Iterable, path: str | os.PathLike[str]) -> int:
     return write_jsonl((e for d in documents for e in d.damage), path)
+
+
+class RecordFiles:
+    """facts.jsonl, entities.jsonl and damage.jsonl of a build, written a document at a time as it is
+    tagged, so that no process holds every mention of a large corpus: `with RecordFiles(folder) as
+    rows: rows.write(doc)`; `counts` says how many rows of each went out."""
+
+    NAMES = (("facts", "facts.jsonl"), ("entities", "entities.jsonl"), ("damage", "damage.jsonl"))
+
+    def __init__(self, folder: str | os.PathLike[str]) -> None:
+        self._stack = ExitStack()
+        with self._stack as opening:  # a file that cannot be opened closes the ones before it
+            self.files = {kind: opening.enter_context(open(Path(folder) / name, "w", encoding="utf-8"))  # noqa: SIM115
+                          for kind, name in self.NAMES}
+            self._stack = opening.pop_all()
+        self.counts = dict.fromkeys(self.files, 0)
+
+    def write(self, doc) -> None:
+        for kind, fh in self.files.items():
+            rows = getattr(doc, kind)
+            fh.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+            self.counts[kind] += len(rows)
+
+    def close(self) -> None:
+        self._stack.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()

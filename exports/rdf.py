@@ -45,7 +45,6 @@ Data model (standard vocabularies first; `zhkg:` = https://w3id.org/zhkg/vocab# 
 
 from __future__ import annotations
 
-import io
 import os
 import re
 from collections.abc import Iterator
@@ -54,7 +53,6 @@ from typing import Any
 import networkx as nx
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SDO, SKOS, TIME, XSD
-from rdflib.plugins.serializers.turtle import TurtleSerializer
 
 from zhkg.graph.schema import node_key, stable_id
 
@@ -282,28 +280,62 @@ def _atomic_write(path: str | os.PathLike[str], data: bytes) -> None:
     os.replace(tmp, path)
 
 
-class _ExactTurtleSerializer(TurtleSerializer):
-    """rdflib's Turtle writer, but doubles keep their lexical form (`"0.9"^^xsd:double`, as in .nt)."""
+def _nt_lines(G: nx.Graph) -> list[str]:
+    """The export's triples as sorted, de-duplicated N-Triples lines."""
+    from rdflib.plugins.serializers.nt import _nt_row
 
-    def label(self, node: Any, position: int) -> str:
-        if isinstance(node, Literal) and node.datatype == XSD.double:
-            return node._literal_n3(use_plain=False, qname_callback=lambda dt: self.get_pname(dt, False))
-        return super().label(node, position)
+    return sorted({_nt_row(t) for t in triples(G)})
+
+
+_LOCAL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*\Z")  # a prefixed name's local part that needs no escape
+_RDF_TYPE = f"<{RDF.type}>"
+
+
+def _abbreviated(iri: str, namespaces: list[tuple[str, str]]) -> str:
+    """`<iri>` as `prefix:local` where a declared namespace holds it and the local part is plain."""
+    for prefix, ns in namespaces:
+        if iri.startswith(ns, 1) and _LOCAL_NAME.match(iri, len(ns) + 1, len(iri) - 1):
+            return f"{prefix}:{iri[len(ns) + 1:-1]}"
+    return iri
+
+
+def _turtle_term(term: str, namespaces: list[tuple[str, str]]) -> str:
+    if term.startswith("<"):
+        return _abbreviated(term, namespaces)
+    if term.startswith('"'):
+        q = term.rindex('"')  # a datatype IRI holds no quote: everything after the last one is the tag
+        if term.startswith("^^<", q + 1):
+            return term[:q + 3] + _abbreviated(term[q + 3:], namespaces)
+    return term
 
 
 def write_turtle(G: nx.Graph, path: str | os.PathLike[str]) -> None:
-    """Turtle that both rdflib and pyoxigraph parse (checked in the tests), with the literals of .nt."""
-    buf = io.BytesIO()
-    _ExactTurtleSerializer(to_rdf(G)).serialize(buf, encoding="utf-8")
-    _atomic_write(path, buf.getvalue())
+    """Turtle that both rdflib and pyoxigraph parse (checked in the tests), written from the sorted
+    N-Triples lines (N-Triples is Turtle) with the prefixes declared, IRIs shortened where safe and each
+    subject's triples grouped: no in-memory rdflib graph, so a corpus of millions of triples fits, and
+    the literals keep the lexical form they have in .nt (`"0.9"^^xsd:double`)."""
+    namespaces = sorted(((p, str(ns)) for p, ns in PREFIXES.items()), key=lambda pn: -len(pn[1]))
+    tmp = f"{os.fspath(path)}.tmp{os.getpid()}"
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.writelines(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(namespaces))
+        subject = None
+        for line in _nt_lines(G):
+            s, p, o = line[:-3].split(" ", 2)
+            pred = "a" if p == _RDF_TYPE else _abbreviated(p, namespaces)
+            obj = _turtle_term(o, namespaces)
+            if s != subject:
+                fh.write(" .\n" if subject is not None else "")
+                fh.write(f"\n{_turtle_term(s, namespaces)} {pred} {obj}")
+                subject = s
+            else:
+                fh.write(f" ;\n    {pred} {obj}")
+        fh.write(" .\n" if subject is not None else "")
+    os.replace(tmp, path)
 
 
 def write_ntriples(G: nx.Graph, path: str | os.PathLike[str]) -> None:
     """Sorted, de-duplicated N-Triples: byte-identical on re-runs, so exports diff cleanly."""
-    from rdflib.plugins.serializers.nt import _nt_row
-
-    lines = sorted({_nt_row(t) for t in triples(G)})
-    _atomic_write(path, "".join(lines).encode("utf-8"))
+    _atomic_write(path, "".join(_nt_lines(G)).encode("utf-8"))
 
 
 __all__ = ["ID", "PREFIXES", "ZHKG", "node_iri", "to_rdf", "triples", "write_ntriples", "write_turtle"]

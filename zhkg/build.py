@@ -12,9 +12,9 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import chain
 from pathlib import Path
 
@@ -23,7 +23,7 @@ from tqdm import tqdm
 from zhkg.cache import TagCache, default_cache_dir, document_key, pipeline_version
 from zhkg.exports import write_gexf, write_graphml, write_ntriples, write_turtle
 from zhkg.exports.companions import COMPANION_OUTPUTS, write_companions
-from zhkg.exports.jsonl import write_damage, write_entities, write_facts
+from zhkg.exports.jsonl import RecordFiles, write_damage, write_entities, write_facts
 from zhkg.graph.build import build_graph
 from zhkg.ner.extract import DocResult
 from zhkg.ner.text.reading import Skipped, Source, iter_sources, split_long
@@ -83,6 +83,17 @@ class Summary:
                *([f"zhkg: tagged in {len(self.workers)} process(es)"] if self.workers else []),
                *([f"zhkg: {self.cache}"] if self.cache else []),
                *skipped]
+
+
+# What the graph and the report read of a place mention (graph.build, report.summary_data).
+PLACE_FIELDS = ("type", "name", "key", "parent_key", "kind")
+
+
+def slim_record(doc: DocResult) -> DocResult:
+    """A document's record once its rows are written: its facts and, of its mentions, only what links
+    places (no texts, offsets or damage), so the build's memory grows with facts, not with mentions."""
+    places = [{k: e[k] for k in PLACE_FIELDS if k in e} for e in doc.entities if e["type"] == "PLACE"]
+    return replace(doc, entities=places, damage=[])
 
 
 def _share(part: int, whole: int) -> str:
@@ -177,9 +188,12 @@ def _tagger(jobs: list, model: str | None, workers: int, scheduler: str | None) 
 
 def tag_documents(paths: list[str], model: str | None, summary: Summary, progress: bool,
                   max_chars: int = MAX_DOC_CHARS, jobs: int = 1, cache: TagCache | None = None,
-                  scheduler: str | None = None) -> list[DocResult]:
+                  scheduler: str | None = None,
+                  sink: Callable[[DocResult], DocResult] | None = None) -> list[DocResult]:
     """The records of every readable document, in input order; tagged in `jobs` processes (or on the
-    Dask cluster at `scheduler`), documents found in `cache` not tagged again and those tagged stored."""
+    Dask cluster at `scheduler`), documents found in `cache` not tagged again and those tagged stored.
+    Each complete record is handed to `sink` (in input order) and what it returns is kept instead: the
+    build writes the rows out there and keeps only what the graph needs."""
     keys: dict[tuple[str, str, str], str] = {}
     stream = _jobs(_pieces(iter_sources(paths), summary, max_chars, cache, keys))
     results: dict[tuple[str, str, str], DocResult] = {}
@@ -190,6 +204,8 @@ def tag_documents(paths: list[str], model: str | None, summary: Summary, progres
     def finished(ident: tuple[str, str, str] | None) -> None:
         if ident is not None and ident in keys and cache is not None:
             cache.put(keys.pop(ident), results[ident])
+        if ident is not None and sink is not None:
+            results[ident] = sink(results[ident])
         bar.update(ident is not None)
 
     try:
@@ -204,6 +220,8 @@ def tag_documents(paths: list[str], model: str | None, summary: Summary, progres
                 summary.workers.add(worker)
             for result in batch:
                 ident = _ident(result)
+                if ident in results and ident != last and sink is not None:
+                    result = sink(result)  # the same file given twice, apart: its rows are written too
                 if ident in results:
                     prev = results[ident]
                     prev.facts += result.facts
@@ -250,11 +268,14 @@ def _no_tagging(task: list[Piece]) -> None:
     raise AssertionError("a task to tag without a tagger")
 
 
-def write_files(documents: list[DocResult], folder: Path, skipped: list[tuple[str, str]] = ()) -> None:
-    """Every output file into `folder` (an empty staging folder)."""
-    write_facts(documents, folder / "facts.jsonl")
-    write_entities(documents, folder / "entities.jsonl")
-    write_damage(documents, folder / "damage.jsonl")
+def write_files(documents: list[DocResult], folder: Path, skipped: list[tuple[str, str]] = (),
+                rows_written: bool = False) -> None:
+    """Every output file into `folder` (an empty staging folder); with `rows_written` the JSONL rows
+    are already there (streamed by `build`) and `documents` may be slim (`slim_record`)."""
+    if not rows_written:
+        write_facts(documents, folder / "facts.jsonl")
+        write_entities(documents, folder / "entities.jsonl")
+        write_damage(documents, folder / "damage.jsonl")
     G = build_graph(documents)
     write_turtle(G, folder / "graph.ttl")
     write_ntriples(G, folder / "graph.nt")
@@ -272,9 +293,10 @@ def write_outputs(documents: list[DocResult], out: Path, skipped: list[tuple[str
         raise BuildError(str(e)) from e
 
 
-def _write_and_commit(documents: list[DocResult], target: OutputSet, skipped: list[tuple[str, str]] = ()) -> None:
+def _write_and_commit(documents: list[DocResult], target: OutputSet, skipped: list[tuple[str, str]] = (),
+                      rows_written: bool = False) -> None:
     try:
-        write_files(documents, target.staging, skipped)
+        write_files(documents, target.staging, skipped, rows_written)
     except OSError as e:
         raise BuildError(f"cannot write outputs to {target.out}: {e.strerror or e}") from e
     target.commit({"documents": len(documents)})
@@ -308,8 +330,21 @@ def build(paths: list[str], out: str | os.PathLike[str], model: str | None = Non
                 if Path(os.path.abspath(folder)).is_relative_to(os.path.abspath(out)):
                     raise BuildError(f"--cache {folder} lies inside OUT, which every build replaces as a whole")
                 tag_cache = open_cache(folder, model)
-            documents = tag_documents(paths, model, summary, progress=not quiet, max_chars=max_chars,
-                                      jobs=jobs, cache=tag_cache, scheduler=scheduler)
+            try:
+                rows = RecordFiles(target.staging)
+            except OSError as e:
+                raise BuildError(f"cannot write outputs to {target.out}: {e.strerror or e}") from e
+            with rows:
+
+                def written(doc: DocResult) -> DocResult:
+                    try:
+                        rows.write(doc)
+                    except OSError as e:
+                        raise BuildError(f"cannot write outputs to {target.out}: {e.strerror or e}") from e
+                    return slim_record(doc)
+
+                documents = tag_documents(paths, model, summary, progress=not quiet, max_chars=max_chars,
+                                          jobs=jobs, cache=tag_cache, scheduler=scheduler, sink=written)
             if tag_cache is not None:
                 summary.cache = tag_cache.note()
                 if tag_cache.write_error:
@@ -318,12 +353,12 @@ def build(paths: list[str], out: str | os.PathLike[str], model: str | None = Non
                 summary.seconds = time.perf_counter() - started
                 reasons = "; ".join(f"{p}: {r}" for p, r in summary.skipped[:5]) or "no input files found"
                 raise BuildError(f"nothing to build ({reasons})")
-            _write_and_commit(documents, target, summary.skipped)
+            _write_and_commit(documents, target, summary.skipped, rows_written=True)
     except OutputFolderError as e:
         raise BuildError(str(e)) from e
-    summary.facts = sum(len(d.facts) for d in documents)
-    summary.entities = sum(len(d.entities) for d in documents)
-    summary.damaged = sum(len(d.damage) for d in documents)
+    summary.facts = rows.counts["facts"]
+    summary.entities = rows.counts["entities"]
+    summary.damaged = rows.counts["damage"]
     places = [e for d in documents for e in d.entities if e["type"] == "PLACE"]
     summary.places = len(places)
     summary.places_coded = sum(1 for e in places if e.get("key"))
