@@ -45,6 +45,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--baseline", action="store_true", help="compare mode: also time jieba.posseg + OpenCC")
     ap.add_argument("--scheduler", default=None, help="compare mode: also time a build on this Dask scheduler")
     ap.add_argument("--rounds", type=int, default=2, help="compare mode: rounds of A B A B (medians)")
+    ap.add_argument("--scale", default=None, metavar="JSONL_GZ",
+                    help="scaling mode: builds of growing prefixes of a .jsonl.gz corpus ({id, text} per line)")
+    ap.add_argument("--sizes", type=float, nargs="+", default=[0.1, 1, 4, 36.5],
+                    help="scaling mode: millions of characters per build")
     ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--list", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--out", default=None, help=argparse.SUPPRESS)
@@ -52,6 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.child:
         return compare_child(args)
+    if args.scale:
+        return scale(args)
     if args.corpus:
         return compare(args)
     return stages(args)
@@ -200,6 +206,36 @@ def compare(args: argparse.Namespace) -> int:
         print(f"| {name} | {wall:.1f} | {runs[0]['chars'] / wall:,.0f} | {ratio} | {rel} | {peak:,.0f} MB |")
     for out, ok in same.items():
         print(f"facts.jsonl of {out}: {'identical to' if ok else 'DIFFERENT from'} --jobs {args.jobs[0]}")
+    return 0
+
+
+def scale(args: argparse.Namespace) -> int:
+    """One `zhkg build --jobs N` (no cache) per size: the first documents of the corpus up to that many
+    characters, unpacked into files; wall time, chars/s and the peak RSS of any one process."""
+    import gzip
+
+    jobs = max(args.jobs)
+    print(f"| chars | documents | wall s | chars/s | facts | peak RSS of a process |  (--jobs {jobs}, {os.cpu_count()} cores)")
+    print("|---|---|---|---|---|---|")
+    with tempfile.TemporaryDirectory(prefix="zhkg-scale-") as tmp:
+        work = Path(tmp)
+        files, chars = [], 0
+        with gzip.open(args.scale, "rt", encoding="utf-8") as corpus:
+            lines = iter(corpus)
+            for size in sorted(args.sizes):
+                for line in lines:
+                    row = json.loads(line)
+                    path = work / "docs" / f"{len(files):06d}_{row['id']}.txt"
+                    path.parent.mkdir(exist_ok=True)
+                    path.write_text(row["text"], encoding="utf-8")
+                    files.append(str(path))
+                    chars += len(row["text"])
+                    if chars >= size * 1e6:
+                        break
+                run = _timed(str(jobs), files, work, args, out="scale")
+                facts = (work / "scale" / "facts.jsonl").read_text(encoding="utf-8").count("\n")
+                print(f"| {run['chars']:,} | {len(files):,} | {run['wall']:.1f} | {run['chars'] / run['wall']:,.0f} | "
+                      f"{facts:,} | {run['peak_mb']:,.0f} MB |", flush=True)
     return 0
 
 
