@@ -280,7 +280,7 @@ def _atomic_write(path: str | os.PathLike[str], data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def _nt_lines(G: nx.Graph) -> list[str]:
+def nt_lines(G: nx.Graph) -> list[str]:
     """The export's triples as sorted, de-duplicated N-Triples lines."""
     from rdflib.plugins.serializers.nt import _nt_row
 
@@ -309,17 +309,18 @@ def _turtle_term(term: str, namespaces: list[tuple[str, str]]) -> str:
     return term
 
 
-def write_turtle(G: nx.Graph, path: str | os.PathLike[str]) -> None:
+def write_turtle(G: nx.Graph, path: str | os.PathLike[str], lines: list[str] | None = None) -> None:
     """Turtle that both rdflib and pyoxigraph parse (checked in the tests), written from the sorted
     N-Triples lines (N-Triples is Turtle) with the prefixes declared, IRIs shortened where safe and each
     subject's triples grouped: no in-memory rdflib graph, so a corpus of millions of triples fits, and
-    the literals keep the lexical form they have in .nt (`"0.9"^^xsd:double`)."""
+    the literals keep the lexical form they have in .nt (`"0.9"^^xsd:double`). `lines`: the graph's
+    `nt_lines`, when the caller has them already (the build writes both files)."""
     namespaces = sorted(((p, str(ns)) for p, ns in PREFIXES.items()), key=lambda pn: -len(pn[1]))
     tmp = f"{os.fspath(path)}.tmp{os.getpid()}"
     with open(tmp, "w", encoding="utf-8") as fh:
         fh.writelines(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(namespaces))
         subject = None
-        for line in _nt_lines(G):
+        for line in nt_lines(G) if lines is None else lines:
             s, p, o = line[:-3].split(" ", 2)
             pred = "a" if p == _RDF_TYPE else _abbreviated(p, namespaces)
             obj = _turtle_term(o, namespaces)
@@ -333,9 +334,9 @@ def write_turtle(G: nx.Graph, path: str | os.PathLike[str]) -> None:
     os.replace(tmp, path)
 
 
-def write_ntriples(G: nx.Graph, path: str | os.PathLike[str]) -> None:
+def write_ntriples(G: nx.Graph, path: str | os.PathLike[str], lines: list[str] | None = None) -> None:
     """Sorted, de-duplicated N-Triples: byte-identical on re-runs, so exports diff cleanly."""
-    _atomic_write(path, "".join(_nt_lines(G)).encode("utf-8"))
+    _atomic_write(path, "".join(nt_lines(G) if lines is None else lines).encode("utf-8"))
 
 
-__all__ = ["ID", "PREFIXES", "ZHKG", "node_iri", "to_rdf", "triples", "write_ntriples", "write_turtle"]
+__all__ = ["ID", "PREFIXES", "ZHKG", "node_iri", "nt_lines", "to_rdf", "triples", "write_ntriples", "write_turtle"]

@@ -10,9 +10,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-
-from spacy.language import Language
-from spacy.tokens import Doc
+from typing import TYPE_CHECKING
 
 from zhkg.ner.places.gazetteer import load_gazetteer
 from zhkg.ner.places.locate import Locator
@@ -22,6 +20,10 @@ from zhkg.ner.rules.units import DocContext, resolve_unit
 from zhkg.ner.text.dates import document_date
 from zhkg.ner.text.normalize import Normalized, normalize, to_simplified
 from zhkg.ner.text.reading import Source
+
+if TYPE_CHECKING:  # spaCy is imported where the pipeline is loaded, not by readers of records
+    from spacy.language import Language
+    from spacy.tokens import Doc
 
 BATCH_CHARS = 60_000
 

@@ -8,19 +8,18 @@ mapped onto PERSON/ORG/PLACE by `components.LABEL_MAP`, and its own non-NER comp
 
 from __future__ import annotations
 
-from pathlib import Path
-
+import jieba
 import spacy
 from spacy.language import Language
 
 from zhkg.ner import (
+    MODEL_DIR,
+    RULES_ONLY,
     components,  # noqa: F401  (registers the factories)
     tokenizer,  # noqa: F401  (registers the model's tokenizer, also found by entry point)
 )
 
-MODEL_DIR = Path(__file__).parent / "model"
 RULE_COMPONENTS = ("zhkg_persons", "zhkg_roles", "zhkg_places", "zhkg_home_city", "zhkg_orgs", "zhkg_relations", "zhkg_entities")
-RULES_ONLY = "rules"
 
 
 def load_pipeline(model: str | None = None) -> Language:
@@ -35,4 +34,5 @@ def load_pipeline(model: str | None = None) -> Language:
         nlp.add_pipe(name)
     for name in ("zhkg_places", "zhkg_roles"):
         nlp.get_pipe(name).initialize(nlp=nlp)
+    jieba.initialize()  # its dictionary now, not at the first text: workers forked from here share it
     return nlp

@@ -24,6 +24,7 @@ from zhkg.cache import TagCache, default_cache_dir, document_key, pipeline_versi
 from zhkg.exports import write_gexf, write_graphml, write_ntriples, write_turtle
 from zhkg.exports.companions import COMPANION_OUTPUTS, write_companions
 from zhkg.exports.jsonl import RecordFiles, write_damage, write_entities, write_facts
+from zhkg.exports.rdf import nt_lines
 from zhkg.graph.build import build_graph
 from zhkg.ner.extract import DocResult
 from zhkg.ner.text.reading import Skipped, Source, iter_sources, split_long
@@ -277,8 +278,10 @@ def write_files(documents: list[DocResult], folder: Path, skipped: list[tuple[st
         write_entities(documents, folder / "entities.jsonl")
         write_damage(documents, folder / "damage.jsonl")
     G = build_graph(documents)
-    write_turtle(G, folder / "graph.ttl")
-    write_ntriples(G, folder / "graph.nt")
+    lines = nt_lines(G)
+    write_turtle(G, folder / "graph.ttl", lines)
+    write_ntriples(G, folder / "graph.nt", lines)
+    del lines
     write_graphml(G, folder / "graph.graphml")
     write_gexf(G, folder / "graph.gexf")
     write_companions(G, documents, folder, skipped)

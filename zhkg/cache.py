@@ -48,14 +48,14 @@ def default_cache_dir(out: str | os.PathLike[str]) -> Path:
 
 def _model_dir(model: str | None) -> Path | None:
     """The folder holding `model`'s files, None for rules alone; OSError for a model that is not there."""
-    from spacy.util import get_package_path, is_package
-
-    from zhkg.ner.pipeline import MODEL_DIR, RULES_ONLY
+    from zhkg.ner import MODEL_DIR, RULES_ONLY
 
     if model == RULES_ONLY or (model is None and not (MODEL_DIR / "config.cfg").exists()):
         return None
     if model is None:
         return MODEL_DIR
+    from spacy.util import get_package_path, is_package
+
     if is_package(model):
         return Path(get_package_path(model))
     if Path(model).is_dir():

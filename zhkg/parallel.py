@@ -26,13 +26,13 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Protocol
-
-from spacy.language import Language
+from typing import TYPE_CHECKING, Protocol
 
 from zhkg.ner.extract import BATCH_CHARS, DocResult, run
-from zhkg.ner.pipeline import load_pipeline
 from zhkg.ner.text.reading import Source
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 TASK_DOCS = 16
 TASK_CHARS = BATCH_CHARS
@@ -53,6 +53,8 @@ class ClusterError(Exception):
 def load_or_explain(model: str | None) -> Language:
     """The pipeline, or a PipelineLoadError whose message is one line: a mistyped --model is a user
     error, not a crash, wherever it is loaded (here, in a pool worker, on a Dask worker)."""
+    from zhkg.ner.pipeline import load_pipeline  # spaCy: only where something is tagged
+
     try:
         return load_pipeline(model)
     except (OSError, ImportError, ValueError, KeyError) as e:
