@@ -90,8 +90,12 @@ def records(doc: Doc, src: Source, norm: Normalized) -> DocResult:
     places = doc.spans.get("places", [])
     locator = Locator(norm.text, [(s.start_char, s.end_char, s.kb_id_) for s in places if s.kb_id_], gaz,
                       home.key if home else None, sent_starts)
-    for key, label in (("persons", "PERSON"), ("orgs", "ORG"), ("places", "PLACE"), ("roles", "ROLE")):
-        for span in doc.spans.get(key, []):
+    from zhkg.ner.components import listed_orgs  # here, not above: readers of records need no spaCy
+
+    layers = (("PERSON", doc.spans.get("persons", [])), ("ORG", listed_orgs(doc)),
+              ("PLACE", doc.spans.get("places", [])), ("ROLE", doc.spans.get("roles", [])))
+    for label, spans in layers:  # every layer's mentions, nested ones too (a place inside a unit's name)
+        for span in spans:
             if norm.is_damaged(span.start_char, span.end_char):
                 continue
             name = "".join(span.text.split())
