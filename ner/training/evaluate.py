@@ -53,6 +53,19 @@ def model_tagger(model_path: str | Path | None = None) -> Tagger:
     return tag
 
 
+def pipeline_tagger(model: str | None = None) -> Tagger:
+    """The whole pipeline `zhkg build` runs (`zhkg.ner.load_pipeline`): its `doc.ents`, model and
+    rules together, ROLE included (scored only where a set annotates titles)."""
+    from zhkg.ner import load_pipeline
+
+    nlp = load_pipeline(model)
+
+    def tag(texts: list[str]) -> list[Spans]:
+        return [{(e.start_char, e.end_char, e.label_) for e in doc.ents} for doc in nlp.pipe(texts)]
+
+    return tag
+
+
 def with_role_lexicon(tagger: Tagger, terms: Iterable[str]) -> Tagger:
     """Add ROLE spans by greedy longest match of ``terms`` outside the tagger's entities.
 
@@ -159,11 +172,12 @@ def read_docbin(path: str | Path) -> list[Sentence]:
 
 def evaluate_ner(corpora_dir: str | Path, model_path: str | Path | None = None,
                  baseline: bool = True, sets: list[str] | None = None,
-                 role_lexicon: str | Path | None = None) -> list[dict]:
+                 role_lexicon: str | Path | None = None, pipeline: bool = False) -> list[dict]:
     """Score the model (and jieba.posseg) on every evaluation set; return one row per set/label.
 
     Each row: ``{"system", "set", "label", "p", "r", "f", "tp", "fp", "fn", "chars_per_s"}``.
-    With ``role_lexicon`` (one title per line, ``#`` comments) a third system "model+roles" is scored.
+    With ``role_lexicon`` (one title per line, ``#`` comments) a third system "model+roles" is scored;
+    with ``pipeline`` the whole pipeline's ``doc.ents`` ("pipeline", see `pipeline_tagger`).
     """
     model = model_tagger(model_path)
     systems: list[tuple[str, Tagger]] = [("model", model)]
@@ -171,6 +185,8 @@ def evaluate_ner(corpora_dir: str | Path, model_path: str | Path | None = None,
         lines = Path(role_lexicon).read_text(encoding="utf-8").splitlines()
         terms = [ln.split("\t")[0].strip() for ln in lines if ln.strip() and not ln.startswith("#")]
         systems.append(("model+roles", with_role_lexicon(model, terms)))
+    if pipeline:
+        systems.append(("pipeline", pipeline_tagger(str(model_path) if model_path else None)))
     if baseline:
         systems.append(("jieba.posseg", jieba_tagger()))
     table = []
@@ -211,13 +227,15 @@ def main(argv: list[str] | None = None) -> int:
                     help="only these sets (names from corpora.py, e.g. resume_dev, or a .spacy DocBin)")
     ap.add_argument("--role-lexicon", type=Path, default=None,
                     help="also score model + greedy ROLE matching of this title list (e.g. ner/data/roles.txt)")
+    ap.add_argument("--pipeline", action="store_true",
+                    help="also score the whole pipeline's doc.ents (zhkg.ner.load_pipeline: model and rules)")
     ap.add_argument("--json", type=Path, default=None, help="also write the rows as JSON")
     args = ap.parse_args(argv)
     if not args.corpora.is_dir():
         print(f"corpora folder not found: {args.corpora}", file=sys.stderr)
         return 2
     table = evaluate_ner(args.corpora, args.model, baseline=not args.no_baseline, sets=args.sets,
-                         role_lexicon=args.role_lexicon)
+                         role_lexicon=args.role_lexicon, pipeline=args.pipeline)
     print(format_table(table))
     if args.json:
         args.json.write_text(json.dumps(table, ensure_ascii=False, indent=1), encoding="utf-8")
