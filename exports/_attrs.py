@@ -182,6 +182,21 @@ TYPE_STYLE: dict[str, tuple[tuple[int, int, int], float]] = {
 DEFAULT_STYLE: tuple[tuple[int, int, int], float] = ((153, 153, 153), 5.0)
 
 
+def quoteattr(value: str) -> str:
+    """An XML attribute value, quoted, for the exports written as text (newlines and tabs kept)."""
+    return '"' + value.translate(_ATTR_ESCAPES) + '"'
+
+
+def text(value: str) -> str:
+    """XML character data for the exports written as text."""
+    return value.translate(_TEXT_ESCAPES)
+
+
+_TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+_ATTR_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;",
+                               "\r": "&#13;", "\t": "&#9;"})
+
+
 def fmt_value(value: Any) -> str:
     """Text of a typed value as XML Schema expects it (lower-case booleans, repr-exact floats)."""
     if isinstance(value, bool):

@@ -15,13 +15,15 @@ dated edge stays "static".
 
 from __future__ import annotations
 
+import io
 import os
 import re
+from typing import TextIO
 
 import networkx as nx
 from lxml import etree
 
-from ._attrs import DEFAULT_STYLE, TYPE_STYLE, flatten, fmt_value
+from ._attrs import DEFAULT_STYLE, TYPE_STYLE, flatten, fmt_value, quoteattr
 
 NS = "http://gexf.net/1.3"
 NS_VIZ = "http://gexf.net/1.3/viz"
@@ -38,58 +40,63 @@ def _edge_dates(G: nx.Graph, source: str, attrs: dict) -> tuple[str, str] | None
     return (date, date) if node.get("type") == "Membership" and _DATE.match(date) else None
 
 
-def to_gexf_tree(G: nx.Graph) -> etree._ElementTree:
-    """The GEXF 1.3 document as an lxml tree (what `write_gexf` writes)."""
+def _write_gexf_text(G: nx.Graph, out: TextIO) -> None:
+    """The GEXF 1.3 document, written element by element (no tree of the whole graph in memory)."""
     flat = flatten(G, node_id="key")
-    root = etree.Element(f"{{{NS}}}gexf", nsmap={None: NS, "viz": NS_VIZ, "xsi": NS_XSI},
-                         version="1.3")
-    root.set(f"{{{NS_XSI}}}schemaLocation", f"{NS} {NS}/gexf.xsd")
-    meta = etree.SubElement(root, f"{{{NS}}}meta")
-    etree.SubElement(meta, f"{{{NS}}}creator").text = "zhkg"
-    etree.SubElement(meta, f"{{{NS}}}description").text = "person-role-unit-city facts from Chinese news"
     key_of = {nid: n for n, nid in flat.node_ids.items()}
     dates = [_edge_dates(G, key_of[src], attrs) for (_eid, attrs), (src, _dst) in zip(flat.edges.rows, flat.edge_ends)]
-    timeline = {"mode": "dynamic", "timeformat": "date"} if any(dates) else {"mode": "static"}
-    graph = etree.SubElement(root, f"{{{NS}}}graph", defaultedgetype="directed" if G.is_directed()
-                             else "undirected", **timeline)
+    timeline = 'mode="dynamic" timeformat="date"' if any(dates) else 'mode="static"'
+    out.write(f"<?xml version='1.0' encoding='UTF-8'?>\n<gexf xmlns={quoteattr(NS)} xmlns:viz={quoteattr(NS_VIZ)} "
+              f"xmlns:xsi={quoteattr(NS_XSI)} xsi:schemaLocation={quoteattr(f'{NS} {NS}/gexf.xsd')} version=\"1.3\">\n"
+              "  <meta>\n    <creator>zhkg</creator>\n"
+              "    <description>person-role-unit-city facts from Chinese news</description>\n  </meta>\n")
+    direction = "directed" if G.is_directed() else "undirected"
+    out.write(f'  <graph defaultedgetype="{direction}" {timeline}>\n')
     # `label` is an XML attribute of node/edge in GEXF; the rest are declared attributes.
     node_cols = [k for k in flat.nodes.kinds if k != "label"]
     edge_cols = [k for k in flat.edges.kinds if k not in ("label", "weight")]
     for cls, cols, kinds in (("node", node_cols, flat.nodes.kinds), ("edge", edge_cols, flat.edges.kinds)):
         if cols:
-            el = etree.SubElement(graph, f"{{{NS}}}attributes", {"class": cls, "mode": "static"})
-            for name in cols:
-                etree.SubElement(el, f"{{{NS}}}attribute", id=name, title=name, type=kinds[name])
-    nodes = etree.SubElement(graph, f"{{{NS}}}nodes")
+            out.write(f'    <attributes class="{cls}" mode="static">\n')
+            out.writelines(f"      <attribute id={quoteattr(name)} title={quoteattr(name)} type={quoteattr(kinds[name])}/>\n" for name in cols)
+            out.write("    </attributes>\n")
+    out.write("    <nodes>\n")
     for nid, attrs in flat.nodes.rows:
-        el = etree.SubElement(nodes, f"{{{NS}}}node", id=nid, label=attrs["label"])
-        vals = etree.SubElement(el, f"{{{NS}}}attvalues")
-        for name in node_cols:
-            if name in attrs:
-                etree.SubElement(vals, f"{{{NS}}}attvalue", {"for": name, "value": fmt_value(attrs[name])})
+        vals = "".join(f"<attvalue for={quoteattr(name)} value={quoteattr(fmt_value(attrs[name]))}/>"
+                       for name in node_cols if name in attrs)
         (r, g, b), size = TYPE_STYLE.get(attrs["type"], DEFAULT_STYLE)
-        etree.SubElement(el, f"{{{NS_VIZ}}}color", r=str(r), g=str(g), b=str(b), a="1.0")
-        etree.SubElement(el, f"{{{NS_VIZ}}}size", value=repr(size))
-    edges = etree.SubElement(graph, f"{{{NS}}}edges")
+        out.write(f"      <node id={quoteattr(nid)} label={quoteattr(attrs['label'])}><attvalues>{vals}</attvalues>"
+                  f'<viz:color r="{r}" g="{g}" b="{b}" a="1.0"/><viz:size value="{size!r}"/></node>\n')
+    out.write("    </nodes>\n    <edges>\n")
     for (eid, attrs), (src, dst), span in zip(flat.edges.rows, flat.edge_ends, dates):
         kw = {"id": eid, "source": src, "target": dst, "label": attrs["label"], "kind": attrs["label"]}
         if "weight" in attrs:
             kw["weight"] = fmt_value(attrs["weight"])
         if span:
             kw["start"], kw["end"] = span
-        el = etree.SubElement(edges, f"{{{NS}}}edge", kw)
+        head = " ".join(f"{k}={quoteattr(v)}" for k, v in kw.items())
         present = [n for n in edge_cols if n in attrs]
         if present:
-            vals = etree.SubElement(el, f"{{{NS}}}attvalues")
-            for name in present:
-                etree.SubElement(vals, f"{{{NS}}}attvalue", {"for": name, "value": fmt_value(attrs[name])})
-    return etree.ElementTree(root)
+            vals = "".join(f"<attvalue for={quoteattr(name)} value={quoteattr(fmt_value(attrs[name]))}/>"
+                           for name in present)
+            out.write(f"      <edge {head}><attvalues>{vals}</attvalues></edge>\n")
+        else:
+            out.write(f"      <edge {head}/>\n")
+    out.write("    </edges>\n  </graph>\n</gexf>\n")
+
+
+def to_gexf_tree(G: nx.Graph) -> etree._ElementTree:
+    """The GEXF 1.3 document as an lxml tree: what `write_gexf` writes, parsed."""
+    buf = io.StringIO()
+    _write_gexf_text(G, buf)
+    return etree.ElementTree(etree.fromstring(buf.getvalue().encode("utf-8")))
 
 
 def write_gexf(G: nx.Graph, path: str | os.PathLike[str]) -> None:
     """Write G as GEXF 1.3: labels, a `type` attribute, colour and size by type, edge kinds."""
     tmp = f"{os.fspath(path)}.tmp{os.getpid()}"
-    to_gexf_tree(G).write(tmp, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    with open(tmp, "w", encoding="utf-8") as out:
+        _write_gexf_text(G, out)
     os.replace(tmp, path)
 
 

@@ -10,14 +10,16 @@ Nodes also carry Gephi's `r`, `g`, `b` and `size` keys so the file opens coloure
 
 from __future__ import annotations
 
+import io
 import os
 import re
 from pathlib import Path
+from typing import TextIO
 
 import networkx as nx
 from lxml import etree
 
-from ._attrs import DEFAULT_STYLE, TYPE_STYLE, flatten, fmt_value
+from ._attrs import DEFAULT_STYLE, TYPE_STYLE, flatten, fmt_value, quoteattr, text
 
 NS = "http://graphml.graphdrawing.org/xmlns"
 XSD_PATH = Path(__file__).with_name("graphml.xsd")
@@ -35,8 +37,9 @@ def _key_id(prefix: str, name: str, used: set[str]) -> str:
     return kid
 
 
-def to_graphml_tree(G: nx.Graph) -> etree._ElementTree:
-    """The GraphML document as an lxml tree (what `write_graphml` writes and the tests validate)."""
+def _write_graphml_text(G: nx.Graph, out: TextIO) -> None:
+    """The GraphML document, written element by element: no tree of the whole graph is held, so a graph
+    of hundreds of thousands of nodes costs no more than its table of attributes."""
     flat = flatten(G, node_id="hash")
     for _nid, attrs in flat.nodes.rows:
         (r, g, b), size = TYPE_STYLE.get(attrs["type"], DEFAULT_STYLE)
@@ -46,37 +49,41 @@ def to_graphml_tree(G: nx.Graph) -> etree._ElementTree:
         kinds = {type(a[name]) for _, a in flat.nodes.rows}
         flat.nodes.kinds[name] = "int" if kinds == {int} else "double"
 
-    root = etree.Element(f"{{{NS}}}graphml", nsmap={None: NS})
+    out.write(f"<?xml version='1.0' encoding='UTF-8'?>\n<graphml xmlns={quoteattr(NS)}>\n")
     used: set[str] = set()
     node_keys: dict[str, str] = {}
     edge_keys: dict[str, str] = {}
     # Node keys keep their plain names as ids (Gephi matches label/size/r/g/b by id or name);
     # edge keys get an `e_` prefix so `label` can exist for both.
-    for name, kind in flat.nodes.kinds.items():
-        node_keys[name] = kid = _key_id("", name, used)
-        etree.SubElement(root, f"{{{NS}}}key", {"id": kid, "for": "node", "attr.name": name,
-                                                "attr.type": kind})
-    for name, kind in flat.edges.kinds.items():
-        edge_keys[name] = kid = _key_id("e_", name, used)
-        etree.SubElement(root, f"{{{NS}}}key", {"id": kid, "for": "edge", "attr.name": name,
-                                                "attr.type": kind})
-    graph = etree.SubElement(root, f"{{{NS}}}graph",
-                             {"id": "G", "edgedefault": "directed" if G.is_directed() else "undirected"})
+    for prefix, target, kinds, ids in (("", "node", flat.nodes.kinds, node_keys),
+                                       ("e_", "edge", flat.edges.kinds, edge_keys)):
+        for name, kind in kinds.items():
+            ids[name] = kid = _key_id(prefix, name, used)
+            out.write(f"  <key id={quoteattr(kid)} for={quoteattr(target)} attr.name={quoteattr(name)} "
+                      f"attr.type={quoteattr(kind)}/>\n")
+    direction = "directed" if G.is_directed() else "undirected"
+    out.write(f'  <graph id="G" edgedefault="{direction}">\n')
     for nid, attrs in flat.nodes.rows:
-        el = etree.SubElement(graph, f"{{{NS}}}node", {"id": nid})
-        for name, value in attrs.items():
-            etree.SubElement(el, f"{{{NS}}}data", {"key": node_keys[name]}).text = fmt_value(value)
+        data = "".join(f"<data key={quoteattr(node_keys[k])}>{text(fmt_value(v))}</data>" for k, v in attrs.items())
+        out.write(f"    <node id={quoteattr(nid)}>{data}</node>\n")
     for (eid, attrs), (src, dst) in zip(flat.edges.rows, flat.edge_ends):
-        el = etree.SubElement(graph, f"{{{NS}}}edge", {"id": eid, "source": src, "target": dst})
-        for name, value in attrs.items():
-            etree.SubElement(el, f"{{{NS}}}data", {"key": edge_keys[name]}).text = fmt_value(value)
-    return etree.ElementTree(root)
+        data = "".join(f"<data key={quoteattr(edge_keys[k])}>{text(fmt_value(v))}</data>" for k, v in attrs.items())
+        out.write(f"    <edge id={quoteattr(eid)} source={quoteattr(src)} target={quoteattr(dst)}>{data}</edge>\n")
+    out.write("  </graph>\n</graphml>\n")
+
+
+def to_graphml_tree(G: nx.Graph) -> etree._ElementTree:
+    """The GraphML document as an lxml tree: what `write_graphml` writes, parsed (the tests validate it)."""
+    buf = io.StringIO()
+    _write_graphml_text(G, buf)
+    return etree.ElementTree(etree.fromstring(buf.getvalue().encode("utf-8")))
 
 
 def write_graphml(G: nx.Graph, path: str | os.PathLike[str]) -> None:
     """Write G as Gephi-clean GraphML (see module docstring for what "clean" means)."""
     tmp = f"{os.fspath(path)}.tmp{os.getpid()}"
-    to_graphml_tree(G).write(tmp, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    with open(tmp, "w", encoding="utf-8") as out:
+        _write_graphml_text(G, out)
     os.replace(tmp, path)
 
 

@@ -273,18 +273,19 @@ def to_rdf(G: nx.Graph) -> Graph:
     return g
 
 
-def _atomic_write(path: str | os.PathLike[str], data: bytes) -> None:
-    tmp = f"{os.fspath(path)}.tmp{os.getpid()}"
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-    os.replace(tmp, path)
-
-
 def nt_lines(G: nx.Graph) -> list[str]:
     """The export's triples as sorted, de-duplicated N-Triples lines."""
     from rdflib.plugins.serializers.nt import _nt_row
 
-    return sorted({_nt_row(t) for t in triples(G)})
+    lines = [_nt_row(t) for t in triples(G)]
+    lines.sort()  # in place, and duplicates dropped in place: no second copy of millions of lines
+    kept = 0
+    for line in lines:
+        if not kept or line != lines[kept - 1]:
+            lines[kept] = line
+            kept += 1
+    del lines[kept:]
+    return lines
 
 
 _LOCAL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*\Z")  # a prefixed name's local part that needs no escape
@@ -336,7 +337,10 @@ def write_turtle(G: nx.Graph, path: str | os.PathLike[str], lines: list[str] | N
 
 def write_ntriples(G: nx.Graph, path: str | os.PathLike[str], lines: list[str] | None = None) -> None:
     """Sorted, de-duplicated N-Triples: byte-identical on re-runs, so exports diff cleanly."""
-    _atomic_write(path, "".join(nt_lines(G) if lines is None else lines).encode("utf-8"))
+    tmp = f"{os.fspath(path)}.tmp{os.getpid()}"
+    with open(tmp, "w", encoding="utf-8", newline="") as fh:
+        fh.writelines(nt_lines(G) if lines is None else lines)
+    os.replace(tmp, path)
 
 
 __all__ = ["ID", "PREFIXES", "ZHKG", "node_iri", "nt_lines", "to_rdf", "triples", "write_ntriples", "write_turtle"]

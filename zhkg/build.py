@@ -39,6 +39,7 @@ from zhkg.parallel import (
     Tagger,
     make_tasks,
     ordered_results,
+    release_pipelines,
 )
 
 # Longer documents are tagged in pieces cut at sentence ends (spaCy refuses texts above 1,000,000
@@ -241,6 +242,7 @@ def tag_documents(paths: list[str], model: str | None, summary: Summary, progres
         bar.close()
         if tagger:
             tagger.close()
+            release_pipelines()
     return list(results.values())
 
 

@@ -101,6 +101,15 @@ def init_worker(model: str | None) -> None:
             gc.freeze()  # the pipeline lives as long as the process: no collection need walk it again (~5%)
 
 
+def release_pipelines() -> None:
+    """Forget the pipelines this process loaded (~600 MB each): the build calls it once tagging is done,
+    so the graph and the exports do not share the process with a model nobody needs any more."""
+    with _LOCK:
+        _PIPELINES.clear()
+    gc.unfreeze()  # what `init_worker` froze can be collected again
+    gc.collect()
+
+
 def _pool_worker(model: str | None, parent: int) -> None:
     """A pool worker's start: die with the build (a killed build must not leave workers holding the
     pipeline's memory, waiting on a queue nobody feeds), then the pipeline."""

@@ -82,8 +82,12 @@ def train_vectors(raw: list[Path], docbins: list[Path], out: Path, dim: int = DI
     model = Word2Vec(_Sentences(lines), vector_size=dim, window=5, min_count=3, sg=0, workers=1,
                      epochs=epochs, seed=20261202)
     print(f"{len(model.wv):,} bigrams trained in {time.perf_counter() - started:.0f} s", flush=True)
+    model.save(str(out / "word2vec.model"))
     text = out / "vectors.txt"
-    model.wv.save_word2vec_format(str(text), binary=False, limit=rows)
+    keep = model.wv.index_to_key[:rows]  # most frequent first
+    with open(text, "w", encoding="utf-8") as f:
+        f.write(f"{len(keep)} {dim}\n")
+        f.writelines(key + " " + " ".join(f"{x:.5f}" for x in model.wv[key]) + "\n" for key in keep)
     subprocess.run([sys.executable, "-m", "spacy", "init", "vectors", "zh", str(text), str(out / "nlp"),
                     "--attr", "NORM"], check=True)
     (out / "stats.json").write_text(json.dumps({"lines": len(lines), "chars": chars, "bigrams": len(model.wv),
