@@ -526,6 +526,6 @@ def _reads_as_name(span: Span, doc: Doc) -> bool:
         return False  # a verb inside only names what the unit does, just before its unit word (党委|巡察|组)
     if last.flag == "f" and (len(words) < 2 or words[-2].flag not in ("ns", "nr", "nz", "nt", "j")):
         return False  # 居家隔离|中, 司法案件|中: a place word, not a school
-    if len(last.word) == 1 and len(words) >= 2 and words[-2].flag == "v":
-        return False  # 纪律兴|党, 现场包含|地: a one-character unit word right after a verb
+    if len(last.word) == 1 and len(words) >= 2 and words[-2].flag == "v" and len(words[-2].word) == 1:
+        return False  # 纪律兴|党: a one-character unit word right after a one-character verb (not 巡察|组)
     return last.word in lexicons().org_suffix_set or not last.flag.startswith(NOT_FIRST)
