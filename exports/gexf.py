@@ -15,7 +15,6 @@ dated edge stays "static".
 
 from __future__ import annotations
 
-import io
 import os
 import re
 from typing import TextIO
@@ -24,6 +23,7 @@ import networkx as nx
 from lxml import etree
 
 from ._attrs import DEFAULT_STYLE, TYPE_STYLE, flatten, fmt_value, quoteattr
+from ._textfile import parsed, replaced
 
 NS = "http://gexf.net/1.3"
 NS_VIZ = "http://gexf.net/1.3/viz"
@@ -87,17 +87,13 @@ def _write_gexf_text(G: nx.Graph, out: TextIO) -> None:
 
 def to_gexf_tree(G: nx.Graph) -> etree._ElementTree:
     """The GEXF 1.3 document as an lxml tree: what `write_gexf` writes, parsed."""
-    buf = io.StringIO()
-    _write_gexf_text(G, buf)
-    return etree.ElementTree(etree.fromstring(buf.getvalue().encode("utf-8")))
+    return parsed(_write_gexf_text, G)
 
 
 def write_gexf(G: nx.Graph, path: str | os.PathLike[str]) -> None:
     """Write G as GEXF 1.3: labels, a `type` attribute, colour and size by type, edge kinds."""
-    tmp = f"{os.fspath(path)}.tmp{os.getpid()}"
-    with open(tmp, "w", encoding="utf-8") as out:
+    with replaced(path) as out:
         _write_gexf_text(G, out)
-    os.replace(tmp, path)
 
 
 __all__ = ["to_gexf_tree", "write_gexf"]

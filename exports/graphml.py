@@ -10,7 +10,6 @@ Nodes also carry Gephi's `r`, `g`, `b` and `size` keys so the file opens coloure
 
 from __future__ import annotations
 
-import io
 import os
 import re
 from pathlib import Path
@@ -20,6 +19,7 @@ import networkx as nx
 from lxml import etree
 
 from ._attrs import DEFAULT_STYLE, TYPE_STYLE, flatten, fmt_value, quoteattr, text
+from ._textfile import parsed, replaced
 
 NS = "http://graphml.graphdrawing.org/xmlns"
 XSD_PATH = Path(__file__).with_name("graphml.xsd")
@@ -74,17 +74,13 @@ def _write_graphml_text(G: nx.Graph, out: TextIO) -> None:
 
 def to_graphml_tree(G: nx.Graph) -> etree._ElementTree:
     """The GraphML document as an lxml tree: what `write_graphml` writes, parsed (the tests validate it)."""
-    buf = io.StringIO()
-    _write_graphml_text(G, buf)
-    return etree.ElementTree(etree.fromstring(buf.getvalue().encode("utf-8")))
+    return parsed(_write_graphml_text, G)
 
 
 def write_graphml(G: nx.Graph, path: str | os.PathLike[str]) -> None:
     """Write G as Gephi-clean GraphML (see module docstring for what "clean" means)."""
-    tmp = f"{os.fspath(path)}.tmp{os.getpid()}"
-    with open(tmp, "w", encoding="utf-8") as out:
+    with replaced(path) as out:
         _write_graphml_text(G, out)
-    os.replace(tmp, path)
 
 
 def validate_graphml(path: str | os.PathLike[str]) -> list[str]:

@@ -56,6 +56,8 @@ from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SDO, SKOS, TIME
 
 from zhkg.graph.schema import node_key, stable_id
 
+from ._textfile import replaced
+
 ID = Namespace("https://w3id.org/zhkg/id/")
 ZHKG = Namespace("https://w3id.org/zhkg/vocab#")
 
@@ -317,8 +319,7 @@ def write_turtle(G: nx.Graph, path: str | os.PathLike[str], lines: list[str] | N
     the literals keep the lexical form they have in .nt (`"0.9"^^xsd:double`). `lines`: the graph's
     `nt_lines`, when the caller has them already (the build writes both files)."""
     namespaces = sorted(((p, str(ns)) for p, ns in PREFIXES.items()), key=lambda pn: -len(pn[1]))
-    tmp = f"{os.fspath(path)}.tmp{os.getpid()}"
-    with open(tmp, "w", encoding="utf-8") as fh:
+    with replaced(path) as fh:
         fh.writelines(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(namespaces))
         subject = None
         for line in nt_lines(G) if lines is None else lines:
@@ -332,15 +333,12 @@ def write_turtle(G: nx.Graph, path: str | os.PathLike[str], lines: list[str] | N
             else:
                 fh.write(f" ;\n    {pred} {obj}")
         fh.write(" .\n" if subject is not None else "")
-    os.replace(tmp, path)
 
 
 def write_ntriples(G: nx.Graph, path: str | os.PathLike[str], lines: list[str] | None = None) -> None:
     """Sorted, de-duplicated N-Triples: byte-identical on re-runs, so exports diff cleanly."""
-    tmp = f"{os.fspath(path)}.tmp{os.getpid()}"
-    with open(tmp, "w", encoding="utf-8", newline="") as fh:
+    with replaced(path) as fh:
         fh.writelines(nt_lines(G) if lines is None else lines)
-    os.replace(tmp, path)
 
 
 __all__ = ["ID", "PREFIXES", "ZHKG", "node_iri", "nt_lines", "to_rdf", "triples", "write_ntriples", "write_turtle"]

@@ -423,11 +423,16 @@ def make_relations(nlp: Language, name: str, persons_key: str, places_key: str, 
         persons = [_mention(s, doc._.credits or []) for s in doc.spans.get(persons_key, [])]
         facts = extract_facts(text, persons, doc._.credits or [], ctx, lex, _tokens(doc))
         doc._.facts = facts
-        units = _spans(doc, [(f.unit_start, f.unit_end) for f in facts if f.unit_start >= 0], "ORG")
+        units = _spans(doc, _fact_units(doc), "ORG")
         doc.spans[orgs_key] = filter_spans(units + list(doc.spans.get(orgs_key, [])))
         return doc
 
     return relations
+
+
+def _fact_units(doc: Doc) -> list[tuple[int, int]]:
+    """The character spans of the units the facts on `doc` name."""
+    return [(f.unit_start, f.unit_end) for f in doc._.facts or [] if f.unit_start >= 0]
 
 
 def _mention(span: Span, credits) -> Mention:
@@ -474,7 +479,7 @@ def entity_layers(doc: Doc) -> list[list[Span]]:
     orgs = [e for e in orgs if e is not None]  # 俄罗斯外交部|长 stays whole; …医院主管护师 ends before the title
     linked = {(s.start, s.end): s for s in doc.spans.get("places", [])}
     places = [linked.get((e.start, e.end), e) for e in model_entities(doc, "PLACE")]  # with the gazetteer's code
-    units = _spans(doc, [(f.unit_start, f.unit_end) for f in doc._.facts or [] if f.unit_start >= 0], "ORG")
+    units = _spans(doc, _fact_units(doc), "ORG")
     return [persons, orgs, places, list(doc.spans.get("persons", [])), units, list(doc.spans.get("places", [])),
             roles]
 
@@ -484,7 +489,7 @@ def listed_orgs(doc: Doc) -> list[Span]:
     read, the model's organizations, and those unit-word chains that read as a name. The relation rules
     try a chain before every unit word (局, 所, 党, 中 …), and most of them, outside a post, are
     fragments or verb phrases: 卓越成为保护区管理局, 健全机构, 分管副局, 一个大."""
-    units = {(f.unit_start, f.unit_end) for f in doc._.facts or [] if f.unit_start >= 0}
+    units = set(_fact_units(doc))
     listed = []
     for s in doc.spans.get("orgs", []):
         if (s.start_char, s.end_char) in units:

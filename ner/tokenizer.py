@@ -24,6 +24,8 @@ from spacy.vocab import Vocab
 
 from zhkg.ner.text import fast_jieba
 
+fast_jieba.install()  # the same segmentation as stock jieba, each repeated clause cut once
+
 END = "</s>"
 
 
@@ -66,7 +68,6 @@ def _word_tags(text: str) -> list[str]:
     """Per character of `text`: B/M/E/S in its jieba word, with the word's length capped at 4."""
     import jieba
 
-    fast_jieba.install()  # the same segmentation as stock jieba, each repeated clause cut once
     tags: list[str] = []
     for word in jieba.cut(text):
         n = len(word)

@@ -102,7 +102,7 @@ def compare_child(args: argparse.Namespace) -> int:
     """One timed run, in its own process; prints its characters and peak RSS as JSON."""
     files = Path(args.list).read_text(encoding="utf-8").splitlines()
     chars = 0
-    if args.child == "baseline":  # stock jieba: this process imports nothing of zhkg's (no fast_posseg)
+    if args.child == "baseline":  # stock jieba: this process imports nothing of zhkg's (no fast_jieba)
         import jieba
         import jieba.posseg
         import opencc

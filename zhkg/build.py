@@ -303,8 +303,12 @@ def _write_and_commit(documents: list[DocResult], target: OutputSet, skipped: li
     try:
         write_files(documents, target.staging, skipped, rows_written)
     except OSError as e:
-        raise BuildError(f"cannot write outputs to {target.out}: {e.strerror or e}") from e
+        raise _write_error(target, e) from e
     target.commit({"documents": len(documents)})
+
+
+def _write_error(target: OutputSet, e: OSError) -> BuildError:
+    return BuildError(f"cannot write outputs to {target.out}: {e.strerror or e}")
 
 
 def open_cache(folder: str | os.PathLike[str], model: str | None) -> TagCache:
@@ -338,14 +342,14 @@ def build(paths: list[str], out: str | os.PathLike[str], model: str | None = Non
             try:
                 rows = RecordFiles(target.staging)
             except OSError as e:
-                raise BuildError(f"cannot write outputs to {target.out}: {e.strerror or e}") from e
+                raise _write_error(target, e) from e
             with rows:
 
                 def written(doc: DocResult) -> DocResult:
                     try:
                         rows.write(doc)
                     except OSError as e:
-                        raise BuildError(f"cannot write outputs to {target.out}: {e.strerror or e}") from e
+                        raise _write_error(target, e) from e
                     return slim_record(doc)
 
                 documents = tag_documents(paths, model, summary, progress=not quiet, max_chars=max_chars,

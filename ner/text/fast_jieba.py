@@ -21,6 +21,7 @@ from functools import lru_cache
 import jieba
 import jieba.posseg
 import numpy as np
+from jieba.posseg import char_state_tab_P, emit_P, start_P, trans_P
 
 MIN_FLOAT = -3.14e100
 MIN_INF = float("-inf")
@@ -72,7 +73,6 @@ _tables: _Tables | None = None
 def _default_tables() -> _Tables:
     global _tables
     if _tables is None:
-        from jieba.posseg import char_state_tab_P, emit_P, start_P, trans_P
         _tables = _Tables(char_state_tab_P, start_P, trans_P, emit_P)
     return _tables
 
@@ -112,7 +112,6 @@ def _path(obs: str) -> tuple[float, tuple]:
 
 def viterbi(obs: str, states: dict, start_p: dict, trans_p: dict, emit_p: dict) -> tuple[float, list]:
     """Drop-in for `jieba.posseg.viterbi`: the same (prob, route) for jieba's own tables."""
-    from jieba.posseg import char_state_tab_P, emit_P, start_P, trans_P
     if states is not char_state_tab_P or start_p is not start_P or trans_p is not trans_P or emit_p is not emit_P:
         return _JIEBA_VITERBI(obs, states, start_p, trans_p, emit_p)
     prob, route = _path(obs)
