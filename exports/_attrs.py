@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,9 +39,37 @@ _XML_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff
 
 
 def xml_safe(text: str) -> str:
-    """`text` without the characters XML 1.0 forbids. Only the XML exports drop them: offsets stay
-    those of the original text (JSON and RDF outputs keep every character)."""
+    """`text` without the characters XML 1.0 forbids. Only the XML exports drop them, and only from
+    labels and values, never from ids (see `key_id`): offsets stay those of the original text (JSON
+    and RDF outputs keep every character)."""
     return _XML_ILLEGAL.sub("", text)
+
+
+_TO_ESCAPE = re.compile(r"\\|" + _XML_ILLEGAL.pattern)
+
+
+def _escape(m: re.Match[str]) -> str:
+    return "\\\\" if m[0] == "\\" else f"\\u{ord(m[0]):04x}"  # XML forbids BMP characters only
+
+
+def key_id(key: str) -> str:
+    """A node key as text XML can carry, one to one: a backslash is doubled and each character XML
+    forbids becomes `\\uXXXX`. Dropping them instead made `王\\uffff杰` and `王杰` one id and cost the
+    whole export; an ordinary key (no backslash, no control character) is its own id."""
+    return _TO_ESCAPE.sub(_escape, key)
+
+
+def unique_ids(items: Iterable[Hashable], primary: Callable[[Hashable], str], spare: str) -> dict[Hashable, str]:
+    """One id per item, two items never sharing one: `primary(item)` where no other item has it, else
+    `spare` + the hex of the item's repr, a prefix `primary` never writes. Only a hash collision, or
+    two nodes with one string form (1 and "1"), reach the spare form; the id of an item depends on
+    the set of items, never on their order, so a rebuild gives the same ids."""
+    ids = {item: primary(item) for item in items}
+    taken = Counter(ids.values())
+    for item, iid in ids.items():
+        if taken[iid] > 1:
+            ids[item] = spare + repr(item).encode("utf-8", "surrogatepass").hex()
+    return ids
 
 
 # The order in which types widen: a column with any str is str; int and float mix to float;
@@ -117,16 +147,19 @@ def _finish(table: Table) -> None:
 
 
 def flatten(G: nx.Graph, node_id: str = "hash") -> FlatGraph:
-    """Typed node/edge tables; `node_id` is 'hash' (XML-name-safe `n<stable_id>`) or 'key' (node key).
+    """Typed node/edge tables; `node_id` is 'hash' (XML-name-safe `n<stable_id>`) or 'key' (`key_id`).
 
-    Every node gets string `label`, `type` and `node_key` (so a reader can map back to the graph);
-    every edge a string `label`, a unique stable id, and no weight unless the weight is positive.
+    Every node gets string `label`, `type` and `node_key` (the key as `key_id` writes it, so a reader
+    can map back to the graph); every edge a string `label`, a unique stable id, and no weight unless
+    the weight is positive. Ids come from the whole node key, so no text, however odd, makes two
+    nodes one or stops the export.
     """
-    node_ids: dict[Any, str] = {}
+    if node_id == "hash":
+        node_ids = unique_ids(G.nodes, lambda n: "n" + stable_id(str(n)), spare="x")
+    else:  # a spare id starts with `\x`, which `key_id` never writes (its escapes are `\\` and `\u`)
+        node_ids = unique_ids(G.nodes, lambda n: key_id(str(n)), spare="\\x")
     nodes = Table()
     for n, data in G.nodes(data=True):
-        nid = "n" + stable_id(str(n)) if node_id == "hash" else xml_safe(str(n))
-        node_ids[n] = nid
         attrs: dict[str, Any] = {}
         for k, v in data.items():
             v = _scalar(v)
@@ -135,22 +168,17 @@ def flatten(G: nx.Graph, node_id: str = "hash") -> FlatGraph:
             attrs[RESERVED_RENAMES.get(k, k) if k not in ("label", "type") else k] = v
         attrs["label"] = str(attrs.get("label", n))
         attrs["type"] = str(attrs.get("type", "Unknown"))
-        attrs["node_key"] = str(n)
-        nodes.rows.append((nid, attrs))
-    if len(set(node_ids.values())) != len(node_ids):  # pragma: no cover - sha1 prefix collision
-        raise ValueError("two node keys map to the same export id; raise stable_id length")
+        attrs["node_key"] = key_id(str(n))
+        nodes.rows.append((node_ids[n], attrs))
 
     edges = Table()
     ends: list[tuple[str, str]] = []
-    used: set[str] = set()
     multi = G.is_multigraph()
-    it = G.edges(keys=True, data=True) if multi else ((u, v, None, d) for u, v, d in G.edges(data=True))
-    for u, v, key, data in it:
-        label = str(data.get("label", key if key is not None else ""))
-        eid = "e" + stable_id(f"{u}\x1f{label}\x1f{v}\x1f{key}")
-        while eid in used:  # pragma: no cover - only on hash collision
-            eid = "e" + stable_id(eid + "+")
-        used.add(eid)
+    all_edges = list(G.edges(keys=True, data=True) if multi else ((u, v, None, d) for u, v, d in G.edges(data=True)))
+    labels = {(u, v, key): str(data.get("label", key if key is not None else "")) for u, v, key, data in all_edges}
+    edge_ids = unique_ids(labels, lambda e: "e" + stable_id(f"{e[0]}\x1f{labels[e]}\x1f{e[1]}\x1f{e[2]}"), spare="y")
+    for u, v, key, data in all_edges:
+        label, eid = labels[(u, v, key)], edge_ids[(u, v, key)]
         attrs = {}
         for k, val in data.items():
             val = _scalar(val)

@@ -4,7 +4,8 @@ Written with lxml rather than `networkx.write_gexf` because networkx (3.6) turns
 attributes into time spells — our evidence offsets would make a "dynamic" graph — writes the edge
 key as an extra attribute, has no edge `kind`, and puts the 1.3 xsi namespace under a wrong URI.
 Node ids are the graph's node keys (GEXF ids are free strings), so `networkx.read_gexf` gives the
-same keys back. Offsets travel as `evidence_start`/`evidence_end`. No timestamp is written, so a
+same keys back; a key holding a backslash or a character XML cannot carry is escaped (`_attrs.key_id`),
+never shortened, so two keys never share an id. Offsets travel as `evidence_start`/`evidence_end`. No timestamp is written, so a
 rebuild gives a byte-identical file.
 
 Dates go on edges for Gephi's timeline (graph mode "dynamic", timeformat "date", edge `start`/`end`):
@@ -16,11 +17,12 @@ dated edge stays "static".
 from __future__ import annotations
 
 import os
-import re
 from typing import TextIO
 
 import networkx as nx
 from lxml import etree
+
+from zhkg.ner.text.dates import valid_date
 
 from ._attrs import DEFAULT_STYLE, TYPE_STYLE, flatten, fmt_value, quoteattr
 from ._textfile import parsed, replaced
@@ -28,16 +30,16 @@ from ._textfile import parsed, replaced
 NS = "http://gexf.net/1.3"
 NS_VIZ = "http://gexf.net/1.3/viz"
 NS_XSI = "http://www.w3.org/2001/XMLSchema-instance"
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def _edge_dates(G: nx.Graph, source: str, attrs: dict) -> tuple[str, str] | None:
-    first, last = str(attrs.get("first_date", "")), str(attrs.get("last_date", attrs.get("first_date", "")))
-    if _DATE.match(first) and _DATE.match(last):
+    """The edge's timeline interval; only days that exist (Gephi refuses `2021-02-31` and the whole file)."""
+    first, last = valid_date(attrs.get("first_date")), valid_date(attrs.get("last_date", attrs.get("first_date")))
+    if first and last:
         return first, last
     node = G.nodes[source] if source in G else {}
-    date = str(node.get("date", ""))
-    return (date, date) if node.get("type") == "Membership" and _DATE.match(date) else None
+    date = valid_date(node.get("date"))
+    return (date, date) if node.get("type") == "Membership" and date else None
 
 
 def _write_gexf_text(G: nx.Graph, out: TextIO) -> None:

@@ -55,6 +55,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SDO, SKOS, TIME, XSD
 
 from zhkg.graph.schema import node_key, stable_id
+from zhkg.ner.text.dates import valid_date
 
 from ._textfile import replaced
 
@@ -102,7 +103,6 @@ _EDGE_PREDICATES: dict[str, URIRef] = {
     "containedInPlace": SDO.containedInPlace,
 }
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _NAME_SAFE = re.compile(r"[^A-Za-z0-9_]")
 
 
@@ -124,8 +124,9 @@ def _lit(value: Any, lang: str | None = None) -> Literal:
 
 
 def _date_lit(value: Any) -> Literal:
-    value = str(value)
-    return Literal(value, datatype=XSD.date) if _DATE.match(value) else Literal(value)
+    """xsd:date only for a day that exists: `2021-02-31` stays a plain string, which no store rejects."""
+    day = valid_date(value)
+    return Literal(day, datatype=XSD.date) if day else Literal(str(value))
 
 
 def _ext(name: str) -> URIRef:
@@ -238,7 +239,8 @@ def _membership(G, n, d, s, iri, edges: set[str]) -> Iterator[tuple[Any, Any, An
     interval = ID[f"interval/{stable_id(str(n))}"]
     yield s, ORG.memberDuring, interval
     yield interval, RDF.type, TIME.Interval
-    if date and _DATE.match(str(date)):
+    date = valid_date(date)
+    if date:
         instant = ID[f"date/{date}"]
         yield instant, RDF.type, TIME.Instant
         yield instant, TIME.inXSDDate, Literal(str(date), datatype=XSD.date)

@@ -14,6 +14,13 @@ The script sorts, filters and pages those rows, and the person panel reads a per
 them instead of carrying the facts twice.
 `<body data-nodes="N">` is set once the graph is drawn (`data-ready-ms`: milliseconds since the
 page started loading), which is what the browser tests and `python -m zhkg.exports.bench_report` read.
+
+Names in the page come from file names and articles, which anyone writes, so they only ever go in as
+data: HTML-escaped in the table and the summary, and the graph as JSON in a
+`<script type="application/json">` block with `<`, `>`, `&` escaped (nothing can close it), which the
+script reads with `JSON.parse`. The template's `__NAME__` markers are filled in one pass (`fill`), so a
+file named `__LIBRARY__.txt` is a name in the table, not a second copy of Cytoscape.js. A link to a
+view (`#q=`, `#unit=`, `#city=`) that matches nothing draws the default graph and says so.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -174,9 +182,34 @@ def _fact_rows(documents: Sequence, index: dict[str, int]) -> str:
     return "\n".join(out)
 
 
+# what `<script type="application/json">` must not hold raw: `<` could start `</script>` or `<!--`,
+# and the rest are escaped too, as JSON-in-HTML usually is, so no parser, old or strict, misreads the text
+_JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
 def _script_json(value: Any) -> str:
-    """JSON safe inside <script>: no `</` can close the element early."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/").replace("<!--", "<\\!--")
+    """JSON safe inside <script>: nothing in it can close the element or open a comment, whatever the data.
+    The characters escaped only ever occur inside JSON strings, where `\\u003c` reads back as `<`."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return re.sub("[<>&\u2028\u2029]", lambda m: _JSON_ESCAPES[m.group()], text)
+
+
+def _library() -> str:
+    """Cytoscape.js as the inline script holds it (`</script` inside it would end the element)."""
+    return CYTOSCAPE_JS.read_text(encoding="utf-8").replace("</script", "<\\/script")
+
+
+def fill(template: str, values: dict[str, str]) -> str:
+    """The template with each `__NAME__` marker replaced, in one pass over the template alone.
+
+    A replacement is never scanned again, so data that spells a marker (a file named `__LIBRARY__.txt`,
+    `x__DATA__.txt`) stays text where it was put, instead of splicing the library or the raw graph into
+    the page as chained `str.replace` calls did. Every marker must be in the template, and only those."""
+    pattern = re.compile("__(" + "|".join(map(re.escape, values)) + ")__")
+    missing = set(values) - set(pattern.findall(template))
+    if missing:
+        raise ValueError(f"report template lacks the markers {sorted(missing)}")
+    return pattern.sub(lambda m: values[m.group(1)], template)
 
 
 def render_report(G: nx.MultiDiGraph, documents: Sequence, skipped: Iterable[tuple[str, str]] = (),
@@ -187,17 +220,18 @@ def render_report(G: nx.MultiDiGraph, documents: Sequence, skipped: Iterable[tup
     index = data.pop("index")
     summary = summary_data(G, documents, skipped)
     head = "".join(f'<th data-col="{i}">{c}</th>' for i, c in enumerate(COLUMNS))
-    return (_TEMPLATE
-            .replace("__TITLE__", html.escape(title))
-            .replace("__SUMMARY__", _summary_html(summary))
-            .replace("__HEAD__", head)
-            .replace("__NFACTS__", str(summary["facts"]))
-            .replace("__CAP__", str(int(cap)))
-            .replace("__PAGE__", str(PAGE_ROWS))
-            .replace("__VERSION__", CYTOSCAPE_VERSION)
-            .replace("__ROWS__", _fact_rows(documents, index))
-            .replace("__DATA__", _script_json(data))
-            .replace("__LIBRARY__", CYTOSCAPE_JS.read_text(encoding="utf-8").replace("</script", "<\\/script")))
+    return fill(_TEMPLATE, {
+        "TITLE": html.escape(title),
+        "SUMMARY": _summary_html(summary),
+        "HEAD": head,
+        "NFACTS": str(int(summary["facts"])),
+        "CAP": str(int(cap)),
+        "PAGE": str(PAGE_ROWS),
+        "VERSION": CYTOSCAPE_VERSION,
+        "ROWS": _fact_rows(documents, index),
+        "DATA": _script_json(data),
+        "LIBRARY": _library(),
+    })
 
 
 def write_report(G: nx.MultiDiGraph, documents: Sequence, path: str | os.PathLike[str],

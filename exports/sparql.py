@@ -14,6 +14,11 @@ Query parameters (`bindings`) become a `VALUES` block at the top of the WHERE cl
 SPARQL 1.1 that pyoxigraph and rdflib both run. At the top rather than as a trailing VALUES clause
 because pyoxigraph joins a trailing one after evaluating everything (3.9 s instead of milliseconds
 on 55k triples). The shipped queries test `!BOUND(?param) || ...`, so unbound they return all rows.
+Bound values are typed terms in pyoxigraph's serialisation, never text spliced into the query.
+
+A query from elsewhere is checked before it runs (`check_query`: one reading of its escapes for
+both parsers, bounded nesting, no updates, no SERVICE) and `zhkg query` runs it in a child process
+off the network, on a stack deep enough for pyoxigraph's recursion (`_in_child`).
 """
 
 from __future__ import annotations
@@ -21,14 +26,17 @@ from __future__ import annotations
 import argparse
 import csv
 import difflib
+import faulthandler
 import io
 import json
 import os
 import re
 import shutil
+import signal
 import sys
+import threading
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +52,20 @@ _TABLE_LINE = re.compile(r"^#\s*table:\s*(.+)$", re.MULTILINE)
 
 Row = tuple[Any, ...]
 MAX_QUERY_CHARS = 100_000
+MAX_DEPTH = 64
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_CODEPOINT_ANY = re.compile(r"\\u", re.IGNORECASE)
+_IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
+_ESCAPE_HOMES = re.compile(  # strings and IRIs as pyoxigraph lexes them, escapes unexpanded; comments; an escape
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\r\n]|\\.)*"|\'(?:[^\'\\\r\n]|\\.)*\''
+    r'|<(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>'
+    r'|(#[^\r\n]*)|(\\[uU])'
+)
+_NESTING = re.compile(
+    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
+    r'|<[^<>"{}|^`\\\x00-\x20]*>|#[^\n]*|([{(\[])|([})\]])'
+)
 
 
 class QueryRejected(Exception):
@@ -126,23 +148,36 @@ def open_store(out_dir: str | os.PathLike[str], cache: bool = False) -> ox.Store
 # ---------------------------------------------------------------- parameters and queries
 
 
-def _term_sparql(value: Any) -> str:
+def _term_sparql(name: str, value: Any) -> str:
+    """`value` as one SPARQL term, never as text spliced into the query: the text is pyoxigraph's own
+    serialisation of a typed term (it escapes quotes and backslashes), so no value can close the term
+    and add patterns (`<x> } UNION { ...` widening one city's rows to all)."""
     if isinstance(value, (ox.NamedNode, ox.Literal)):
-        return str(value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    text = str(value)
-    if text.startswith("<") and text.endswith(">") and " " not in text:
-        return text
-    return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid SPARQL string literal
+        term = value
+    elif isinstance(value, (bool, int, float)):
+        term = ox.Literal(value)
+    elif (text := str(value)).startswith("<") and text.endswith(">"):
+        try:
+            term = ox.NamedNode(text[1:-1])
+        except ValueError as exc:
+            raise ValueError(f"?{name}: {text!r} is not an IRI ({exc})") from None
+    else:
+        term = ox.Literal(text)
+    out = str(term)
+    if _CODEPOINT_ANY.search(out):  # SPARQL reads \u in any text as a codepoint escape (section 19.2)
+        raise ValueError(f"?{name}: a bound value may not contain \\u or \\U")
+    if isinstance(term, ox.NamedNode) and not _IRIREF.fullmatch(out):
+        raise ValueError(f"?{name}: {out!r} is not an IRI")
+    return out
 
 
 def bind(query: str, bindings: Mapping[str, Any] | None) -> str:
-    """`query` with a trailing VALUES clause fixing the given variables (names without '?').
+    """`query` with a VALUES block at the top of its WHERE clause fixing the given variables (names
+    without '?').
 
-    Strings become plain literals, `<...>` IRIs, numbers typed literals; pyoxigraph terms as is.
+    Strings become plain literals, `<...>` IRIs (only what pyoxigraph accepts as an IRI: anything else
+    is a ValueError, never text in the query), numbers and booleans typed literals; pyoxigraph terms
+    as is.
     """
     if not bindings:
         return query
@@ -152,7 +187,7 @@ def bind(query: str, bindings: Mapping[str, Any] | None) -> str:
             raise ValueError(f"bad variable name {n!r}")
         if not re.search(rf"[?$]{n}\b", query):
             raise ValueError(f"the query has no variable ?{n}")
-    values = " ".join(_term_sparql(bindings[n]) for n in names)
+    values = " ".join(_term_sparql(n, bindings[n]) for n in names)
     block = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({values}) }}\n"
     where = re.search(r"\bWHERE\s*\{|\{", blank_literals(query), re.IGNORECASE)
     if where is None:
@@ -160,23 +195,88 @@ def bind(query: str, bindings: Mapping[str, Any] | None) -> str:
     return query[: where.end()] + block + query[where.end():]
 
 
+def expand_escapes(query: str) -> str:
+    """`query` with its codepoint escapes (\\uXXXX, \\UXXXXXXXX) replaced, over the whole text, as
+    SPARQL 1.1 section 19.2 says: before parsing, comments included.
+
+    Why: rdflib expands them everywhere, pyoxigraph only inside strings and IRIs, so `# \\u000a`
+    ends a comment for one and not the other, and a SERVICE hidden that way was run unchecked. Once
+    expanded, the text holds no escape either parser could read differently, so the check and the
+    engine read the same query. An escape that spells another escape (`\\u005Cu0053`) or no
+    character (a surrogate) is refused rather than read twice.
+    """
+    def char(m: re.Match[str]) -> str:
+        code = int(m.group(1) or m.group(2), 16)
+        if 0xD800 <= code <= 0xDFFF or code > 0x10FFFF:
+            raise QueryRejected(400, f"SPARQL syntax error: {m.group()} is not a character")
+        return chr(code)
+
+    if "\\" not in query:
+        return query
+    text = _CODEPOINT.sub(char, query)
+    if _CODEPOINT_ANY.search(text):
+        raise QueryRejected(400, "SPARQL syntax error: a \\u or \\U that is no codepoint escape, or that "
+                            "an escape spells, is not accepted")
+    return text
+
+
+def escape_outside_terms(query: str) -> bool:
+    """True when a codepoint escape (\\u, \\U) stands anywhere but inside a string or an IRI: in a
+    comment, a keyword, a variable name, between tokens.
+
+    Only there do rdflib (which expands escapes over the whole text) and pyoxigraph (only inside
+    strings and IRIs) read a query differently: `# \\u000a FILTER(\"\"\"` ends a comment for one and
+    opens a string for the other, hiding what follows. `check_query` runs the expanded text, so both
+    read it alike anyway; such a query is refused too, as no honest query needs one."""
+    if "\\" not in query:
+        return False
+    for m in _ESCAPE_HOMES.finditer(query):
+        if m.group(2) or (m.group(1) and _CODEPOINT_ANY.search(m.group(1))):
+            return True
+    return False
+
+
+def nesting_depth(text: str, limit: int = MAX_DEPTH) -> int:
+    """How deep `{`, `(` and `[` nest outside strings, comments and IRIs; stops counting past `limit`.
+
+    A cheap scan before any parser sees the text: pyoxigraph's parser recurses once per level and a
+    few thousand levels overflow its stack (SIGSEGV), rdflib's hits Python's recursion limit. A fast
+    first refusal, not the proof: a text built to fool this lexer still meets the parse."""
+    depth = deepest = 0
+    for m in _NESTING.finditer(text):
+        if m.group(1):
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > limit:
+                    break
+        elif m.group(2) and depth:
+            depth -= 1
+    return deepest
+
+
 def check_query(query: str, allow_service: bool = False) -> str:
     """The query as it is to be run, or `QueryRejected` for updates, federation and bad syntax.
 
     Decided on the parsed query, never on its text: keyword filters are fooled by comments,
     escapes and line ends that two parsers read differently (`#x\\rSERVICE`: a comment to one, a
-    SERVICE call to the other). Line ends are made plain LF first, so the parse checked here and the
-    one pyoxigraph runs read comments alike; a query this parser (rdflib's) cannot read is refused
-    rather than run unchecked. The caller runs the returned text, not the original.
+    SERVICE call to the other). So the text is first made one that both parsers read alike: codepoint
+    escapes expanded (`expand_escapes`), line ends made plain LF; an escape outside a string or IRI,
+    where the two readings part, is refused after the parse (so a `\\u0053ERVICE` is named as the
+    SERVICE it is). Its nesting is bounded before any parse; a query this parser (rdflib's) cannot
+    read is refused rather than run unchecked. The caller runs the returned text, not the original.
     """
     if len(query) > MAX_QUERY_CHARS:
         raise QueryRejected(413, f"query longer than {MAX_QUERY_CHARS} characters")
     from pyparsing import ParseBaseException
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
-    text = query.replace("\r\n", "\n").replace("\r", "\n")
+    stray_escape = escape_outside_terms(query)
+    text = expand_escapes(query).replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise QueryRejected(400, "empty query")
+    if nesting_depth(text) > MAX_DEPTH:
+        raise QueryRejected(400, f"query nested deeper than {MAX_DEPTH} levels")
     try:
         tree = parseQuery(text)
     except ParseBaseException as exc:
@@ -191,15 +291,25 @@ def check_query(query: str, allow_service: bool = False) -> str:
         raise QueryRejected(400, f"SPARQL syntax error: {exc}") from None
     if not allow_service and _has_service(tree):
         raise QueryRejected(400, "SERVICE (federated query) is disabled: queries may not reach other endpoints")
+    if stray_escape:
+        raise QueryRejected(400, "a codepoint escape (\\u, \\U) outside a string or IRI is not accepted: "
+                            "parsers read it differently")
     return text
 
 
 def cannot_call_service(query: str) -> bool:
-    """True when `query` provably holds no SERVICE: the letters s-e-r-v-i-c-e appear nowhere in it, in
-    any case, and no codepoint escape (\\u, \\U) could spell them. A proof of absence, so a worker may
-    skip the parse for it (pyparsing costs milliseconds); a query with the word, anywhere, is parsed."""
-    lowered = query.lower()
-    return "service" not in lowered and "\\u" not in lowered
+    """True when `query` may run without `check_query`'s parse: provably no SERVICE, and too few
+    brackets to nest past MAX_DEPTH.
+
+    No SERVICE: the letters s-e-r-v-i-c-e appear nowhere, in any case (upper() too: rdflib reads
+    `ſERVICE` as the keyword), and no codepoint escape (\\u, \\U) could spell them. Nothing else
+    makes letters: prefixed-name escapes (`\\-`) are punctuation only, %-escapes stay as they are.
+    Brackets: fewer openers in all than MAX_DEPTH bounds the nesting however they are read. A proof
+    of absence, so a worker may skip the parse (pyparsing costs milliseconds); anything else is
+    parsed."""
+    if "\\u" in query.lower() or "service" in query.lower() or "SERVICE" in query.upper():
+        return False
+    return query.count("{") + query.count("(") + query.count("[") <= MAX_DEPTH
 
 
 def _has_service(tree: Any) -> bool:
@@ -392,34 +502,48 @@ def format_tsv(variables: Sequence[str], rows: Iterable[Row]) -> str:
 _XML_NS = "http://www.w3.org/2005/sparql-results#"
 
 
-def _xml_term(term: Any) -> str:
-    from xml.sax.saxutils import escape, quoteattr
+_XML_UNFIT = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
+
+def _xml_text(text: str) -> str:
+    """`text` as XML character data: escaped, CR kept as `&#13;` (a parser would read a bare one as LF),
+    and the characters XML 1.0 cannot carry at all (most C0 controls, U+FFFE/FFFF, lone surrogates)
+    as U+FFFD: a result document no XML parser would read helps no one."""
+    from xml.sax.saxutils import escape
+
+    return _XML_UNFIT.sub("\ufffd", escape(text, {"\r": "&#13;"}))
+
+
+def _xml_attr(text: str) -> str:
+    from xml.sax.saxutils import quoteattr
+
+    return quoteattr(_XML_UNFIT.sub("\ufffd", text))
+
+
+def _xml_term(term: Any) -> str:
     j = term_json(term)
     if j["type"] == "uri":
-        return f"<uri>{escape(j['value'])}</uri>"
+        return f"<uri>{_xml_text(j['value'])}</uri>"
     if j["type"] == "bnode":
-        return f"<bnode>{escape(j['value'])}</bnode>"
+        return f"<bnode>{_xml_text(j['value'])}</bnode>"
     if j["type"] == "triple":
         parts = "".join(f"<{k}>{_xml_term(j['value'][k])}</{k}>" for k in ("subject", "predicate", "object"))
         return f"<triple>{parts}</triple>"
-    attr = f" xml:lang={quoteattr(j['xml:lang'])}" if "xml:lang" in j else (
-        f" datatype={quoteattr(j['datatype'])}" if "datatype" in j else "")
-    return f"<literal{attr}>{escape(j['value'])}</literal>"
+    attr = f" xml:lang={_xml_attr(j['xml:lang'])}" if "xml:lang" in j else (
+        f" datatype={_xml_attr(j['datatype'])}" if "datatype" in j else "")
+    return f"<literal{attr}>{_xml_text(j['value'])}</literal>"
 
 
 def format_xml(variables: Sequence[str], rows: Iterable[Row], boolean: bool | None = None) -> str:
     """SPARQL Query Results XML (application/sparql-results+xml), for tools that read only XML."""
-    from xml.sax.saxutils import quoteattr
-
     out = ['<?xml version="1.0" encoding="UTF-8"?>', f'<sparql xmlns="{_XML_NS}">']
     if boolean is not None:
         out += ["<head/>", f"<boolean>{'true' if boolean else 'false'}</boolean>", "</sparql>"]
         return "\n".join(out) + "\n"
-    out.append("<head>" + "".join(f"<variable name={quoteattr(v)}/>" for v in variables) + "</head>")
+    out.append("<head>" + "".join(f"<variable name={_xml_attr(v)}/>" for v in variables) + "</head>")
     out.append("<results>")
     for row in rows:
-        cells = "".join(f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
+        cells = "".join(f"<binding name={_xml_attr(v)}>{_xml_term(t)}</binding>"
                         for v, t in zip(variables, row) if term_json(t) is not None)
         out.append(f"<result>{cells}</result>")
     out += ["</results>", "</sparql>"]
@@ -430,15 +554,29 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
+_HIDDEN = frozenset(("Cc", "Cf", "Zl", "Zp", "Cs"))
+
+
+def _visible(text: str) -> str:
+    """`text` safe to print in a terminal: tabs and line ends as spaces, other controls (C0, C1: ESC
+    sequences that move the cursor or reset the terminal), format characters (bidi overrides that
+    reorder a line, zero-width ones) and line separators as a visible `\\u001b`. Only for the table:
+    the data formats keep values exact."""
+    if text.isprintable():
+        return text
+    return "".join(" " if c in "\t\n\r" else (f"\\u{ord(c):04x}" if unicodedata.category(c) in _HIDDEN else c)
+                   for c in text)
+
+
 def _short(term: Any) -> str:
     text = _plain(term)
     j = term_json(term)
     if j and j["type"] == "uri":
         for prefix, ns in (("id:", "https://w3id.org/zhkg/id/"), ("zhkg:", "https://w3id.org/zhkg/vocab#")):
             if text.startswith(ns):
-                return prefix + text[len(ns):]
-        return f"<{text}>"
-    return text.replace("\n", " ")
+                return _visible(prefix + text[len(ns):])
+        return f"<{_visible(text)}>"
+    return _visible(text)
 
 
 def _clip(text: str, width: int) -> str:
@@ -458,6 +596,7 @@ def format_table(variables: Sequence[str], rows: Iterable[Row], max_width: int =
                  total_width: int | None = None) -> str:
     """An aligned text table for terminals; CJK characters count as two columns. With `total_width`
     the widest columns are narrowed (values cut with …) until a line fits."""
+    variables = [_visible(str(v)) for v in variables]
     cells = [[_clip(_short(t), max_width) for t in row] for row in rows]
     widths = [max([_width(v)] + [_width(r[i]) for r in cells]) for i, v in enumerate(variables)]
     if total_width:
@@ -508,11 +647,115 @@ def query_command(
     """What `zhkg query OUT QUERY_OR_FILE.rq [--format table|csv|json]` prints.
 
     SERVICE is refused unless `allow_service`: a query file from elsewhere must not make this
-    machine fetch URLs (internal ones included) by being run."""
+    machine fetch URLs (internal ones included) by being run. The checked query then runs in a child
+    process cut off the network (`_in_child`), so a SERVICE the check missed fails there."""
     query = check_query(bind(load_query(query_or_file), bindings), allow_service=allow_service)
-    store = open_store(out_dir, cache=cache)
-    variables, rows = run_query(store, query)
-    return format_results(variables, rows, fmt)
+
+    def answer() -> str:
+        variables, rows = run_query(open_store(out_dir, cache=cache), query)
+        return format_results(variables, rows, fmt)
+
+    return _in_child(answer, offline=not allow_service)
+
+
+_ENGINE_STACK = 512 << 20
+_CHILD_ERRORS: tuple[type[BaseException], ...] = (FileNotFoundError, SyntaxError, ValueError, OSError, RuntimeError)
+
+
+def _on_deep_stack(fn: Callable[[], str]) -> str:
+    """fn() on a thread with a 512 MiB stack (reserved; pages are used only as touched).
+
+    pyoxigraph's parser and evaluator recurse once per operator of a chain (`1||1||...`, `!!!...`):
+    rdflib's check lets such a chain through, and within MAX_QUERY_CHARS it can need tens of MiB,
+    past the usual 8 MiB stack (SIGSEGV). Where such a thread cannot be made, fn runs on this one."""
+    box: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            box["value"] = fn()
+        except BaseException as exc:  # noqa: BLE001 - handed back to the caller's thread below
+            box["error"] = exc
+
+    try:
+        old = threading.stack_size(_ENGINE_STACK)
+    except (ValueError, RuntimeError):
+        return fn()
+    thread: threading.Thread | None = threading.Thread(target=target, name="zhkg-query", daemon=True)
+    try:
+        thread.start()
+    except RuntimeError:  # no memory for the stack: a strict overcommit policy
+        thread = None
+    finally:
+        threading.stack_size(old)
+    if thread is None:
+        return fn()
+    thread.join()
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
+def _in_child(fn: Callable[[], str], offline: bool = True) -> str:
+    """fn() in a forked child that first leaves the network (`exports.serve.cut_network`, as the
+    server's workers do): the second wall behind `check_query`, so a SERVICE the check missed fails
+    there instead of reaching a URL. A crash of the engine ends the child, not this process, and
+    comes back as one RuntimeError. Errors come back as their builtin family (SyntaxError, OSError...).
+
+    Linux only (fork, network namespaces); elsewhere fn runs in this process, the check the only wall.
+    Where the kernel gives no network namespace the child runs with the network (check only), but
+    still takes a crash. Fork is safe here as `zhkg query` has loaded no store before: a process that
+    has opened RocksDB stores (`cache=True`) and has their threads running should not rely on it."""
+    if not sys.platform.startswith("linux"):
+        return _on_deep_stack(fn)
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        _child(read_fd, write_fd, fn, offline)
+    os.close(write_fd)
+    try:
+        with os.fdopen(read_fd, "rb") as pipe:
+            data = pipe.read()
+        _, status = os.waitpid(pid, 0)
+    except BaseException:  # Ctrl-C: the child goes too
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        raise
+    return _child_reply(data, status)
+
+
+def _child(read_fd: int, write_fd: int, fn: Callable[[], str], offline: bool) -> None:
+    """The forked side of `_in_child`: never returns (os._exit, so no parent's buffers or atexit run)."""
+    try:
+        os.close(read_fd)
+        faulthandler.disable()  # a crash is told by the parent in one line, not as this child's stack
+        if offline:
+            from .serve import cut_network
+
+            cut_network()
+        reply: dict[str, str] = {"value": _on_deep_stack(fn)}
+    except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent as text
+        family = next((c for c in _CHILD_ERRORS if isinstance(exc, c)), RuntimeError)
+        reply = {"error": family.__name__, "message": str(exc) or type(exc).__name__}
+    try:
+        with os.fdopen(write_fd, "w", encoding="utf-8") as pipe:
+            json.dump(reply, pipe, ensure_ascii=False)
+    finally:
+        os._exit(0)
+
+
+def _child_reply(data: bytes, status: int) -> str:
+    if os.WIFSIGNALED(status):
+        sig = os.WTERMSIG(status)
+        raise RuntimeError(f"the query engine crashed ({signal.Signals(sig).name}): the query is too deep "
+                           "or too large for it")
+    try:
+        reply = json.loads(data.decode("utf-8"))
+    except ValueError:
+        raise RuntimeError("the query process ended without an answer") from None
+    if "error" in reply:
+        family = {c.__name__: c for c in _CHILD_ERRORS}.get(reply["error"], RuntimeError)
+        raise family(reply["message"])
+    return reply["value"]
 
 
 def _parse_binding(text: str) -> tuple[str, str]:
@@ -538,6 +781,11 @@ def add_query_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentPar
     return parser
 
 
+def _one_line(text: str) -> str:
+    """An error as one printable line: messages quote the query, which may come from elsewhere."""
+    return _visible(" ".join(text.split()))
+
+
 def main_query(argv: Sequence[str] | None = None) -> int:
     """Entry point for `zhkg query`; returns the exit status (2 on a bad query)."""
     args = add_query_arguments(argparse.ArgumentParser(prog="zhkg query")).parse_args(argv)
@@ -549,13 +797,13 @@ def main_query(argv: Sequence[str] | None = None) -> int:
         text = query_command(args.out, args.query, args.format, dict(args.bind) or None, cache=args.cache,
                              allow_service=args.allow_service)
     except QueryRejected as exc:
-        print(f"zhkg query: {exc.message}", file=sys.stderr)
+        print(f"zhkg query: {_one_line(exc.message)}", file=sys.stderr)
         return 2
     except (SyntaxError, ValueError, FileNotFoundError) as exc:
-        print(f"zhkg query: {exc}", file=sys.stderr)
+        print(f"zhkg query: {_one_line(str(exc))}", file=sys.stderr)
         return 2
     except (RuntimeError, OSError) as exc:  # the engine's evaluation errors: unsupported function, I/O
-        print(f"zhkg query: {' '.join(str(exc).split()) or type(exc).__name__}", file=sys.stderr)
+        print(f"zhkg query: {_one_line(str(exc)) or type(exc).__name__}", file=sys.stderr)
         return 2
     sys.stdout.write(text)
     return 0
@@ -570,7 +818,9 @@ __all__ = [
     "build_disk_store",
     "cannot_call_service",
     "check_query",
+    "escape_outside_terms",
     "example_queries",
+    "expand_escapes",
     "format_csv",
     "format_json",
     "format_results",
@@ -579,6 +829,7 @@ __all__ = [
     "format_xml",
     "load_query",
     "main_query",
+    "nesting_depth",
     "open_store",
     "query_command",
     "run_query",

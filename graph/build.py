@@ -22,6 +22,7 @@ from zhkg.graph.orgs import org_kind, parent_units
 from zhkg.graph.places import add_local_place, add_place
 from zhkg.graph.schema import node_key
 from zhkg.ner.places.gazetteer import load_gazetteer
+from zhkg.ner.rules.facts import visible
 
 
 def build_graph(documents: Iterable) -> nx.MultiDiGraph:
@@ -67,7 +68,7 @@ def _edge(G: nx.MultiDiGraph, u: str, v: str, label: str, **attrs) -> None:
 
 def _add_fact(G: nx.MultiDiGraph, gaz, doc, doc_key: str, fact: dict, person: str) -> None:
     if person not in G:
-        written = re.sub(r"\([^)]*\)|\s", "", fact.get("person_text") or "")
+        written = visible(re.sub(r"\([^)]*\)|\s", "", fact.get("person_text") or ""))  # the quote keeps 王\u200b杰
         G.add_node(person, type="Person", label=fact["person"], name=fact["person"], doc=doc.name,
                    **({"city": fact["city"]} if fact.get("city") else {}),
                    **({"alt": written} if written and written != fact["person"] else {}))

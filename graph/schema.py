@@ -56,5 +56,8 @@ def node_key(node_type: str, *parts: object) -> str:
 
 
 def stable_id(key: str, length: int = 16) -> str:
-    """A short hash of a node key, for IRIs and XML ids that must survive re-runs unchanged."""
-    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:length]
+    """A short hash of a node key, for IRIs and XML ids that must survive re-runs unchanged.
+
+    The whole key is hashed, every character of it (a lone surrogate too, which strict UTF-8 would
+    refuse): two keys that differ by one invisible or XML-illegal character get two ids."""
+    return hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:length]

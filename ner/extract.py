@@ -7,15 +7,16 @@ fact is built from converter damage. Records are plain dicts in the contract of 
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from zhkg.ner.places.gazetteer import load_gazetteer
 from zhkg.ner.places.locate import Locator
 from zhkg.ner.rules import Fact, sentences
 from zhkg.ner.rules.chains import lexicons
+from zhkg.ner.rules.facts import INVISIBLE, visible
 from zhkg.ner.rules.units import DocContext, resolve_unit
 from zhkg.ner.text.dates import document_date
 from zhkg.ner.text.normalize import Normalized, normalize, to_simplified
@@ -54,10 +55,29 @@ def run(nlp: Language, sources: Iterable[Source], batch_size: int = 16, n_proces
 
     A batch holds at most `batch_size` documents and, beyond its first, `batch_chars` characters:
     the model's memory grows with the characters it tags at once (about 13 kB each)."""
-    pairs = ((norm.text, (src, norm)) for src, norm in ((s, normalize(s.text)) for s in sources))
+    pairs = ((norm.text, (src, norm)) for src, norm in ((s, without_invisible(normalize(s.text))) for s in sources))
     for group in _char_bounded(pairs, batch_size, batch_chars):
         for doc, (src, norm) in nlp.pipe(group, as_tuples=True, batch_size=len(group), n_process=n_process):
             yield records(doc, src, norm)
+
+
+def without_invisible(norm: Normalized) -> Normalized:
+    """`norm` with the characters no reader sees (`facts.INVISIBLE`: zero-width, bidi and other format
+    characters, non-whitespace controls) taken out of the text the pipeline tags, the map back to the
+    original offsets kept: `王\u200b杰` is then read as 王杰 (the tokenizer split the name there and
+    missed it), and a span across such a character still covers it in the original."""
+    text = norm.text
+    keep: list[int] = []
+    pos = 0
+    for m in INVISIBLE.finditer(text):
+        keep.extend(range(pos, m.start()))
+        pos = m.end()
+    if not pos:
+        return norm
+    keep.extend(range(pos, len(text)))
+    damage = [replace(d, start=bisect_left(keep, d.start), end=bisect_left(keep, d.end)) for d in norm.damage]
+    return Normalized(norm.original, "".join(text[i] for i in keep), damage,
+                      [norm._starts[i] for i in keep], [norm._ends[i] for i in keep])
 
 
 def _char_bounded(pairs: Iterable[tuple[str, object]], batch_size: int, batch_chars: int) -> Iterator[list]:
@@ -98,7 +118,7 @@ def records(doc: Doc, src: Source, norm: Normalized) -> DocResult:
         for span in spans:
             if norm.is_damaged(span.start_char, span.end_char):
                 continue
-            name = "".join(span.text.split())
+            name = visible("".join(span.text.split()))
             if label == "PERSON":
                 name = next((f.person for f in doc._.facts or [] if f.person_start == span.start_char), name)
             if label == "ORG":

@@ -51,3 +51,17 @@ def test_org_suffix_harvest_drops_truncations():
 def test_bio_and_bmes_spans():
     assert _spans_from_tags(["B-PER", "I-PER", "O", "B-LOC"]) == [(0, 2, "PER"), (3, 4, "LOC")]
     assert _spans_from_tags(["B-TITLE", "M-TITLE", "E-TITLE", "S-NAME"]) == [(0, 3, "TITLE"), (3, 4, "NAME")]
+
+
+def test_place_stoplist_harvest_runs_on_written_sentences():
+    # The harvest behind `python -m zhkg.ner.lexicons` (it once imported a moved module and crashed):
+    # a short place name met often outside any place span is listed, one met inside place spans is not.
+    from zhkg.ner.lexicons import PLACE_MIN_OCC, harvest_place_stoplist
+
+    word = "和平"
+    n = max(PLACE_MIN_OCC, 3)
+    as_word = [(f"我们热爱{word}与发展。", []) for _ in range(n)]
+    listed = harvest_place_stoplist(as_word)
+    assert word in listed and listed[word][1] >= n
+    as_place = [(f"{word}区的人口增长。", [(0, 3, "LOC")]) for _ in range(n)]
+    assert word not in harvest_place_stoplist(as_place)

@@ -14,65 +14,13 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest_exports import build_graph
-
-from zhkg.exports import write_ntriples
+from conftest import Canary
 
 VALUES = " ".join(str(i) for i in range(500))
 CROSS_JOIN = f"ASK {{ VALUES ?a {{{VALUES}}} VALUES ?b {{{VALUES}}} VALUES ?c {{{VALUES}}} FILTER(?a+?b+?c<0) }}"
-
-
-class Canary(ThreadingHTTPServer):
-    """Records every request; answers like a SPARQL endpoint with one row, so a leak would show."""
-
-    daemon_threads = True
-
-    def __init__(self) -> None:
-        self.hits: list[str] = []
-        canary = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                canary.hits.append(self.path)
-                body = json.dumps({"head": {"vars": ["s"]},
-                                   "results": {"bindings": [{"s": {"type": "uri", "value": "urn:leak"}}]}})
-                self.send_response(200)
-                self.send_header("Content-Type", "application/sparql-results+json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body.encode())
-
-            do_POST = do_GET
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        super().__init__(("127.0.0.1", 0), Handler)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}/sparql"
-
-
-@pytest.fixture(scope="module")
-def canary():
-    server = Canary()
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield server
-    server.shutdown()
-    server.server_close()
-    assert server.hits == [], f"the canary was contacted: {server.hits}"
-
-
-@pytest.fixture(scope="module")
-def graph_dir(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("served")
-    write_ntriples(build_graph(), out / "graph.nt")
-    return out
 
 
 def free_port() -> int:

@@ -109,7 +109,10 @@ def test_a_forged_entry_of_another_version_is_ignored(tmp_path):
     src = Source("a.txt", "a.txt", "太原市小店区卫健局局长刘海波检查工作。", "utf-8", "00")
     key = document_key(src)
     old, new = TagCache(tmp_path, "old"), TagCache(tmp_path, "new")
-    entry = {"doc": "a.txt", "person": "假人"}
+    entry = {"doc": "a.txt", "person": "假人", "role": "局长", "unit": None, "city": None, "city_code": None,
+             "city_key": None, "status": "current", "date": None, "home_city": None, "sentence": 0,
+             "evidence": "局长刘海波", "start": 9, "end": 14, "person_start": 11, "person_end": 14,
+             "person_text": "刘海波", "rule": "apposition", "confidence": 0.9}  # a whole fact: only its version is off
     old.put(key, zb.DocResult("a.txt", "a.txt", 1, None, None, None, facts=[entry]))
     path = new.folder / key[:2] / f"{key}.json"
     path.parent.mkdir(parents=True)

@@ -3,12 +3,14 @@
 Every output file is written into a folder beside OUT that replaces OUT as a whole in one step when
 all of them are complete (`zhkg.outdir`), so a crash, a kill or a full disk leaves the previous build
 intact, and two builds to one OUT cannot interleave. OUT and the model are checked before any
-tagging. A document that cannot be read or is too large is skipped with a one-line reason; the rest
-of the batch goes on.
+tagging. A document that cannot be read or is too large is skipped with a one-line reason (a file too
+large is skipped by its size, unread); the rest of the batch goes on. A disk that fills while the
+outputs are written ends the build with one line, the previous OUT whole.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
@@ -69,6 +71,7 @@ class Summary:
     notes: list[str] = field(default_factory=list)  # what was done to OUT besides writing it (recovery)
     workers: set[str] = field(default_factory=set)  # host:pid of every process that tagged
     cache: str | None = None  # the cache's line: documents reused and tagged
+    info: list[str] = field(default_factory=list)  # how the build ran, where it differs from what was asked
 
     def lines(self, quiet: bool = False) -> list[str]:
         """The run summary; `quiet` keeps only the skipped files and notes, which a user must always hear of."""
@@ -84,6 +87,7 @@ class Summary:
                 f"division code, {_share(self.places_located, self.places)} with it or the one they lie in"),
                *([f"zhkg: tagged in {len(self.workers)} process(es)"] if self.workers else []),
                *([f"zhkg: {self.cache}"] if self.cache else []),
+               *(f"zhkg: {line}" for line in self.info),
                *skipped]
 
 
@@ -120,7 +124,7 @@ def _pieces(sources: Iterator[Source | Skipped], summary: Summary, max_chars: in
         summary.chars += len(item.text)
         if cache is not None:
             key = document_key(item)
-            hit = cache.get(key)
+            hit = cache.get(key, item)
             if hit is not None:
                 yield Cached(hit)
                 continue
@@ -197,7 +201,7 @@ def tag_documents(paths: list[str], model: str | None, summary: Summary, progres
     Each complete record is handed to `sink` (in input order) and what it returns is kept instead: the
     build writes the rows out there and keeps only what the graph needs."""
     keys: dict[tuple[str, str, str], str] = {}
-    stream = _jobs(_pieces(iter_sources(paths), summary, max_chars, cache, keys))
+    stream = _jobs(_pieces(iter_sources(paths, max_chars), summary, max_chars, cache, keys))
     results: dict[tuple[str, str, str], DocResult] = {}
     bar = _Progress(progress)
     tagger: Tagger | None = None
@@ -321,43 +325,97 @@ def open_cache(folder: str | os.PathLike[str], model: str | None) -> TagCache:
         raise BuildError(f"cannot load model {model!r}: {first.strip()}") from e
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity, which containers and `taskset` narrow),
+    not every core of the machine."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
+def worker_count(jobs: int | None, summary: Summary) -> int:
+    """`jobs` (None: every usable core), at most one per usable core: more processes than cores only
+    add memory (each holds a pipeline) and switching, never speed; the summary says so."""
+    cores = usable_cores()
+    if jobs is None:
+        return cores
+    if jobs > cores:
+        summary.info.append(f"--jobs {jobs} capped at {cores}: this machine lets the build use {cores} core(s)")
+        return cores
+    return max(jobs, 1)
+
+
+def _cache_for(out: str | os.PathLike[str], cache: str | os.PathLike[str] | bool | None,
+               model: str | None) -> TagCache | None:
+    """The tagging cache to use: `cache` a folder, True the default beside OUT, None/False none.
+    A folder inside OUT (through any symlink) would be deleted by the build's own swap."""
+    if not cache:
+        return None
+    folder = default_cache_dir(out) if cache is True else Path(cache)
+    if Path(os.path.realpath(folder)).is_relative_to(os.path.realpath(out)):
+        raise BuildError(f"--cache {folder} lies inside OUT, which every build replaces as a whole")
+    return open_cache(folder, model)
+
+
+def _stream_records(paths: list[str], model: str | None, summary: Summary, target: OutputSet, quiet: bool,
+                    max_chars: int, jobs: int, tag_cache: TagCache | None,
+                    scheduler: str | None) -> list[DocResult]:
+    """Tag every document, its rows streamed into the staging folder as it is done; the slim records.
+
+    A full disk shows twice here: in the write that finds it, and again when the row files are closed
+    (their buffers flushed) while that error is on its way out, which would chain a second error to
+    the first. The first is told, in the one line of `_write_error`; leaving OutputSet then removes
+    the staging folder, OUT untouched."""
+    try:
+        rows = RecordFiles(target.staging)
+    except OSError as e:
+        raise _write_error(target, e) from e
+
+    def written(doc: DocResult) -> DocResult:
+        try:
+            rows.write(doc)
+        except OSError as e:
+            raise _write_error(target, e) from e
+        return slim_record(doc)
+
+    try:
+        documents = tag_documents(paths, model, summary, progress=not quiet, max_chars=max_chars, jobs=jobs,
+                                  cache=tag_cache, scheduler=scheduler, sink=written)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            rows.close()
+        raise
+    try:
+        rows.close()
+    except OSError as e:
+        raise _write_error(target, e) from e
+    summary.facts = rows.counts["facts"]
+    summary.entities = rows.counts["entities"]
+    summary.damaged = rows.counts["damage"]
+    return documents
+
+
 def build(paths: list[str], out: str | os.PathLike[str], model: str | None = None, quiet: bool = False,
-          max_chars: int = MAX_DOC_CHARS, jobs: int = 1, cache: str | os.PathLike[str] | bool | None = None,
-          scheduler: str | None = None) -> Summary:
+          max_chars: int = MAX_DOC_CHARS, jobs: int | None = 1,
+          cache: str | os.PathLike[str] | bool | None = None, scheduler: str | None = None) -> Summary:
     """Run the whole build; raises BuildError when nothing could be built.
 
-    `jobs` worker processes tag (or the Dask cluster at `scheduler`); `cache` is a folder of tagging
-    results to reuse and fill, True for the default beside OUT, None or False for none."""
+    `jobs` worker processes tag (None: one per usable core; never more), or the Dask cluster at
+    `scheduler`; `cache` is a folder of tagging results to reuse and fill, True for the default
+    beside OUT, None or False for none."""
     started = time.perf_counter()
     summary = Summary()
+    jobs = worker_count(jobs, summary) if scheduler is None else max(jobs or 1, 1)
     try:
         with OutputSet(out, OUTPUTS) as target:  # locked, recovered and writable before any tagging
             summary.notes += target.notes
-            tag_cache = None
-            if cache:
-                folder = default_cache_dir(out) if cache is True else Path(cache)
-                if Path(os.path.abspath(folder)).is_relative_to(os.path.abspath(out)):
-                    raise BuildError(f"--cache {folder} lies inside OUT, which every build replaces as a whole")
-                tag_cache = open_cache(folder, model)
-            try:
-                rows = RecordFiles(target.staging)
-            except OSError as e:
-                raise _write_error(target, e) from e
-            with rows:
-
-                def written(doc: DocResult) -> DocResult:
-                    try:
-                        rows.write(doc)
-                    except OSError as e:
-                        raise _write_error(target, e) from e
-                    return slim_record(doc)
-
-                documents = tag_documents(paths, model, summary, progress=not quiet, max_chars=max_chars,
-                                          jobs=jobs, cache=tag_cache, scheduler=scheduler, sink=written)
+            tag_cache = _cache_for(out, cache, model)
+            documents = _stream_records(paths, model, summary, target, quiet, max_chars, jobs, tag_cache,
+                                        scheduler)
             if tag_cache is not None:
                 summary.cache = tag_cache.note()
-                if tag_cache.write_error:
-                    summary.notes.append(tag_cache.write_error)
+                summary.notes += [line for line in (tag_cache.warning(), tag_cache.write_error) if line]
             if not documents:
                 summary.seconds = time.perf_counter() - started
                 reasons = "; ".join(f"{p}: {r}" for p, r in summary.skipped[:5]) or "no input files found"
@@ -365,9 +423,6 @@ def build(paths: list[str], out: str | os.PathLike[str], model: str | None = Non
             _write_and_commit(documents, target, summary.skipped, rows_written=True)
     except OutputFolderError as e:
         raise BuildError(str(e)) from e
-    summary.facts = rows.counts["facts"]
-    summary.entities = rows.counts["entities"]
-    summary.damaged = rows.counts["damage"]
     places = [e for d in documents for e in d.entities if e["type"] == "PLACE"]
     summary.places = len(places)
     summary.places_coded = sum(1 for e in places if e.get("key"))

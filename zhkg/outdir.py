@@ -15,6 +15,11 @@ once, before it tags anything.
 
 OUT is replaced only when it is empty, was made by a build (it holds the manifest) or holds only
 the files a build writes: any other folder (`--out .` by mistake) is refused, not deleted.
+
+OUT given as a symbolic link (`out -> builds/2024-05`, a common way to keep dated builds) is built
+into the folder it points to, the link left pointing there: swapping the link itself would put the
+new folder in the link's place and leave the old target as it was, which is not what its user meant.
+The lock and temporaries then live beside the target, where the renames happen.
 """
 
 from __future__ import annotations
@@ -75,7 +80,7 @@ class OutputSet:
     removes the staging folder and leaves OUT as it was."""
 
     def __init__(self, out: str | os.PathLike[str], outputs: tuple[str, ...]):
-        self.out = Path(os.path.abspath(out))
+        self.out = resolve_out(out)
         self.outputs = outputs
         self.parent = self.out.parent
         self.prefix = f".{self.out.name}.zhkg-"
@@ -204,6 +209,13 @@ class OutputSet:
                                     "a build replaces the whole folder, so give an empty or new one")
 
 
+def resolve_out(out: str | os.PathLike[str]) -> Path:
+    """OUT as an absolute path; a symbolic link (a chain of them, or one to a folder not yet made) as
+    the path it leads to (module docstring). `out/` with a slash is the same OUT."""
+    path = os.path.abspath(out)
+    return Path(os.path.realpath(path) if os.path.islink(path) else path)
+
+
 def _folder_mode(out: Path) -> int:
     """OUT's own mode when it exists, else what mkdir would give under the current umask."""
     try:
@@ -228,4 +240,4 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-__all__ = ["MANIFEST", "OutputFolderError", "OutputSet"]
+__all__ = ["MANIFEST", "OutputFolderError", "OutputSet", "resolve_out"]

@@ -356,7 +356,7 @@ def harvest_place_stoplist(sentences: list[Sentence]) -> dict[str, tuple[int, in
     PLACE_MAX_LOC_SHARE of the time are listed: 和平, 资源, 公安 …. Hand-listed Taiwan/HK/Macau
     aliases are chosen by hand and not judged.
     """
-    from .gazetteer import official_divisions, short_names
+    from ..places.gazetteer import official_divisions, short_names
 
     shorts = {
         s for level, _, _, name in official_divisions() if 2 <= level <= 4 for s in short_names(name, level)

@@ -7,6 +7,7 @@ the fact with the rule's `CONFIDENCE`. `dedupe` keeps one fact per (person, role
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from zhkg.ner.rules import grammar
@@ -17,6 +18,28 @@ from zhkg.ner.rules.units import DocContext, city_of_unit, resolve_unit, strip_s
 # loses 0.15 (bylines excepted).
 CONFIDENCE = {"apposition": 0.9, "title_after": 0.8, "copula": 0.85, "post_verb": 0.8, "shared_post": 0.7,
               "byline": 0.95, "workplace": 0.75, "contact": 0.9, "listed": 0.8, "parenthetical": 0.85, "appointment": 0.85, "profile": 0.85}
+
+# Characters no reader sees but every program compares: format characters (Unicode Cf: zero-width
+# spaces and joiners, bidi embeddings, overrides and isolates, U+FEFF, soft hyphen, tags), controls
+# that are not whitespace (ESC, BS, DEL, C1 such as U+009B CSI), lone surrogates and noncharacters.
+# Left in, `王\u200b杰` is a second 王杰 and a name printed by `zhkg query` can reset the terminal.
+# The ranges are Unicode 15's Cf; tests/test_security_facts.py checks them against the running Python.
+_FORMAT = ("\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
+           "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
+           "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f")
+_NONCHARACTERS = "\ufdd0-\ufdef\ufffe\uffff" + "".join(f"\\U{p:04x}fffe\\U{p:04x}ffff" for p in range(1, 17))
+_CONTROLS = "\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ud800-\udfff"
+_WHITE_CONTROLS = "\t\n\x0b\x0c\r\x1c-\x1f\x85"
+# What the text loses before it is tagged (whitespace controls stay: they still part sentences) ...
+INVISIBLE = re.compile(f"[{_FORMAT}{_NONCHARACTERS}{_CONTROLS}]+")
+# ... and what a value (a person, role, unit or city) loses: those and every other control too.
+_NOT_IN_VALUES = re.compile(f"[{_FORMAT}{_NONCHARACTERS}{_CONTROLS}{_WHITE_CONTROLS}]+")
+
+
+def visible(value: str) -> str:
+    """`value` without the characters above; offsets into the text are left as they were, so the
+    original text sliced by a fact's offsets is its value once those characters are taken out."""
+    return _NOT_IN_VALUES.sub("", value)
 
 
 @dataclass
@@ -43,6 +66,13 @@ class Fact:
     unit_start: int = -1
     unit_end: int = -1
     city_key: str = ""  # the gazetteer key: the official code, or the project's id where there is none
+
+    def __post_init__(self) -> None:
+        """Every fact, whichever rule made it and however (`FactBuilder.add`, `lists.listed_facts`),
+        holds visible values only; a value nothing is left of is no value."""
+        self.person = visible(self.person)
+        self.role, self.unit, self.city = (visible(v) or None if v is not None else None
+                                           for v in (self.role, self.unit, self.city))
 
 
 class FactBuilder:
@@ -74,11 +104,11 @@ class FactBuilder:
             role, status = role[1:], "former"  # 原副巡视员 (the lexicon holds some titles with the marker)
         if role in grammar.UNIT_BOUND_ROLES and unit_span is None and not unit_text and rule != "byline":
             return None  # 基层干部张三: a cadre of no named unit is no fact
-        unit_name = unit_text if unit_text is not None else (self.ctx.text[unit_span[0]:unit_span[1]] if unit_span else "")
-        organ = next((o for o in grammar.PARTY_ORGANS if unit_name.endswith(o)), None)
+        unit = unit_text if unit_text is not None else (self.ctx.text[unit_span[0]:unit_span[1]] if unit_span else None)
+        unit = visible(unit) if unit is not None else None  # resolved, and kept for anaphora, as a reader sees it
+        organ = next((o for o in grammar.PARTY_ORGANS if (unit or "").endswith(o)), None)
         if role == "成员" and organ:
             role = organ[-2:] + role  # …党组|成员: the post is 党组成员
-        unit = unit_text if unit_text is not None else (self.ctx.text[unit_span[0]:unit_span[1]] if unit_span else None)
         pos = unit_span[0] if unit_span else start
         if unit:
             unit, former = strip_status(unit, self.lex)

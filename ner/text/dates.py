@@ -9,6 +9,7 @@ date in the file name that crawls give (`2021-05-20_7768293.txt`, `t20220507_190
 from __future__ import annotations
 
 import re
+from datetime import date
 
 WINDOW = 400
 ROC_OFFSET = 1911
@@ -19,10 +20,30 @@ ROC = re.compile(r"(?<!\d)(?:民国\s*)?(\d{2,3})\s*年\s*(\d{1,2})\s*月\s*(\d{
 ROC_NUMERIC = re.compile(r"(?<!\d)(\d{2,3})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})(?!\d)")
 LABEL = re.compile(r"(?:发布时间|发稿时间|发布日期|发文日期|发稿日期|公告日期|公告日|日期|时间)\s*[:：]\s*")
 FILE_DATE = re.compile(r"(?<!\d)(20\d{2}|19\d{2})-?(\d{2})-?(\d{2})(?!\d)")
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _iso(y: int, mo: int, d: int) -> str | None:
-    return f"{y:04d}-{mo:02d}-{d:02d}" if 1 <= mo <= 12 and 1 <= d <= 31 and 1900 <= y <= 2100 else None
+    """YYYY-MM-DD of a day that exists: `2021-02-31` or `2023-02-29` is a typo or a trap, and every
+    export would publish it as an `xsd:date` no validator accepts."""
+    if not 1900 <= y <= 2100:
+        return None
+    try:
+        return date(y, mo, d).isoformat()
+    except ValueError:
+        return None
+
+
+def valid_date(value: object) -> str | None:
+    """`value` when it is a YYYY-MM-DD string naming a real day, else None: what the exports check
+    before they type a value as a date (facts.jsonl from older builds may hold an impossible one)."""
+    text = str(value) if value is not None else ""
+    if not ISO_DATE.fullmatch(text):
+        return None
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        return None
 
 
 def _at(text: str, pos: int) -> str | None:

@@ -241,13 +241,31 @@ class _Edit:
 def _repairs(raw: str) -> list[_Edit]:
     edits = []
     for m in _RUN.finditer(raw):
-        verdict = _judge(m[0], m["junk"] or "", m["body"], m["term"] or "", raw[m.start() - 1],
-                         raw[m.end() : m.end() + 1])
+        before, after = raw[m.start() - 1], raw[m.end() : m.end() + 1]
+        verdict = _judge(m[0], m["junk"] or "", m["body"], m["term"] or "", before, after)
+        if verdict is None or verdict[0] == "garbled":
+            verdict = _judge_folded(m, before, after) or verdict
         if verdict is not None:
             kind, text, spans, unsure = verdict
             shifted = [(m.start() + s, m.start() + e) for s, e in spans]
             edits.append(_Edit(m.start(), m.end(), text, shifted, kind, list(unsure)))
     return edits
+
+
+def _judge_folded(m: re.Match, before: str, after: str):
+    """The verdict on a run as its Simplified form reads, where the raw form got none or only "garbled".
+
+    The text is folded to Simplified after the repairs, so a run only the folded form shows as damaged
+    (`?醫^` → `?医^`) would be repaired by a second normalize: normalizing twice must change nothing.
+    Only runs that keep their length when folded, so the spans still index the raw run."""
+    folded = to_simplified(m[0])
+    if folded == m[0] or len(folded) != len(m[0]):
+        return None
+    head = to_simplified(before)
+    fm = _RUN.match(head + folded, len(head))
+    if fm is None or fm.end() != len(head) + len(folded):
+        return None
+    return _judge(fm[0], fm["junk"] or "", fm["body"], fm["term"] or "", head, to_simplified(after))
 
 
 @lru_cache(maxsize=1024)

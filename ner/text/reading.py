@@ -15,11 +15,19 @@ may not list -- and leaves logging to the caller. Skipped paths are printable (`
 A document's identity is its path relative to the input it was found under (a file named directly is
 its own name) plus a hash of its bytes: crawls name files ``index.html`` or ``1.txt`` in dated
 folders, so a bare file name would merge unrelated articles; the same file reached twice (named
-twice, or as a file and inside its folder) is read once.
+twice, or as a file and inside its folder) is read once, and so is a second file of the same name
+and bytes. Its *name* in every output must tell it from the others a reader sees, so when two
+inputs give two files one name (``zhkg build a/ b/``, both holding ``art.txt``) both are named by
+the shortest tail of their paths that differs (``a/art.txt``, ``b/art.txt``), and where no tail
+differs by the hash of their bytes (``art.txt#1a2b3c4d``); without a clash a name stays as it was,
+so a file named directly or lying directly in a named folder is its bare file name.
 
 Huge input: a 50 MB one-line file is read in one go (memory is a few times its size, time linear), but
 taggers are slow and memory-hungry per document. The builder should pass any text longer than
 ``MAX_CHARS`` through ``split_long`` and tag the pieces, adding each piece's offset to its spans.
+A file too large to be a document of at most ``max_chars`` characters (``byte_limit``) is skipped by
+its size before one byte is read, and no read takes more than that many bytes, so a 1 GiB file, a
+file that grows while it is read or a ``/proc`` file that claims a size of 0 costs no memory.
 """
 
 from __future__ import annotations
@@ -32,13 +40,20 @@ import stat
 import sys
 import threading
 import unicodedata
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import charset_normalizer
 
 MAX_CHARS = 5_000_000
+# A character takes at most 4 bytes in every encoding read here (UTF-8, GB18030, UTF-16 surrogate
+# pairs; a U+FFFD stands for at most 3 bad UTF-8 bytes), plus a BOM of at most 3.
+BYTES_PER_CHAR = 4
+_BOM_BYTES = 3
+_CHUNK = 1 << 20
 SUFFIXES = (".txt", ".md")
 _SENTENCE_ENDS = "。！？!?\n"
 _SAMPLE = 1 << 16  # bytes examined for binary content; enough to tell, cheap on 50 MB files
@@ -180,11 +195,17 @@ def decode(data: bytes) -> Decoded:
         raise UnreadableInput(f"undecodable bytes as {encoding}") from e
 
 
-def read_text(path_or_bytes: str | os.PathLike | bytes) -> tuple[str, str]:
-    """Decode a file or raw bytes; returns (text, encoding name); raises ``UnreadableInput``."""
-    data = path_or_bytes if isinstance(path_or_bytes, bytes) else _read_bytes(Path(path_or_bytes))
+def read_text(path_or_bytes: str | os.PathLike | bytes, max_bytes: int | None = None) -> tuple[str, str]:
+    """Decode a file or raw bytes; returns (text, encoding name); raises ``UnreadableInput`` (a file of
+    more than `max_bytes` bytes, when given, among the reasons)."""
+    data = path_or_bytes if isinstance(path_or_bytes, bytes) else _read_bytes(Path(path_or_bytes), max_bytes)
     decoded = decode(data)
     return decoded.text, decoded.encoding
+
+
+def byte_limit(max_chars: int) -> int:
+    """The most bytes a text of `max_chars` characters can take: a larger file is too large unread."""
+    return BYTES_PER_CHAR * max_chars + _BOM_BYTES
 
 
 _OS_REASONS = {
@@ -202,14 +223,40 @@ def _os_reason(e: OSError) -> str:
     return _OS_REASONS.get(e.errno) or (e.strerror or type(e).__name__).lower()
 
 
-def _read_bytes(path: Path) -> bytes:
+def _read_bytes(path: Path, max_bytes: int | None = None) -> bytes:
+    """The file's bytes, refused by its size before any is read when over `max_bytes`. The path is
+    checked first so that a FIFO is never opened (the open would wait for a writer), the open file
+    again so that what is read is what was checked."""
     try:
-        mode = path.stat().st_mode
-        if not stat.S_ISREG(mode):
+        if not stat.S_ISREG(path.stat().st_mode):
             raise UnreadableInput("not a regular file")
-        return path.read_bytes()
+        with open(path, "rb", buffering=0) as f:
+            info = os.fstat(f.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise UnreadableInput("not a regular file")
+            if max_bytes is not None and info.st_size > max_bytes:
+                raise UnreadableInput(f"too large: {info.st_size:,} bytes > {max_bytes:,}, the most "
+                                      f"{(max_bytes - _BOM_BYTES) // BYTES_PER_CHAR:,} chars can take")
+            return _read_at_most(f, max_bytes)
     except OSError as e:
         raise UnreadableInput(_os_reason(e)) from e
+
+
+def _read_at_most(f: BinaryIO, max_bytes: int | None) -> bytes:
+    """Everything `f` holds, but never more than `max_bytes` (+1 to tell): a file that grows while it is
+    read, or claims a size of 0 (/proc, pipes), cannot fill memory."""
+    if max_bytes is None:
+        return f.read()
+    chunks: list[bytes] = []
+    got = 0
+    while got <= max_bytes:
+        chunk = f.read(min(_CHUNK, max_bytes + 1 - got))
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        got += len(chunk)
+    raise UnreadableInput(f"too large: more than {max_bytes:,} bytes, the most "
+                          f"{(max_bytes - _BOM_BYTES) // BYTES_PER_CHAR:,} chars can take")
 
 
 def display_path(path: str) -> str:
@@ -267,27 +314,64 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
 
 
-def iter_sources(paths: list[str]) -> Iterator[Source | Skipped]:
-    """Files, directories (recursive, .txt/.md, sorted) or ``-`` for stdin, in the order given; each
-    file once (see the module docstring for what makes two documents one)."""
+def _files(paths: list[str]) -> Iterator[tuple[str, str] | Skipped]:
+    """`_expand` without bad names and without a file reached a second time (by its real path)."""
     seen_files: set[str] = set()
-    seen_docs: set[tuple[str, str]] = set()
     for item in _expand(paths):
+        if isinstance(item, Skipped) or item[0] == "-":
+            yield item
+            continue
+        p = item[0]
+        bad = _bad_name(p)
+        if bad:
+            yield Skipped(display_path(p), bad)
+            continue
+        real = os.path.realpath(p)
+        if real not in seen_files:
+            seen_files.add(real)
+            yield item
+
+
+def _tail(path: str, n: int) -> str:
+    parts = ("-",) if path == "-" else Path(os.path.abspath(path)).parts[1:]
+    return "/".join(parts[-n:])
+
+
+def unique_names(files: list[tuple[str, str]]) -> list[tuple[str, bool]]:
+    """(name, still clashing) of each (path, name): names two files share are lengthened, in rounds,
+    by one more folder of their absolute paths until they differ (`a/art.txt`, `b/art.txt`); a name no
+    other file has is kept. Clashing is left only where a path has no folder left to add."""
+    depth = [len(name.split("/")) for _, name in files]
+    most = [1 if p == "-" else len(Path(os.path.abspath(p)).parts) - 1 for p, _ in files]
+    names = [name for _, name in files]
+    while True:
+        holders: defaultdict[str, list[int]] = defaultdict(list)
+        for i, name in enumerate(names):
+            holders[name].append(i)
+        grow = [i for held in holders.values() if len(held) > 1 for i in held if depth[i] < most[i]]
+        if not grow:
+            return [(name, len(holders[name]) > 1) for name in names]
+        for i in grow:
+            depth[i] += 1
+            names[i] = _tail(files[i][0], depth[i])
+
+
+def iter_sources(paths: list[str], max_chars: int | None = MAX_CHARS) -> Iterator[Source | Skipped]:
+    """Files, directories (recursive, .txt/.md, sorted) or ``-`` for stdin, in the order given; each
+    file once, named apart from every other (see the module docstring). A file that cannot hold at
+    most `max_chars` characters (None: no limit) is skipped unread."""
+    max_bytes = None if max_chars is None else byte_limit(max_chars)
+    items = list(_files(paths))
+    files = [item for item in items if not isinstance(item, Skipped)]
+    names = iter(unique_names(files))
+    seen_docs: set[tuple[str, str]] = set()
+    for item in items:
         if isinstance(item, Skipped):
             yield item
             continue
-        p, name = item
-        if p != "-":
-            bad = _bad_name(p)
-            if bad:
-                yield Skipped(display_path(p), bad)
-                continue
-            real = os.path.realpath(p)
-            if real in seen_files:
-                continue
-            seen_files.add(real)
+        (p, name), (shown, clashing) = item, next(names)
         try:
-            data = sys.stdin.buffer.read() if p == "-" else _read_bytes(Path(p))
+            data = _read_at_most(sys.stdin.buffer, max_bytes) if p == "-" else _read_bytes(Path(p), max_bytes)
             decoded = decode(data)
         except UnreadableInput as e:
             yield Skipped(display_path(p), str(e))
@@ -296,7 +380,8 @@ def iter_sources(paths: list[str]) -> Iterator[Source | Skipped]:
         if (name, digest) in seen_docs:
             continue
         seen_docs.add((name, digest))
-        yield Source(name, p, decoded.text, decoded.encoding, digest, decoded.errors)
+        yield Source(f"{shown}#{digest[:8]}" if clashing else shown, p, decoded.text, decoded.encoding, digest,
+                     decoded.errors)
 
 
 def split_long(text: str, max_chars: int = MAX_CHARS) -> list[tuple[int, str]]:
