@@ -34,9 +34,9 @@ evaluate: $(VENV)/.installed
 	$(VENV)/bin/zhkg evaluate-ner --corpora $(CORPORA)
 
 bench: $(VENV)/.installed-test
-	$(PY) -m zhkg.bench
-	$(PY) -m zhkg.ner.training.bench
-	$(PY) -m zhkg.exports.bench_sparql
+	$(PY) -m benchmarks.build
+	$(PY) -m benchmarks.ner
+	$(PY) -m benchmarks.sparql
 
 clean:
 	rm -rf $(VENV) out build *.egg-info

@@ -12,6 +12,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+from .outputs import DAMAGE, ENTITIES, FACTS
+
 if TYPE_CHECKING:
     from typing_extensions import Self
 
@@ -42,7 +44,7 @@ class RecordFiles:
     tagged, so that no process holds every mention of a large corpus: `with RecordFiles(folder) as
     rows: rows.write(doc)`; `counts` says how many rows of each went out."""
 
-    NAMES = (("facts", "facts.jsonl"), ("entities", "entities.jsonl"), ("damage", "damage.jsonl"))
+    NAMES = (("facts", FACTS), ("entities", ENTITIES), ("damage", DAMAGE))
 
     def __init__(self, folder: str | os.PathLike[str]) -> None:
         self._stack = ExitStack()

@@ -13,7 +13,7 @@ rows and the first page reads without JavaScript; rows past the first `PAGE_ROWS
 The script sorts, filters and pages those rows, and the person panel reads a person's posts from
 them instead of carrying the facts twice.
 `<body data-nodes="N">` is set once the graph is drawn (`data-ready-ms`: milliseconds since the
-page started loading), which is what the browser tests and `python -m zhkg.exports.bench_report` read.
+page started loading), which is what the browser tests and `python -m benchmarks.report` read.
 
 Names in the page come from file names and articles, which anyone writes, so they only ever go in as
 data: HTML-escaped in the table and the summary, and the graph as JSON in a
@@ -36,7 +36,7 @@ from typing import Any
 
 import networkx as nx
 
-from zhkg.graph.identity import person_keys
+from zhkg.graph.schema import node_key
 
 VENDOR_DIR = Path(__file__).with_name("vendor")
 CYTOSCAPE_VERSION = "3.35.0"
@@ -166,15 +166,25 @@ def _summary_html(s: dict[str, Any]) -> str:
     return "\n".join(out)
 
 
-def _fact_rows(documents: Sequence, index: dict[str, int]) -> str:
-    people, _ = person_keys(documents)
+def _people_by_mention(G: nx.MultiDiGraph) -> dict[tuple[str, str], str]:
+    """(document node, name) → the person node the graph resolved that name to in that document.
+
+    Read from the `mentionedIn` edges the build drew, so the table links a row to the very person the
+    graph holds (merged across documents or not) instead of working identity out a second time."""
+    return {(doc, str(G.nodes[person].get("name"))): person
+            for person, doc, label in G.edges(data="label") if label == "mentionedIn"}
+
+
+def _fact_rows(G: nx.MultiDiGraph, documents: Sequence, index: dict[str, int]) -> str:
+    people = _people_by_mention(G)
     esc = html.escape
     out = []
     i = 0
     for doc in documents:
+        # the document's node, keyed as the build keys it (an `ident` where it tells same-named files apart)
+        doc_node = node_key("Document", getattr(doc, "ident", doc.name))
         for f in doc.facts:
-            # keyed as graph.identity keys documents (an `ident` where a build tells same-named files apart)
-            pid = index.get(people.get((getattr(doc, "ident", doc.name), f["person"]), ""), -1)
+            pid = index.get(people.get((doc_node, f["person"]), ""), -1)
             cells = "".join(f"<td>{esc('' if f.get(c) is None else str(f.get(c)))}</td>" for c in COLUMNS)
             hidden = " hidden" if i >= PAGE_ROWS else ""
             out.append(f'<tr data-fact="{i}" data-person="{pid}"{hidden}>{cells}</tr>')
@@ -228,7 +238,7 @@ def render_report(G: nx.MultiDiGraph, documents: Sequence, skipped: Iterable[tup
         "CAP": str(int(cap)),
         "PAGE": str(PAGE_ROWS),
         "VERSION": CYTOSCAPE_VERSION,
-        "ROWS": _fact_rows(documents, index),
+        "ROWS": _fact_rows(G, documents, index),
         "DATA": _script_json(data),
         "LIBRARY": _library(),
     })

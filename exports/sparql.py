@@ -1,7 +1,7 @@
-"""SPARQL over an export folder with pyoxigraph, and the `zhkg query` command.
+"""SPARQL over an export folder with pyoxigraph, and what the `zhkg query` command runs.
 
 pyoxigraph rather than rdflib: on this machine it loads N-Triples ~10x and answers joins 10-100x
-faster (see exports/bench_sparql.py). Results are plain `(vars, rows)` so callers need no
+faster (see benchmarks/sparql.py). Results are plain `(vars, rows)` so callers need no
 pyoxigraph types beyond the terms in the rows; the formatters speak the SPARQL 1.1 CSV, TSV, JSON
 and XML result formats so output can be fed to any SPARQL tool.
 
@@ -23,7 +23,6 @@ off the network, on a stack deep enough for pyoxigraph's recursion (`_in_child`)
 
 from __future__ import annotations
 
-import argparse
 import csv
 import difflib
 import faulthandler
@@ -42,10 +41,12 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from .outputs import NTRIPLES, TURTLE
+
 QUERIES_DIR = Path(__file__).with_name("queries")
 STORE_DIRNAME = ".store"
 _STAMP = "zhkg-source.json"
-_SOURCES = (("graph.nt", ox.RdfFormat.N_TRIPLES), ("graph.ttl", ox.RdfFormat.TURTLE))
+_SOURCES = ((NTRIPLES, ox.RdfFormat.N_TRIPLES), (TURTLE, ox.RdfFormat.TURTLE))
 FORMATS = ("table", "csv", "tsv", "json", "xml")
 _BARE_NAME = re.compile(r"^[\w.\-]+$")
 _TABLE_LINE = re.compile(r"^#\s*table:\s*(.+)$", re.MULTILINE)
@@ -85,7 +86,7 @@ def _source(out_dir: str | os.PathLike[str]) -> tuple[Path, ox.RdfFormat]:
     for name, fmt in _SOURCES:
         if (out / name).is_file():
             return out / name, fmt
-    raise FileNotFoundError(f"no graph.nt or graph.ttl in {out}")
+    raise FileNotFoundError(f"no {NTRIPLES} or {TURTLE} in {out}")
 
 
 def _stamp(src: Path) -> dict[str, Any]:
@@ -633,7 +634,7 @@ def format_results(variables: Sequence[str], rows: Sequence[Row], fmt: str = "ta
     raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
 
 
-# ---------------------------------------------------------------- command line
+# ---------------------------------------------------------------- what `zhkg query` runs
 
 
 def query_command(
@@ -696,7 +697,7 @@ def _on_deep_stack(fn: Callable[[], str]) -> str:
 
 
 def _in_child(fn: Callable[[], str], offline: bool = True) -> str:
-    """fn() in a forked child that first leaves the network (`exports.serve.cut_network`, as the
+    """fn() in a forked child that first leaves the network (`exports.sandbox.cut_network`, as the
     server's workers do): the second wall behind `check_query`, so a SERVICE the check missed fails
     there instead of reaching a URL. A crash of the engine ends the child, not this process, and
     comes back as one RuntimeError. Errors come back as their builtin family (SyntaxError, OSError...).
@@ -729,7 +730,7 @@ def _child(read_fd: int, write_fd: int, fn: Callable[[], str], offline: bool) ->
         os.close(read_fd)
         faulthandler.disable()  # a crash is told by the parent in one line, not as this child's stack
         if offline:
-            from .serve import cut_network
+            from .sandbox import cut_network
 
             cut_network()
         reply: dict[str, str] = {"value": _on_deep_stack(fn)}
@@ -758,61 +759,14 @@ def _child_reply(data: bytes, status: int) -> str:
     return reply["value"]
 
 
-def _parse_binding(text: str) -> tuple[str, str]:
-    name, sep, value = text.partition("=")
-    if not sep:
-        raise argparse.ArgumentTypeError("use --bind NAME=VALUE")
-    return name.lstrip("?$"), value
-
-
-def add_query_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    """The arguments of `zhkg query`, for wiring into the main CLI's sub-parser."""
-    parser.add_argument("out", help="export folder holding graph.nt or graph.ttl")
-    names = ", ".join(example_queries())
-    parser.add_argument("query", help=f"a .rq file, query text, - to read it from stdin, or a shipped query: {names}")
-    parser.add_argument("--format", "-f", choices=FORMATS, default="table",
-                        help="table (default: the main columns, fitted to the terminal) or a SPARQL results "
-                        "format with every variable: csv, tsv, json, xml")
-    parser.add_argument("--bind", "-b", action="append", type=_parse_binding, default=[],
-                        metavar="NAME=VALUE", help="fix ?NAME (string, number or <IRI>); repeatable")
-    parser.add_argument("--cache", action="store_true", help="keep a disk store under OUT/.store")
-    parser.add_argument("--allow-service", action="store_true",
-                        help="let SERVICE clauses fetch remote endpoints (refused by default)")
-    return parser
-
-
-def _one_line(text: str) -> str:
+def one_line(text: str) -> str:
     """An error as one printable line: messages quote the query, which may come from elsewhere."""
     return _visible(" ".join(text.split()))
-
-
-def main_query(argv: Sequence[str] | None = None) -> int:
-    """Entry point for `zhkg query`; returns the exit status (2 on a bad query)."""
-    args = add_query_arguments(argparse.ArgumentParser(prog="zhkg query")).parse_args(argv)
-    if args.query == "-":
-        args.query = sys.stdin.read()
-        if "\n" not in args.query and "{" not in args.query:
-            args.query = args.query.strip()
-    try:
-        text = query_command(args.out, args.query, args.format, dict(args.bind) or None, cache=args.cache,
-                             allow_service=args.allow_service)
-    except QueryRejected as exc:
-        print(f"zhkg query: {_one_line(exc.message)}", file=sys.stderr)
-        return 2
-    except (SyntaxError, ValueError, FileNotFoundError) as exc:
-        print(f"zhkg query: {_one_line(str(exc))}", file=sys.stderr)
-        return 2
-    except (RuntimeError, OSError) as exc:  # the engine's evaluation errors: unsupported function, I/O
-        print(f"zhkg query: {_one_line(str(exc)) or type(exc).__name__}", file=sys.stderr)
-        return 2
-    sys.stdout.write(text)
-    return 0
 
 
 __all__ = [
     "MAX_QUERY_CHARS",
     "QueryRejected",
-    "add_query_arguments",
     "bind",
     "blank_literals",
     "build_disk_store",
@@ -828,8 +782,8 @@ __all__ = [
     "format_tsv",
     "format_xml",
     "load_query",
-    "main_query",
     "nesting_depth",
+    "one_line",
     "open_store",
     "query_command",
     "run_query",

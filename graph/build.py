@@ -21,8 +21,8 @@ from zhkg.graph.identity import person_keys
 from zhkg.graph.orgs import org_kind, parent_units
 from zhkg.graph.places import add_local_place, add_place
 from zhkg.graph.schema import node_key
-from zhkg.ner.places.gazetteer import load_gazetteer
-from zhkg.ner.rules.facts import visible
+from zhkg.ner.text.visible import visible
+from zhkg.ner.vocabulary import load_gazetteer
 
 
 def build_graph(documents: Iterable) -> nx.MultiDiGraph:

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from zhkg.graph.schema import node_key
-from zhkg.ner.rules.grammar import NATIONAL_TITLES
+from zhkg.ner.vocabulary import NATIONAL_TITLES
 
 
 def person_keys(documents: Iterable) -> tuple[dict[tuple[str, str], str], dict[str, str]]:

@@ -12,9 +12,7 @@ from functools import lru_cache
 
 import jieba
 
-from zhkg.ner.lexicons import load_org_kinds
-from zhkg.ner.places.gazetteer import load_gazetteer
-from zhkg.ner.rules.chains import PLACE_SUFFIXES, lexicons
+from zhkg.ner.vocabulary import MAX_PLACE_CHARS, PLACE_SUFFIXES, lexicons, load_gazetteer, load_org_kinds
 
 MIN_UNIT_CHARS = 3
 
@@ -42,7 +40,7 @@ def _is_place(prefix: str) -> bool:
     gaz = load_gazetteer()
     i = 0
     while i < len(prefix):
-        for n in range(min(12, len(prefix) - i), 1, -1):
+        for n in range(min(MAX_PLACE_CHARS, len(prefix) - i), 1, -1):
             if prefix[i:i + n] in gaz:
                 i += n
                 break

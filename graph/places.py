@@ -10,7 +10,7 @@ from __future__ import annotations
 import networkx as nx
 
 from zhkg.graph.schema import node_key
-from zhkg.ner.places.gazetteer import Gazetteer
+from zhkg.ner.vocabulary import Gazetteer
 
 
 def add_place(G: nx.MultiDiGraph, gaz: Gazetteer, key: str) -> str | None:

@@ -1,26 +1,22 @@
 """How much of a build is linked: the figures issue readers ask for before they trust a graph.
 
-    python -m zhkg.graph.rates OUT
-
-reads ``OUT/entities.jsonl`` and ``OUT/graph.graphml`` and prints the share of place mentions with a
-division code (their own, or the division they lie in), of facts with a city, of units placed in a
-place and under a parent unit, and the persons merged across documents.
+The share of place mentions with a division code (their own, or the division they lie in), of facts
+with a city and a unit, of units placed in a place and under a parent unit, and the persons merged
+across documents. Computed from the graph and the entity records the build holds, never from files
+it wrote: `python -m zhkg.rates OUT` reads a finished build back and asks the same question.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
-import sys
 from collections import Counter
-from pathlib import Path
+from collections.abc import Iterable
 
 import networkx as nx
 
 
-def linking_rates(out: Path) -> dict[str, float | int]:
-    places = [e for e in _rows(out / "entities.jsonl") if e["type"] == "PLACE"]
-    G = nx.read_graphml(out / "graph.graphml")
+def linking_rates(G: nx.MultiDiGraph, entities: Iterable[dict]) -> dict[str, float | int]:
+    """The rates of graph `G` (as `graph.build.build_graph` gives it) and its `entities` records."""
+    places = [e for e in entities if e["type"] == "PLACE"]
     types = Counter(d["type"] for _, d in G.nodes(data=True))
     edges = Counter((G.nodes[u]["type"], d["label"]) for u, _, d in G.edges(data=True))
     located_units = {u for u, _, d in G.edges(data=True) if d["label"] == "location"}
@@ -46,21 +42,4 @@ def _share(part: int, whole: int) -> float:
     return round(part / whole, 3) if whole else 0.0
 
 
-def _rows(path: Path):
-    with path.open(encoding="utf-8") as f:
-        for line in f:
-            if line.strip():
-                yield json.loads(line)
-
-
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description="Linking rates of a zhkg build.")
-    ap.add_argument("out", type=Path)
-    args = ap.parse_args(argv)
-    for key, value in linking_rates(args.out).items():
-        print(f"{key:32} {value}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+__all__ = ["linking_rates"]

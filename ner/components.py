@@ -20,30 +20,35 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from zhkg.ner.places.gazetteer import load_gazetteer
-from zhkg.ner.places.homecity import infer_home_city
+from zhkg.ner import words
+from zhkg.ner.places.homecity import MIN_SCORE, MIN_SHARE, infer_home_city
 from zhkg.ner.rules import Mention, extract_facts, grammar
-from zhkg.ner.rules.chains import lexicons, surname_length, tag, unit_ending_at
+from zhkg.ner.rules.chains import surname_length, tag, unit_ending_at
 from zhkg.ner.rules.credits import find_credits
 from zhkg.ner.rules.persons import WORD_FREQ, find_persons
 from zhkg.ner.rules.units import DocContext, resolve_unit
+from zhkg.ner.vocabulary import lexicons, load_gazetteer
 
 for _name, _default in (("home_city", None), ("facts", None), ("credits", None), ("tokens", None), ("text", None)):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=_default)
 
-COMMUNITY_HEADS = ("社区", "村")
+COMMUNITY_HEADS = words.words("community_head")
 # 浙江绍兴人: jieba reads a native's place and 人 as one word; the place still stands.
-NATIVE = "人"
+NATIVE = words.word("native_suffix")
 # Dictionary frequency above which a common noun (城区 1517, 郊区 668) is not read as a place name;
-# county names the dictionary lists as nouns (代县 17, 原平 24) stay below it.
+# county names the dictionary lists as nouns (代县 17, 原平 24) stay below it. The default of the
+# `place_word_freq` setting of zhkg_places.
 PLACE_WORD_FREQ = 500
-PLACE_SUFFIX_CHARS = set("省市县区镇乡村")
-# Dictionary frequency from which a rule's name (温馨 335) needs the model's agreement, when a model runs.
+PLACE_SUFFIX_CHARS = set(grammar.DIVISION_CHARS)
+# Dictionary frequency from which a rule's name (温馨 335) needs the model's agreement, when a model runs:
+# the default of the `common_name_word_freq` setting of zhkg_persons.
 COMMON_NAME_WORD_FREQ = 50
-CONJUNCTIONS = set("暨及和与同跟")
-PLACE_ENDINGS = ("省", "市", "县", "区", "镇", "乡", "村", "旗", "州", "街道", "社区", "山", "河", "江", "湖", "海",
-                 "淖", "岛", "峡", "关", "遗址", "景区", "公园", "广场", "古镇")
+# Dictionary frequency from which a two-character verb (上任) opening a rule's name makes it word-like.
+COMMON_VERB_FREQ = 300
+# What a model may take into a place it joins (暨|梅河口市): the conjunctions and 同, 跟.
+CONJUNCTIONS = set(grammar.CONJUNCTIONS + words.chars("comitative_chars"))
+PLACE_ENDINGS = tuple(grammar.DIVISION_CHARS + grammar.BANNER_CHARS) + words.words("place_ending")
 NAME_WORD_FLAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nz", "j"})
 # Labels of other pipelines mapped onto the project's (OntoNotes: FAC, NORP; corpora: LOC, GPE).
 LABEL_MAP = {"PER": "PERSON", "PERSON": "PERSON", "ORG": "ORG", "GPE": "PLACE", "LOC": "PLACE",
@@ -110,11 +115,15 @@ class PhraseTagger:
         return [Span(doc, s.start, s.end, label=self.label) for s in char_matches(self.matcher, doc)]
 
 
-@Language.factory("zhkg_places", default_config={"spans_key": "places"})
+@Language.factory("zhkg_places", default_config={"spans_key": "places", "place_word_freq": PLACE_WORD_FREQ})
 class PlaceTagger(PhraseTagger):
     """Administrative divisions by name (full and short), linked to their code in the document's context."""
 
     label = "PLACE"
+
+    def __init__(self, nlp: Language, name: str, spans_key: str, place_word_freq: int):
+        super().__init__(nlp, name, spans_key)
+        self.place_word_freq = place_word_freq
 
     def phrases(self) -> Iterable[str]:
         return load_gazetteer().names()
@@ -124,7 +133,7 @@ class PlaceTagger(PhraseTagger):
         starts = {t.start for t in _tokens(doc)} | {len(text_of(doc))}
         ends = {t.end for t in _tokens(doc)}
         text = text_of(doc)
-        found = [s for s in self.matches(doc) if not _common_noun(s.text, PLACE_WORD_FREQ)
+        found = [s for s in self.matches(doc) if not _common_noun(s.text, self.place_word_freq)
                  and (gaz.is_full_name(s.text) or s.start_char in starts and (
                      s.end_char in ends or text[s.end_char:s.end_char + 1] == NATIVE and s.end_char + 1 in ends))]
         town_short = [s for s in found if _town_short_name(s.text, gaz)]
@@ -136,7 +145,8 @@ class PlaceTagger(PhraseTagger):
         model_starts = starts | trimmed
         modelled = [e for e in modelled if plausible_place(e, model_starts, ends)
                     and not people.intersection(range(e.start, e.end))]
-        spans = filter_spans([s for s in found if not _town_short_name(s.text, gaz)] + modelled + _communities(doc))
+        spans = filter_spans([s for s in found if not _town_short_name(s.text, gaz)] + modelled
+                             + _communities(doc, self.place_word_freq))
         names = [s.text for s in spans]
         context = {d.key for n in set(names) for d in gaz.lookup(n) if d.level != "town"}
         taken = {i for s in spans for i in range(s.start, s.end)}
@@ -195,13 +205,13 @@ def _common_noun(word: str, freq: int = 5) -> bool:
     return jieba.dt.FREQ.get(word, 0) >= freq and jieba.posseg.dt.word_tag_tab.get(word, "") in ("n", "s")
 
 
-def _communities(doc: Doc) -> list[Span]:
+def _communities(doc: Doc, place_word_freq: int) -> list[Span]:
     """Residential communities and villages (鸿利社区, 东力村) sit below the division data: the word
     jieba finds right before 社区/村 is the name when it is a noun of two or three characters."""
     toks = _tokens(doc)
     out = []
     for prev, t in pairwise(toks):
-        if t.word in COMMUNITY_HEADS and 2 <= len(prev.word) <= 3 and jieba.dt.FREQ.get(prev.word, 0) < PLACE_WORD_FREQ \
+        if t.word in COMMUNITY_HEADS and 2 <= len(prev.word) <= 3 and jieba.dt.FREQ.get(prev.word, 0) < place_word_freq \
                 and (prev.flag in ("ns", "nr", "nz", "j") or prev.flag == "n" and not _common_noun(prev.word)):
             span = doc.char_span(prev.start, t.end, label="PLACE", alignment_mode="expand")
             if span is not None:
@@ -213,8 +223,9 @@ def _communities(doc: Doc) -> list[Span]:
     return out
 
 
-@Language.factory("zhkg_persons", default_config={"spans_key": "persons"})
-def make_person_tagger(nlp: Language, name: str, spans_key: str):
+@Language.factory("zhkg_persons", default_config={"spans_key": "persons",
+                                                  "common_name_word_freq": COMMON_NAME_WORD_FREQ})
+def make_person_tagger(nlp: Language, name: str, spans_key: str, common_name_word_freq: int):
     def tag_persons(doc: Doc) -> Doc:
         lex = lexicons()
         text = text_of(doc)
@@ -227,7 +238,7 @@ def make_person_tagger(nlp: Language, name: str, spans_key: str):
                               for s in _spans(doc, [(m.start, m.end) for m in mentions], "PERSON")])
         if doc.has_annotation("ENT_IOB"):
             seen = {i for e in model_persons for i in range(e.start, e.end)}
-            ruled = [s for s in ruled if not _word_the_model_rejects(s, text, seen)]
+            ruled = [s for s in ruled if not _word_the_model_rejects(s, text, seen, common_name_word_freq)]
         taken = {i for s in ruled for i in range(s.start, s.end)}
         modelled = [Span(doc, e.start, e.end, label="PERSON") for e in model_persons
                     if not taken.intersection(range(e.start, e.end)) and plausible_name(e.text, doc, e.start_char)]
@@ -262,18 +273,18 @@ def _model_length(span: Span, doc: Doc, text: str, model_starts: dict[int, Span]
     return Span(doc, e.start, e.end, label="PERSON") if plausible_name(e.text, doc, e.start_char) else span
 
 
-def _word_the_model_rejects(span: Span, text: str, model_tokens: set[int]) -> bool:
+def _word_the_model_rejects(span: Span, text: str, model_tokens: set[int], common_name_word_freq: int) -> bool:
     """市长|温馨|提醒 or 市长|上任后: a frequent dictionary word, or a name that opens with a common verb,
     read as a name where the model sees no person there. A list of names (高歌、许治、周多等) vouches for
     each of them."""
     listed = text[span.end_char:span.end_char + 1] == "、" or text[max(0, span.start_char - 1):span.start_char] == "、"
     name = span.text
-    wordlike = jieba.dt.FREQ.get(name, 0) >= COMMON_NAME_WORD_FREQ or len(name) == 3 and _common_verb(name[:2])
+    wordlike = jieba.dt.FREQ.get(name, 0) >= common_name_word_freq or len(name) == 3 and _common_verb(name[:2])
     return not listed and wordlike and model_tokens.isdisjoint(range(span.start, span.end))
 
 
 def _common_verb(word: str) -> bool:
-    return jieba.dt.FREQ.get(word, 0) >= 300 and jieba.posseg.dt.word_tag_tab.get(word, "") == "v"
+    return jieba.dt.FREQ.get(word, 0) >= COMMON_VERB_FREQ and jieba.posseg.dt.word_tag_tab.get(word, "") == "v"
 
 
 def plausible_name(text: str, doc: Doc, start: int) -> bool:
@@ -327,12 +338,16 @@ class RoleTagger(PhraseTagger):
         return doc
 
 
-@Language.factory("zhkg_home_city", default_config={"places_key": "places"})
-def make_home_city(nlp: Language, name: str, places_key: str):
+@Language.factory("zhkg_home_city", default_config={"places_key": "places", "min_score": MIN_SCORE,
+                                                    "min_share": MIN_SHARE})
+def make_home_city(nlp: Language, name: str, places_key: str, min_score: float, min_share: float):
+    """The article's home city on `doc._.home_city`; `min_score` and `min_share` are how much of the
+    article's place mentions the winner needs (see `infer_home_city`)."""
+
     def home_city(doc: Doc) -> Doc:
         gaz = load_gazetteer()
         places = [(s.start_char, gaz.get(s.kb_id_)) for s in doc.spans.get(places_key, []) if s.kb_id_]
-        home = infer_home_city(text_of(doc), places, gaz)
+        home = infer_home_city(text_of(doc), places, gaz, min_score=min_score, min_share=min_share)
         doc._.home_city = home.key if home else None
         if home is not None:
             doc.spans[places_key] = [_resolved_near(s, home, gaz) for s in doc.spans.get(places_key, [])]

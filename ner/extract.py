@@ -12,15 +12,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from zhkg.ner.places.gazetteer import load_gazetteer
 from zhkg.ner.places.locate import Locator
 from zhkg.ner.rules import Fact, sentences
-from zhkg.ner.rules.chains import lexicons
-from zhkg.ner.rules.facts import INVISIBLE, visible
 from zhkg.ner.rules.units import DocContext, resolve_unit
 from zhkg.ner.text.dates import document_date
 from zhkg.ner.text.normalize import Normalized, normalize, to_simplified
 from zhkg.ner.text.reading import Source
+from zhkg.ner.text.visible import INVISIBLE, visible
+from zhkg.ner.vocabulary import lexicons, load_gazetteer
 
 if TYPE_CHECKING:  # spaCy is imported where the pipeline is loaded, not by readers of records
     from spacy.language import Language
@@ -62,7 +61,7 @@ def run(nlp: Language, sources: Iterable[Source], batch_size: int = 16, n_proces
 
 
 def without_invisible(norm: Normalized) -> Normalized:
-    """`norm` with the characters no reader sees (`facts.INVISIBLE`: zero-width, bidi and other format
+    """`norm` with the characters no reader sees (`visible.INVISIBLE`: zero-width, bidi and other format
     characters, non-whitespace controls) taken out of the text the pipeline tags, the map back to the
     original offsets kept: `王\u200b杰` is then read as 王杰 (the tokenizer split the name there and
     missed it), and a span across such a character still covers it in the original."""

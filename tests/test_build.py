@@ -239,9 +239,9 @@ def test_long_documents_are_tagged_in_pieces_with_offsets_kept(tmp_path, monkeyp
 
 
 def test_linking_rates_of_the_seeds(seeds_out):
-    from zhkg.graph.rates import linking_rates
+    from zhkg.rates import read_linking_rates
 
-    rates = linking_rates(seeds_out)
+    rates = read_linking_rates(seeds_out)
     facts = sum(1 for _ in rows(seeds_out / "facts.jsonl"))
     assert rates["facts"] == facts
     assert rates["units_located"] >= 0.9

@@ -112,7 +112,7 @@ def test_service_is_refused_however_written(served, canary, form):
 def test_workers_cannot_reach_the_network_even_past_the_check(canary):
     """The second wall: a process cut off the network makes pyoxigraph's own SERVICE call fail."""
     code = ("import pyoxigraph as ox, sys\n"
-            "from zhkg.exports.serve import cut_network\n"
+            "from zhkg.exports.sandbox import cut_network\n"
             "if not cut_network(): sys.exit(3)\n"
             f"list(ox.Store().query('SELECT * WHERE {{ SERVICE <{canary.url}> {{ ?s ?p ?o }} }}'))\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from zhkg.exports.bench_report import synthetic_documents
-from zhkg.exports.browser import body_attributes, dump_dom, find_chromium, read_png, screenshot
+from benchmarks.browser import body_attributes, dump_dom, find_chromium, read_png, screenshot
+from benchmarks.report import synthetic_documents
 from zhkg.exports.report import CYTOSCAPE_VERSION, DEFAULT_CAP, PAGE_ROWS, write_report
 from zhkg.graph.build import build_graph
 

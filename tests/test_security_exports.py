@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from conftest_exports import WANG_TY, build_graph
 
-from zhkg.exports.browser import _run, body_attributes, find_chromium, page_url, read_png, screenshot
+from benchmarks.browser import _run, body_attributes, find_chromium, page_url, read_png, screenshot
 from zhkg.exports.report import CYTOSCAPE_JS, render_report
 from zhkg.exports.spreadsheet import FORMULA_LEADS, safe_cell, write_facts_csv
 

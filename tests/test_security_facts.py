@@ -20,8 +20,9 @@ from lxml import etree
 from zhkg.exports import validate_graphml, write_gexf, write_graphml, write_ntriples, write_turtle
 from zhkg.exports._attrs import _XML_ILLEGAL, key_id, unique_ids
 from zhkg.exports.rdf import nt_lines
-from zhkg.ner.rules.facts import INVISIBLE, Fact, visible
+from zhkg.ner.rules.facts import Fact
 from zhkg.ner.text.dates import document_date, valid_date
+from zhkg.ner.text.visible import INVISIBLE, visible
 
 GRAPHML = "{http://graphml.graphdrawing.org/xmlns}"
 GEXF = "{http://gexf.net/1.3}"

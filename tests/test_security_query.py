@@ -20,7 +20,7 @@ from rdflib.plugins.sparql.parser import parseQuery
 from test_reliability_serve import zhkg_query
 
 from zhkg.exports import open_store, query_command, run_query
-from zhkg.exports.serve import cut_network
+from zhkg.exports.sandbox import cut_network
 from zhkg.exports.sparql import (
     MAX_DEPTH,
     QueryRejected,

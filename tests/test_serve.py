@@ -15,8 +15,7 @@ import pytest
 from conftest_exports import build_graph, memberships
 
 from zhkg.exports import make_server, write_ntriples
-from zhkg.exports.serve import QueryRejected, check_query
-from zhkg.exports.sparql import load_query
+from zhkg.exports.sparql import QueryRejected, check_query, load_query
 
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"  # ~300^4 rows
 

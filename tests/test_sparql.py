@@ -9,8 +9,8 @@ import json
 import pytest
 from conftest_exports import WANG_TY, WANG_XZ, build_graph, memberships
 
+from zhkg.cli import main
 from zhkg.exports import (
-    main_query,
     node_iri,
     open_store,
     query_command,
@@ -116,13 +116,13 @@ def test_disk_cache_reopens_and_refreshes(out_dir):
 
 
 def test_main_query_cli(out_dir, capsys):
-    assert main_query([str(out_dir), "person_evidence", "--bind", "name=王杰", "-f", "csv"]) == 0
+    assert main(["query", str(out_dir), "person_evidence", "--bind", "name=王杰", "-f", "csv"]) == 0
     out = capsys.readouterr().out
     assert out.count("\r\n") == 4  # header + three facts about the two 王杰
-    assert main_query([str(out_dir), "SELECT ?x WHERE { ?x"]) == 2
+    assert main(["query", str(out_dir), "SELECT ?x WHERE { ?x"]) == 2
     assert "zhkg query" in capsys.readouterr().err
 
 
 def test_main_query_reports_a_missing_query_file(out_dir, capsys):
-    assert main_query([str(out_dir), "nosuch.rq"]) == 2
+    assert main(["query", str(out_dir), "nosuch.rq"]) == 2
     assert "no query file" in capsys.readouterr().err

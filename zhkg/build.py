@@ -23,9 +23,10 @@ from pathlib import Path
 from tqdm import tqdm
 
 from zhkg.cache import TagCache, default_cache_dir, document_key, pipeline_version
-from zhkg.exports import write_gexf, write_graphml, write_ntriples, write_turtle
-from zhkg.exports.companions import COMPANION_OUTPUTS, write_companions
+from zhkg.exports import outputs, write_gexf, write_graphml, write_ntriples, write_turtle
+from zhkg.exports.companions import write_companions
 from zhkg.exports.jsonl import RecordFiles, write_damage, write_entities, write_facts
+from zhkg.exports.outputs import OUTPUTS
 from zhkg.exports.rdf import nt_lines
 from zhkg.graph.build import build_graph
 from zhkg.ner.extract import DocResult
@@ -48,8 +49,6 @@ from zhkg.parallel import (
 # chars, and the model's memory grows with the characters it tags at once: ~13 kB each).
 PIECE_CHARS = 30_000
 MAX_DOC_CHARS = 5_000_000
-OUTPUTS = ("facts.jsonl", "entities.jsonl", "damage.jsonl", "graph.ttl", "graph.nt", "graph.graphml", "graph.gexf",
-           *COMPANION_OUTPUTS)
 
 
 class BuildError(Exception):
@@ -280,16 +279,16 @@ def write_files(documents: list[DocResult], folder: Path, skipped: list[tuple[st
     """Every output file into `folder` (an empty staging folder); with `rows_written` the JSONL rows
     are already there (streamed by `build`) and `documents` may be slim (`slim_record`)."""
     if not rows_written:
-        write_facts(documents, folder / "facts.jsonl")
-        write_entities(documents, folder / "entities.jsonl")
-        write_damage(documents, folder / "damage.jsonl")
+        write_facts(documents, folder / outputs.FACTS)
+        write_entities(documents, folder / outputs.ENTITIES)
+        write_damage(documents, folder / outputs.DAMAGE)
     G = build_graph(documents)
     lines = nt_lines(G)
-    write_turtle(G, folder / "graph.ttl", lines)
-    write_ntriples(G, folder / "graph.nt", lines)
+    write_turtle(G, folder / outputs.TURTLE, lines)
+    write_ntriples(G, folder / outputs.NTRIPLES, lines)
     del lines
-    write_graphml(G, folder / "graph.graphml")
-    write_gexf(G, folder / "graph.gexf")
+    write_graphml(G, folder / outputs.GRAPHML)
+    write_gexf(G, folder / outputs.GEXF)
     write_companions(G, documents, folder, skipped)
 
 

@@ -1,5 +1,10 @@
 """The `zhkg` command: build, query, serve, evaluate-ner.
 
+Every subcommand's arguments are declared here, in one parser, and each handler hands plain values
+to the function that does the work (`zhkg.build.build`, `zhkg.exports.sparql.query_command`,
+`zhkg.exports.serve`, `zhkg.ner.training.evaluate.evaluate_ner`), so a reader finds the whole command
+line in one file and the work stays callable from Python.
+
 User errors (missing input, unwritable output, a bad query) end with a one-line message and a non-zero
 exit status, never a traceback.
 """
@@ -7,8 +12,10 @@ exit status, never a traceback.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -51,22 +58,61 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["query"]:
-        from zhkg.exports import main_query
+def _query(args: argparse.Namespace) -> int:
+    """`zhkg query`: the answer on stdout; a refused or failing query is one line and status 2."""
+    from zhkg.exports.sparql import QueryRejected, one_line, query_command
 
-        return main_query(argv[1:])
-    if argv[:1] == ["evaluate-ner"]:
-        from zhkg.ner.training.evaluate import main as evaluate_main
+    query = args.query
+    if query == "-":
+        query = sys.stdin.read()
+        if "\n" not in query and "{" not in query:
+            query = query.strip()
+    try:
+        text = query_command(args.out, query, args.format, dict(args.bind) or None, cache=args.cache,
+                             allow_service=args.allow_service)
+    except QueryRejected as exc:
+        print(f"zhkg query: {one_line(exc.message)}", file=sys.stderr)
+        return 2
+    except (SyntaxError, ValueError, FileNotFoundError) as exc:
+        print(f"zhkg query: {one_line(str(exc))}", file=sys.stderr)
+        return 2
+    except (RuntimeError, OSError) as exc:  # the engine's evaluation errors: unsupported function, I/O
+        print(f"zhkg query: {one_line(str(exc)) or type(exc).__name__}", file=sys.stderr)
+        return 2
+    sys.stdout.write(text)
+    return 0
 
-        return evaluate_main(argv[1:])
+
+def _binding(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep:
+        raise argparse.ArgumentTypeError("use --bind NAME=VALUE")
+    return name.lstrip("?$"), value
+
+
+def _evaluate_ner(args: argparse.Namespace) -> int:
+    from zhkg.ner.training.evaluate import evaluate_ner, format_table
+
+    if not args.corpora.is_dir():
+        print(f"corpora folder not found: {args.corpora}", file=sys.stderr)
+        return 2
+    table = evaluate_ner(args.corpora, args.model, baseline=not args.no_baseline, sets=args.sets,
+                         role_lexicon=args.role_lexicon, pipeline=args.pipeline)
+    print(format_table(table))
+    if args.json:
+        args.json.write_text(json.dumps(table, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """The whole command line: `zhkg build|query|serve|evaluate-ner ...`."""
     from zhkg import __version__
+    from zhkg.exports.sparql import FORMATS, example_queries
 
-    parser = argparse.ArgumentParser(prog="zhkg", description="Knowledge graphs of who holds which post where, "
-                                     "from Chinese news.")
-    parser.add_argument("--version", action="version", version=f"zhkg {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True)
+    p = argparse.ArgumentParser(prog="zhkg", description="Knowledge graphs of who holds which post where, "
+                                "from Chinese news.")
+    p.add_argument("--version", action="version", version=f"zhkg {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="tag articles and write facts, entities, RDF, GraphML and GEXF")
     b.add_argument("inputs", nargs="+", help="files, folders (recursive .txt/.md) or - for stdin")
     b.add_argument("-o", "--out", required=True, help="output folder (report.html, facts, graphs)")
@@ -82,9 +128,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     b.add_argument("--no-cache", action="store_true", help="tag every document, keep no cache")
     b.add_argument("--scheduler", metavar="tcp://HOST:PORT", default=None,
                    help="tag on the workers of this Dask distributed scheduler")
-    sub.add_parser("query", help="run SPARQL over a build: zhkg query OUT QUERY_OR_FILE.rq [--format csv|json] "
-                   "[--allow-service]")
-    sub.add_parser("evaluate-ner", help="per-label P/R/F of the NER model and jieba on the evaluation sets")
+    b.set_defaults(run=_build)
+    q = sub.add_parser("query", help="run SPARQL over a build: zhkg query OUT QUERY_OR_FILE.rq [--format csv|json] "
+                       "[--allow-service]")
+    q.add_argument("out", help="export folder holding graph.nt or graph.ttl")
+    names = ", ".join(example_queries())
+    q.add_argument("query", help=f"a .rq file, query text, - to read it from stdin, or a shipped query: {names}")
+    q.add_argument("--format", "-f", choices=FORMATS, default="table",
+                   help="table (default: the main columns, fitted to the terminal) or a SPARQL results "
+                   "format with every variable: csv, tsv, json, xml")
+    q.add_argument("--bind", "-b", action="append", type=_binding, default=[],
+                   metavar="NAME=VALUE", help="fix ?NAME (string, number or <IRI>); repeatable")
+    q.add_argument("--cache", action="store_true", help="keep a disk store under OUT/.store")
+    q.add_argument("--allow-service", action="store_true",
+                   help="let SERVICE clauses fetch remote endpoints (refused by default)")
+    q.set_defaults(run=_query)
+    e = sub.add_parser("evaluate-ner", help="per-label P/R/F of the NER model and jieba on the evaluation sets",
+                       description="Evaluate zhkg's NER model and the jieba.posseg baseline.")
+    e.add_argument("--corpora", type=Path, default=Path("../shared/corpora"),
+                   help="folder of the public NER corpora (default ../shared/corpora)")
+    e.add_argument("--model", type=Path, default=None, help="spaCy pipeline (default: ner/model)")
+    e.add_argument("--no-baseline", action="store_true", help="skip jieba.posseg")
+    e.add_argument("--sets", nargs="*", default=None,
+                   help="only these sets (names from corpora.py, e.g. resume_dev, or a .spacy DocBin)")
+    e.add_argument("--role-lexicon", type=Path, default=None,
+                   help="also score model + greedy ROLE matching of this title list (e.g. ner/data/roles.txt)")
+    e.add_argument("--pipeline", action="store_true",
+                   help="also score the whole pipeline's doc.ents (zhkg.ner.load_pipeline: model and rules)")
+    e.add_argument("--json", type=Path, default=None, help="also write the rows as JSON")
+    e.set_defaults(run=_evaluate_ner)
     s = sub.add_parser("serve", help="a read-only SPARQL 1.1 endpoint over a build")
     s.add_argument("out", help="a build's output folder (holding graph.nt or graph.ttl)")
     s.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback only)")
@@ -103,14 +175,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                    help="memory one query worker may use (default 1024); a query past it is stopped (503)")
     s.add_argument("--max-answer", type=float, default=16.0, metavar="MB",
                    help="largest answer sent, in MB (default 16); a bigger one is refused (413)")
-    args = parser.parse_args(argv)
-    if args.command == "build":
-        if args.quiet:
-            import logging
+    s.set_defaults(run=_serve)
+    return p
 
-            logging.disable(logging.WARNING)
-        return _build(args)
-    return _serve(args)
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(sys.argv[1:] if argv is None else list(argv))
+    if args.command == "build" and args.quiet:
+        import logging
+
+        logging.disable(logging.WARNING)
+    return args.run(args)
 
 
 if __name__ == "__main__":

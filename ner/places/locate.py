@@ -19,12 +19,13 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
+from zhkg.ner import words
 from zhkg.ner.lexicons import data_rows
 from zhkg.ner.places.gazetteer import Gazetteer
 
-DIRECTIONS = "东南西北中"
-# what may stand between a division and the place inside it (街道办事处 spelled out, 街办)
-JOINERS = ("", "办事处", "街办", "办")
+DIRECTIONS = words.chars("direction_chars")
+# what may stand between a division and the place inside it: nothing, or 街道办事处 spelled out, 街办
+JOINERS = ("", *words.words("division_joiner"))
 CONTEXT_LEVELS = ("county", "town")
 FROM_CONTEXT = frozenset({"town", "community", "village", "street", "site", "zone"})
 

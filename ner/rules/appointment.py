@@ -9,21 +9,25 @@ from __future__ import annotations
 import re
 
 from zhkg.ner.rules import grammar
-from zhkg.ner.rules.facts import FactBuilder, Mention
+from zhkg.ner.rules.facts import Mention, Proposals
 from zhkg.ner.rules.post_verb import post_object
+from zhkg.ner.rules.registry import Sentence, rule
 
 # Verbs of elections and appointments, and the `（同志）为` that introduces the post after a name.
 APPOINT = re.compile(r"选举|任命|决定任|提名|推选|聘任|聘请|当选|增补")
 APPOINTED_AS = re.compile(r"(?:同志)?为(?!了|主|重点|核心|抓手|目标)")
 
 
-def appointment_facts(text: str, s0: int, s1: int, people: list[Mention], sent_idx: int, fb: FactBuilder) -> None:
+@rule("appointment", reads="`选举A、B同志为[unit][title]`", scope="sentence", precedence=50, confidence=0.85,
+      status="new")
+def appointment(s: Sentence) -> Proposals:
     """`选举王某、万某同志为全国人大常委会副委员长，周某同志为最高人民法院院长`: in a sentence that elects,
     appoints or nominates, each name (or list of names) followed by `（同志）为` takes the post after it."""
-    if not APPOINT.search(text, s0, s1):
+    text = s.text
+    if not APPOINT.search(text, s.start, s.end):
         return
     group: list[Mention] = []
-    for p in people:
+    for p in s.people:
         if group and text[group[-1].end:p.start] != grammar.LIST_SEP:
             group = []
         group.append(p)
@@ -32,8 +36,8 @@ def appointment_facts(text: str, s0: int, s1: int, people: list[Mention], sent_i
             continue
         o0 = m.end()
         o1 = o0
-        while o1 < s1 and text[o1] not in grammar.CLAUSE_PUNCT and text[o1] != grammar.LIST_SEP:
+        while o1 < s.end and text[o1] not in grammar.CLAUSE_PUNCT and text[o1] != grammar.LIST_SEP:
             o1 += 1
         for q in group:
-            post_object(text, o0, o1, q, q.start, o1, sent_idx, "new", fb, rule="appointment")
+            yield from post_object(s, o0, o1, q, q.start, o1, None)
         group = []

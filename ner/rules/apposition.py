@@ -7,6 +7,9 @@ share the name after them, and a bare title after `name、` shares that name's u
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+
 from zhkg.ner.rules import grammar
 from zhkg.ner.rules.chains import (
     CJK,
@@ -14,12 +17,20 @@ from zhkg.ner.rules.chains import (
     Token,
     department_of_title,
     lexicons,
+    name_at,
+    role_ending_at,
     roles_ending_at,
     split_role,
     unit_ending_at,
 )
-from zhkg.ner.rules.facts import FactBuilder, Mention
+from zhkg.ner.rules.facts import Fact, Mention, Proposal, Proposals
+from zhkg.ner.rules.persons import bare_name
+from zhkg.ner.rules.registry import NameSource, Sentence, Vouch, rule
 from zhkg.ner.rules.units import department_of, head_title, unit_for_title
+
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+ITEM_SEPS = ("、", "，", "。", "；", "）", "」")
+NOT_NAME_START = frozenset({"p", "c", "u", "uj", "ul", "uz", "ud", "ug", "uv", "d", "r", "y", "e", "o", "x"})
 
 
 def _status_before(text: str, pos: int) -> tuple[str, int]:
@@ -148,13 +159,41 @@ def _apposition(text: str, p: Mention, s0: int, tokens: list[Token], lex: Lexico
     return segments
 
 
-def apposition_facts(text: str, p: Mention, s0: int, tokens: list[Token], sent_idx: int, fb: FactBuilder,
-                     people: list[Mention] = ()) -> bool:
-    """The facts of the titles written before `p`; False when there are none."""
-    segments = _apposition(text, p, s0, tokens, fb.lex, people)
+def apposition_names(src: NameSource) -> Iterator[tuple[Mention, Vouch]]:
+    """A name right after a title: a whole list item (关长|何浩瀚、, 指挥官|吕坤修|中将), else the name the
+    surname starts, unless it would start inside a word or at a preposition."""
+    text, lex, covering = src.text, src.lex, src.covering
+    for i in src.surname_starts:
+        word = covering.get(i)
+        rs = role_ending_at(text, i, lex)
+        if word is not None and rs is not None and word.start == i - 1 == rs + 1 and text[rs + 1] == "长" \
+                and len(word.word) == 2:
+            word = None  # 主计处长|方盆 (jieba reads 长方): the word starts inside the title before the name
+        item = _CJK_RUN.match(text, i)
+        item = item.group() if item else ""
+        rank = next((r for r in grammar.RANKS if item.endswith(r) and 2 <= len(item) - len(r) <= 3), "")
+        item = item[:len(item) - len(rank)]
+        if rs is not None and 2 <= len(item) <= 3 and bare_name(item, lex) \
+                and (rank or text[i + len(item):i + len(item) + 1] in ITEM_SEPS):
+            yield Mention(i, i + len(item), item), "pattern"
+            continue
+        if word is not None and (word.start != i or word.flag in NOT_NAME_START):
+            continue  # 建工|程之 (工程), 厂商|於|招标
+        if rs is not None:
+            after = covering.get(word.end) if word is not None else None
+            name = name_at(text, i, lex, strict=False, word=word, next_word=after)
+            if name:
+                yield Mention(i, i + len(name), name), "words"
+
+
+@rule("apposition", reads="`[place][unit…][title]、[title][name]`", scope="mention", precedence=20, confidence=0.9,
+      lends_unit=True, lends_post=True, names=apposition_names)
+def apposition(s: Sentence, p: Mention, made: list[Fact]) -> Proposals:
+    """The facts of the titles written before `p`; False when there are none (the next rule reads it)."""
+    segments = _apposition(s.text, p, s.start, s.tokens, s.lex, s.people)
     if not segments:
         return False
-    prev_unit = fb.shared_unit_before(segments[0][3]) if segments[0][0] is None else None
+    prev_unit = s.lent_unit(segments[0][3]) if segments[0][0] is None else None
     chain_status = "current"
     for unit, role, status, seg_start in segments:
         chain_status = status if status != "current" else chain_status
@@ -162,10 +201,10 @@ def apposition_facts(text: str, p: Mention, s0: int, tokens: list[Token], sent_i
         unit_text = None
         if unit is None and prev_unit is not None:
             unit, unit_text, seg_start = prev_unit
-            unit_text = unit_for_title(unit_text, role, fb.lex)
-        elif unit is not None and prev_unit is not None and department_of(prev_unit[1], text[unit[0]:unit[1]]):
-            unit_text = prev_unit[1] + text[unit[0]:unit[1]]
-        fact = fb.add(p, role, unit, "apposition", seg_start, p.end, sent_idx, status, unit_text)
+            unit_text = unit_for_title(unit_text, role, s.lex)
+        elif unit is not None and prev_unit is not None and department_of(prev_unit[1], s.text[unit[0]:unit[1]]):
+            unit_text = prev_unit[1] + s.text[unit[0]:unit[1]]
+        fact = yield Proposal(p, role, unit, seg_start, p.end, s.index, status, unit_text)
         chain_status = fact.status if fact and fact.status != "current" else chain_status
         prev_unit = (unit, fact.unit, seg_start) if fact and fact.unit else None
     return True

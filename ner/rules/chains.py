@@ -18,66 +18,30 @@ from functools import lru_cache
 import jieba
 from jieba import posseg
 
-from zhkg.ner.lexicons import load_org_suffixes, load_roles, load_surnames
-from zhkg.ner.places.gazetteer import load_gazetteer
+from zhkg.ner import words
 from zhkg.ner.rules import grammar
 from zhkg.ner.text import fast_jieba
+from zhkg.ner.vocabulary import (
+    MAX_TITLE_CHARS,
+    Lexicons,
+    lexicons,  # noqa: F401  (the rule modules import it from here)
+    load_gazetteer,
+)
 
 jieba.setLogLevel(60)
 fast_jieba.install()  # the same words and tags as stock jieba, in a fraction of its time
 
 CJK = re.compile(r"^[\u3400-\u9fff]+$")
-PLACE_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "街道", "社区", "省", "市", "县", "区", "镇", "乡", "村", "里",
-                  "旗", "盟")
 MAX_UNIT_CHARS = 40
 # A dictionary verb this frequent (执行 14,504) before a title ends no unit; jieba's guesses (编办/v) may.
 VERB_FREQ = 1000
-MAX_TITLE_CHARS = 12
-STAFF_NOUN_FREQ = 30
 # A one-character verb this frequent (作 28,016) after a name is the predicate; a rare one (咏 615) may
 # be the name's last character that jieba split off.
 NAME_VERB_FREQ = 5000
 # What follows a whole name in news: a time word or a verb of speaking or attending.
-NAME_FOLLOWERS = ("今日", "今天", "昨日", "昨天", "日前", "近日", "表示", "指出", "强调", "说", "出席", "主持", "致词",
-                  "致辞", "介绍", "率团", "率队", "一行")
-
-
-@dataclass(frozen=True)
-class Lexicons:
-    roles: frozenset[str]
-    surnames: frozenset[str]
-    compound_surnames: frozenset[str]
-    org_suffixes: tuple[str, ...]
-    org_suffix_set: frozenset[str]
-
-    def ends_like_unit(self, s: str) -> bool:
-        return bool(s) and (s.endswith(self.org_suffixes) or s.endswith(PLACE_SUFFIXES))
-
-
-@lru_cache(maxsize=1)
-def lexicons() -> Lexicons:
-    roles = frozenset(r for r in load_roles() | _staff_nouns()
-                      if 2 <= len(r) <= MAX_TITLE_CHARS and r not in grammar.NOT_POSTS)
-    surnames = load_surnames()
-    suffixes = tuple(sorted({s for s in load_org_suffixes() if s}, key=len, reverse=True))
-    return Lexicons(
-        roles=roles,
-        surnames=frozenset(s for s in surnames if len(s) == 1),
-        compound_surnames=frozenset(s for s in surnames if len(s) == 2),
-        org_suffixes=suffixes,
-        org_suffix_set=frozenset(suffixes),
-    )
-
-
-def _staff_nouns() -> set[str]:
-    """Nouns for staff in jieba's dictionary (工作人员, 网格员): posts the title corpora rarely annotate."""
-    out = set()
-    with open(jieba.get_dict_file().name, encoding="utf-8") as f:
-        for line in f:
-            word, freq, flag = line.split()
-            if flag == "n" and 3 <= len(word) <= 4 and word.endswith("员") and int(freq) >= STAFF_NOUN_FREQ:
-                out.add(word)
-    return out
+NAME_FOLLOWERS = words.words("name_follower")
+# 中 at the start of a clause before a noun abbreviates 中国 (中|储粮集团公司).
+CHINA_ABBREVIATION = words.word("china_abbreviation")
 
 
 def role_ending_at(text: str, end: int, lex: Lexicons) -> int | None:
@@ -123,13 +87,13 @@ def split_role(role: str, lex: Lexicons) -> tuple[str, str]:
     for i in range(1, len(role) - 1):
         head, core = role[:i], role[i:]
         if core in lex.roles and len(core) >= 2 and (head.endswith(grammar.PARTY_ORGANS) or head in COMMITTEES):
-            if core == "成员":
+            if core == grammar.MEMBER_TITLE:
                 return head, head[-2:] + core  # 党组成员 is the post; 成员 alone says nothing
             return head, core
     return "", role
 
 
-COMMITTEES = frozenset({"市委", "县委", "区委", "省委", "镇党委", "乡党委"})
+COMMITTEES = grammar.COMMITTEES
 
 
 def surname_length(text: str, i: int, lex: Lexicons) -> int:
@@ -143,12 +107,14 @@ def surname_length(text: str, i: int, lex: Lexicons) -> int:
 # A two-character dictionary word this frequent (干部, 小组) is that word, not a surname and a name.
 COMMON_WORD_FREQ = 500
 # Characters that end a name rather than continue it: function words, pronouns, common verbs.
-NAME_END = set("的在和与及是说等也都就已对把被将从为了着过到又还却便才并而或但")
-NAME_BREAK = set("的在和与及是说等也都就已向同对把被将从为了着过到又还却便才并而或但每各该其此这那他她它们我你讲称道问答带前后上下里外中内以于")
+NAME_END = set(words.chars("name_end_chars"))
+NAME_BREAK = NAME_END | set(words.chars("name_break_chars"))
 # Adverbs and particles that stand between a name and its predicate (刘洋|则|表示).
 # 则, 亦 … never end a given name (刘|洋则); 当, 先, 正 … may (李志先), so they only stop a third character.
-GIVEN_NAME_BREAK = "则亦再更均皆"
-ADVERB_AFTER_NAME = NAME_BREAK | set(GIVEN_NAME_BREAK + "当先随另曾仍正")
+GIVEN_NAME_BREAK = words.chars("given_name_break_chars")
+ADVERB_AFTER_NAME = NAME_BREAK | set(GIVEN_NAME_BREAK + words.chars("adverb_after_name_chars"))
+# A dictionary word this frequent (凯旋 50+) is that word unless the dictionary itself tags it a name.
+DICTIONARY_WORD_FREQ = 50
 
 
 def name_at(text: str, i: int, lex: Lexicons, strict: bool = True, word: Token | None = None,
@@ -216,7 +182,7 @@ def _name_in_window(text: str, i: int, sl: int, lex: Lexicons, strict: bool) -> 
 
 def dictionary_non_name(word: str) -> bool:
     """凯旋: a frequent dictionary word whose own tag is not a name, whatever jieba guessed in context."""
-    return jieba.dt.FREQ.get(word, 0) >= 50 and not posseg.dt.word_tag_tab.get(word, "").startswith("nr")
+    return jieba.dt.FREQ.get(word, 0) >= DICTIONARY_WORD_FREQ and not posseg.dt.word_tag_tab.get(word, "").startswith("nr")
 
 
 def _common_word(word: str) -> bool:
@@ -298,7 +264,7 @@ def unit_ending_at(text: str, end: int, lex: Lexicons, floor: int = 0,
         if bound_prefix:  # 非|公 (市委非公工委): a one-character adverb before a noun is a bound prefix
             keep = k
             continue
-        china_abbrev = w == "中" and k == 0 and k + 1 < len(toks) and toks[k + 1].flag.startswith("n")
+        china_abbrev = w == CHINA_ABBREVIATION and k == 0 and k + 1 < len(toks) and toks[k + 1].flag.startswith("n")
         if china_abbrev:  # 中|储粮集团公司 at the start of a clause: 中 abbreviates 中国, it is no locative
             keep = k
             continue
@@ -369,7 +335,7 @@ def unit_and_role(phrase: str, lex: Lexicons) -> tuple[str, str] | None:
         else:
             dept = department_of_title(best[1], lex)
             best = (best[0] + dept, best[1][len(dept):])
-    elif len(phrase) > 3 and phrase[-2:] in lex.roles and phrase[-2] in lex.org_suffix_set and phrase[-1] == "长" \
+    elif len(phrase) > 3 and phrase[-2:] in lex.roles and grammar.head_of(phrase[-2:]) in lex.org_suffix_set \
             and lex.ends_like_unit(phrase[:-1]):
         if phrase[-3] == phrase[-2]:
             best = (phrase[:-2], phrase[-2:])  # 培训三处|处长: the unit's last character is written twice

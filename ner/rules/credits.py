@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 from zhkg.ner.rules import grammar
 from zhkg.ner.rules.chains import Lexicons, role_ending_at, roles_ending_at, surname_length
+from zhkg.ner.rules.facts import Mention, Proposal, Proposals
+from zhkg.ner.rules.registry import rule
 
 _ROLES = "|".join(sorted(grammar.BYLINE_ROLES, key=len, reverse=True))
 BYLINE = re.compile(rf"(?:^|(?<=[\s（(【\[■●▲◆★:：/|。！？]))({_ROLES})[ \u3000\t]*[:：]?")
@@ -57,7 +59,17 @@ class Credit:
     evidence_start: int
     evidence_end: int
     unit: str | None = None          # a unit written in the credit (a site, a contact's department)
-    rule: str = "byline"
+    rule: str = "byline"             # the registered rule that reads it
+
+
+@rule("contact", reads="the contact lines of a release", scope="document", confidence=0.9)
+@rule("byline", reads="credits outside sentences", scope="document", confidence=0.95, needs_unit=False,
+      locates_city=False)
+def credit_post(c: Credit) -> Proposals:
+    """A credit's role is its post; a unit written in the credit (a site, a contact's section) is its unit.
+    A byline's role needs no unit and places nobody in a city (a paper's reporter works anywhere)."""
+    yield Proposal(Mention(c.start, c.end, c.name), c.role, None, c.evidence_start, c.evidence_end, -1,
+                   unit_text=c.unit)
 
 
 def issuing_body(text: str) -> str | None:

@@ -1,46 +1,25 @@
-"""The records every rule writes: a person's mention, a fact, and the builder that resolves units.
+"""The records the rules share: a person's mention, a rule's proposal, a fact, and the builder.
 
-`FactBuilder.add` is where all rules meet: it drops non-posts, resolves the unit against the
-document (`ner/rules/units.py`, anaphora need the order facts are found in), finds the city and scores
-the fact with the rule's `CONFIDENCE`. `dedupe` keeps one fact per (person, role, unit).
+Rules propose (`Proposal`, `SharedPost`); `FactBuilder.add` is the one place where a proposal becomes a
+fact: it drops non-posts, resolves the unit against the document (`ner/rules/units.py`, anaphora need the
+order facts are found in), finds the city and scores the fact with the rule's confidence, reading the
+rule's properties from the registry (`ner/rules/registry.py`). `dedupe` keeps one fact per (person, role,
+unit).
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Generator
 from dataclasses import dataclass
 
 from zhkg.ner.rules import grammar
 from zhkg.ner.rules.chains import Lexicons
+from zhkg.ner.rules.registry import Rule, rule_named
 from zhkg.ner.rules.units import DocContext, city_of_unit, resolve_unit, strip_status
+from zhkg.ner.text.visible import visible
 
-# How far each rule is trusted, by the `rule` name written in facts.jsonl; a fact with no unit
-# loses 0.15 (bylines excepted).
-CONFIDENCE = {"apposition": 0.9, "title_after": 0.8, "copula": 0.85, "post_verb": 0.8, "shared_post": 0.7,
-              "byline": 0.95, "workplace": 0.75, "contact": 0.9, "listed": 0.8, "parenthetical": 0.85, "appointment": 0.85, "profile": 0.85}
-
-# Characters no reader sees but every program compares: format characters (Unicode Cf: zero-width
-# spaces and joiners, bidi embeddings, overrides and isolates, U+FEFF, soft hyphen, tags), controls
-# that are not whitespace (ESC, BS, DEL, C1 such as U+009B CSI), lone surrogates and noncharacters.
-# Left in, `王\u200b杰` is a second 王杰 and a name printed by `zhkg query` can reset the terminal.
-# The ranges are Unicode 15's Cf; tests/test_security_facts.py checks them against the running Python.
-_FORMAT = ("\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
-           "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
-           "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f")
-_NONCHARACTERS = "\ufdd0-\ufdef\ufffe\uffff" + "".join(f"\\U{p:04x}fffe\\U{p:04x}ffff" for p in range(1, 17))
-_CONTROLS = "\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ud800-\udfff"
-_WHITE_CONTROLS = "\t\n\x0b\x0c\r\x1c-\x1f\x85"
-# What the text loses before it is tagged (whitespace controls stay: they still part sentences) ...
-INVISIBLE = re.compile(f"[{_FORMAT}{_NONCHARACTERS}{_CONTROLS}]+")
-# ... and what a value (a person, role, unit or city) loses: those and every other control too.
-_NOT_IN_VALUES = re.compile(f"[{_FORMAT}{_NONCHARACTERS}{_CONTROLS}{_WHITE_CONTROLS}]+")
-
-
-def visible(value: str) -> str:
-    """`value` without the characters above; offsets into the text are left as they were, so the
-    original text sliced by a fact's offsets is its value once those characters are taken out."""
-    return _NOT_IN_VALUES.sub("", value)
-
+# A fact with no unit, of a rule whose posts are held in units, is trusted this much less.
+NO_UNIT_PENALTY = 0.15
 
 @dataclass
 class Mention:
@@ -68,11 +47,45 @@ class Fact:
     city_key: str = ""  # the gazetteer key: the official code, or the project's id where there is none
 
     def __post_init__(self) -> None:
-        """Every fact, whichever rule made it and however (`FactBuilder.add`, `lists.listed_facts`),
-        holds visible values only; a value nothing is left of is no value."""
+        """Every fact, however it was made (a resolved proposal, a shared post), holds visible values only;
+        a value nothing is left of is no value."""
         self.person = visible(self.person)
         self.role, self.unit, self.city = (visible(v) or None if v is not None else None
                                            for v in (self.role, self.unit, self.city))
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A post a rule read: the builder decides whether it is a fact and what its unit means. `unit` is the
+    unit's span in the text, `unit_text` a unit the rule wrote out itself (a credit's site, a shared
+    unit); `status` None is the rule's own; `supersedes` are facts this one replaces (a rule that
+    declares `supersedes` only)."""
+
+    person: Mention
+    role: str | None
+    unit: tuple[int, int] | None
+    start: int
+    end: int
+    sentence: int
+    status: str | None = None
+    unit_text: str | None = None
+    supersedes: tuple[Fact, ...] = ()
+
+
+@dataclass(frozen=True)
+class SharedPost:
+    """`市议员王家贞、许至椿`: the post of an earlier fact, shared by another name as it stands (unit and
+    city already resolved)."""
+
+    person: Mention
+    post: Fact
+    end: int
+    sentence: int
+
+
+# What a reader is: a generator of proposals, sent back the fact each became (or None); a mention rule
+# returns whether it read the name.
+Proposals = Generator["Proposal | SharedPost", "Fact | None", "bool | None"]
 
 
 class FactBuilder:
@@ -83,26 +96,36 @@ class FactBuilder:
         self.facts: list[Fact] = []
 
     def shared_unit_before(self, pos: int):
-        """护士长王丽、护士赵晓燕: a title right after `name、` shares the unit of that name's post."""
+        """护士长王丽、护士赵晓燕: a title right after `name、` shares the unit of that name's post, when its
+        rule lends units."""
         text = self.ctx.text
         if pos < 1 or text[pos - 1] != grammar.LIST_SEP:
             return None
         name_end = pos - 1
         rank = next((r for r in grammar.RANKS if text.startswith(r, name_end - len(r))), "")
         for f in reversed(self.facts):
-            if f.person_end in (name_end, name_end - len(rank)) and f.unit and f.rule == "apposition" \
+            if f.person_end in (name_end, name_end - len(rank)) and f.unit and rule_named(f.rule).lends_unit \
                     and f.unit_start >= 0:
                 return (f.unit_start, f.unit_end), f.unit, pos  # 指挥官吕某中将、政战主任王某: one unit
         return None
 
-    def add(self, p: Mention, role: str | None, unit_span: tuple[int, int] | None, rule: str, start: int,
-            end: int, sentence: int, status: str = "current", unit_text: str | None = None) -> Fact | None:
+    def add(self, rule: Rule, proposal: Proposal | SharedPost) -> Fact | None:
+        """The fact `rule` proposed, or None when it is none."""
+        if isinstance(proposal, SharedPost):
+            return self._share(rule, proposal)
+        if proposal.supersedes:
+            if not rule.supersedes:
+                raise ValueError(f"rule {rule.name} does not declare that it supersedes facts")
+            self.facts = [f for f in self.facts if not any(f is old for old in proposal.supersedes)]
+        p, role, unit_span, start, unit_text = (proposal.person, proposal.role, proposal.unit, proposal.start,
+                                                proposal.unit_text)
+        status = proposal.status or rule.status
         if role in grammar.NOT_POSTS or role and role.endswith(grammar.HONORIFICS):
             return None  # 党员, 代表, 工艺大师: no post in a unit
         if role and role[:1] in "原前" and (role[1:] in self.lex.roles or role[1:2] in grammar.RANK_PREFIXES
                                            and role[2:] in self.lex.roles):
             role, status = role[1:], "former"  # 原副巡视员 (the lexicon holds some titles with the marker)
-        if role in grammar.UNIT_BOUND_ROLES and unit_span is None and not unit_text and rule != "byline":
+        if role in grammar.UNIT_BOUND_ROLES and unit_span is None and not unit_text and rule.needs_unit:
             return None  # 基层干部张三: a cadre of no named unit is no fact
         unit = unit_text if unit_text is not None else (self.ctx.text[unit_span[0]:unit_span[1]] if unit_span else None)
         unit = visible(unit) if unit is not None else None  # resolved, and kept for anaphora, as a reader sees it
@@ -115,16 +138,24 @@ class FactBuilder:
             status = "former" if former else status
             unit = resolve_unit(unit, pos, self.ctx, self.lex)
             self.ctx.units.append((pos, unit))
-        elif role and rule != "byline":
+        elif role and rule.needs_unit:
             unit = self.ctx.place_headed_by(role, pos) or self.ctx.unit_headed_by(role, pos, self.lex)
         if unit is None and role and _heads_a_unit(role, self.lex):
             return None  # 局长林某 with no bureau named or implied: half a fact, which no reader can place
         national = unit is None and role in grammar.NATIONAL_TITLES
-        city = None if rule == "byline" or national else city_of_unit(unit, self.ctx)
-        fact = Fact(p.name, role, unit, city.name if city else None, status, rule, start, end, p.start, p.end,
-                    sentence, CONFIDENCE[rule] - (0.15 if unit is None and rule != "byline" else 0.0),
-                    unit_span[0] if unit_span else -1, unit_span[1] if unit_span else -1,
-                    city.key if city else "")
+        city = None if not rule.locates_city or national else city_of_unit(unit, self.ctx)
+        penalty = NO_UNIT_PENALTY if unit is None and rule.needs_unit else 0.0
+        fact = Fact(p.name, role, unit, city.name if city else None, status, rule.name, start, proposal.end, p.start,
+                    p.end, proposal.sentence, rule.confidence - penalty,
+                    unit_span[0] if unit_span else -1, unit_span[1] if unit_span else -1, city.key if city else "")
+        self.facts.append(fact)
+        return fact
+
+    def _share(self, rule: Rule, proposal: SharedPost) -> Fact:
+        """The shared post as it stands, trusted as far as the sharing rule is."""
+        p, f = proposal.person, proposal.post
+        fact = Fact(p.name, f.role, f.unit, f.city, f.status, rule.name, f.start, proposal.end, p.start, p.end,
+                    proposal.sentence, rule.confidence, f.unit_start, f.unit_end, f.city_key)
         self.facts.append(fact)
         return fact
 
@@ -151,7 +182,8 @@ def dedupe(facts: list[Fact]) -> list[Fact]:
 def _heads_a_unit(role: str, lex) -> bool:
     """局长, 副院长, 党委书记: titles that only exist as the head of a unit (not 市长, whose unit is the
     place; not 记者, 议员, 总统, which stand alone)."""
-    head = role.removeprefix("常务").removeprefix("副")
-    if head in ("书记", "副书记"):
+    head = grammar.without_head_prefixes(role)
+    if head in grammar.UNIT_HEAD_TITLES:
         return True
-    return len(head) == 2 and head[1] == "长" and head[0] in lex.org_suffix_set and head[0] not in "省市县区镇乡村里旗"
+    unit_char = grammar.head_of(head)
+    return bool(unit_char) and unit_char in lex.org_suffix_set and unit_char not in grammar.ANY_DIVISION_CHARS

@@ -1,152 +1,139 @@
-"""Closed-class words of Chinese news prose that the relation rules lean on.
+"""The grammar of Chinese news prose that the relation rules lean on, in the shapes the rules use.
 
-These are grammar, not lexicons: punctuation, function words, the verbs that introduce a post, the
-markers of time, the anaphors that point back to a unit. Open-class data (titles, surnames, unit
-suffixes, places) comes from files in `ner/data` and the administrative-division package.
+Only closed grammar is written here: punctuation, separators, jieba's tags and the shapes of the
+patterns. The words (the verbs that introduce a post, the markers of time, the anaphors that point
+back to a unit, honorifics, ranks, bylines …) are data in `ner/data/words/*.tsv`, whose headers say
+what each class is for; `zhkg.ner.words` reads them once. Each constant keeps the name, type and
+order the rules have always used. What the graph reads too (national titles, not-posts) comes from
+`zhkg.ner.vocabulary`, the module both stages share.
 """
 
 from __future__ import annotations
 
 import re
 
+from zhkg.ner import vocabulary, words
+
+_HAN = r"\u4e00-\u9fff"
+
+
+def _either(alternatives: tuple[str, ...]) -> str:
+    return "|".join(alternatives)
+
+
+# --- punctuation, separators, tags
 # Punctuation that ends a clause; `、` is kept apart because it joins coordinated titles and names.
 CLAUSE_PUNCT = set("，,。．.；;：:！!？?\n\r\t“”\"‘’'「」『』《》〈〉【】[]（）()—…·|/\\")
 LIST_SEP = "、"
 SENTENCE_END = re.compile(r"[。！？!?\n]+")
-
+# Joins two posts of one person (局长兼书记).
+CONCURRENT = "兼"
+# Quotation marks that set off a name inside a post (基金会「杜某某」执行长).
+NAME_QUOTES = {"「": "」", "“": "”", "『": "』"}
 # jieba part-of-speech flags that never occur inside an organization name.
 STOP_FLAGS = frozenset({"p", "c", "u", "uj", "ul", "uz", "ud", "ug", "uv", "d", "r", "y", "e", "o", "x",
                         "t", "zg", "f", "i", "k"})
 
-# Pronoun-like prefixes that stand for the article's own city or county ("我市公安局").
-HOME_PREFIXES = ("我市", "本市", "全市", "我县", "本县", "全县", "我区", "本区", "全区")
+# --- divisions: the characters that end a division's name, by the levels the rules tell apart
+DIVISION_CHARS = words.division_endings("province", "city", "county", "district", "town", "village")
+ANY_DIVISION_CHARS = DIVISION_CHARS + words.division_endings("ward", "banner")
+CITY_COUNTY_CHARS = words.division_endings("city", "county", "district")
+COUNTY_CHARS = words.division_endings("county", "district")
+COMMITTEE_LEVEL_CHARS = words.division_endings("province", "city", "county", "district")
+BANNER_CHARS = words.division_endings("banner")
+CITY_CHAR = words.division_endings("city")
+VILLAGE_WARD = tuple(words.division_endings("ward"))
 
-# Anaphors that point to the unit last named with the same head ("该院" → the last 医院).
-ANAPHOR = re.compile(r"(该|本|此)(院|局|所|站|队|厅|委|办|部|科|校|中心|公司|社区|街道|镇|乡|村|县|区|市|集团|支队|大队)")
+# --- posts (posts.tsv)
+POST_VERBS = words.words("post_verb")
+POST_ENDING_VERBS = words.words("post_ending_verb")
+STATUS_MARKERS = "".join(words.words("status_marker"))
+FORMER_IN_NAME = words.word("former_in_name")
+STATUS_OF = {w: status for cls in ("post_verb", "status_marker", "post_ending_verb")
+             for w, status in words.values(cls).items() if status}
+POST_ENDED = words.words("post_ended")
+POSTS_CLOSING = words.words("posts_closing")
+POST_WORDS = words.words("post_word")
+TITLE_MODIFIERS = frozenset(words.words("title_modifier"))
+RANK_PREFIXES = frozenset(words.words("rank_prefix"))
+HEAD_TITLE_ENDING = words.word("head_title_ending")
+_HEAD_TITLE_PREFIXES = words.values("head_title_prefix")
+MEMBER_TITLE = words.word("member_title")
+UNIT_HEAD_TITLES = frozenset(words.words("unit_head_title"))
+NOT_POSTS = vocabulary.NOT_POSTS
+UNIT_BOUND_ROLES = frozenset(words.words("unit_bound_role"))
+NATIONAL_TITLES = vocabulary.NATIONAL_TITLES
+SINGULAR_HEADS = words.words("singular_head")
+PARTY_ROLES = frozenset(words.words("party_role"))
+HONORIFICS = words.words("honorific")
+HONORIFIC_AFTER = words.words("honorific_after")
+RANKS = words.words("rank")
 
-# Words that introduce a post held by the subject of the clause.
-POST_VERBS = ("兼任", "调任", "原任", "时任", "曾任", "历任", "现任", "新任", "拟任", "接任", "升任", "出任", "担任", "任职",
-              "就任", "转任", "任")
-# The status a verb or prefix gives to the post.
-STATUS_OF = {
-    "原任": "former", "时任": "former", "曾任": "former", "原": "former", "前": "former",
-    "历任": "former", "新任": "new", "调任": "new", "升任": "new", "出任": "new", "就任": "new", "拟任": "new",
-    "接任": "new", "转任": "new", "卸任": "former", "离任": "former",
-}
-
-# Units of the central state: they sit in no city.
-NATIONAL_PREFIXES = ("中央", "国家", "全国", "国务院", "中共中央", "最高人民", "中国",
-                     # the armed forces and the central ministries and councils of a state
-                     "陆军", "海军", "空军", "国军", "解放军", "武警", "总统府", "行政院", "立法院", "司法院", "监察院",
-                     "考试院", "内政部", "外交部", "国防部", "财政部", "教育部", "法务部", "经济部", "交通部", "公安部",
-                     "司法部", "商务部", "民政部", "文化部", "卫生福利部", "劳动部", "警政署", "海巡署")
-# A school's name that is whole before 校长 (六信高中校长, 台南一中校长, 实验小学校长; not 党校校长).
-SCHOOL_ENDINGS = ("中", "小", "学", "院")
-# Modal and light verbs that stand in no unit's name (领导班子|要|认真学习…): they end a unit chain.
-LIGHT_VERBS = frozenset("要是有能应需让使")
-# Words that may stand before a division inside a unit's name (中共忻州市委, 共青团山西省委).
-STATE_PREFIXES = NATIONAL_PREFIXES + ("中共", "中国共产党", "共青团", "民革", "民盟", "民建", "民进", "农工党", "致公党",
-                                      "九三学社", "台盟")
-
+# --- units (units.tsv)
+NATIONAL_PREFIXES = words.words("national_prefix")
+STATE_PREFIXES = NATIONAL_PREFIXES + words.words("party_prefix")
+HOME_PREFIXES = words.words("home_prefix")
+COMMITTEES = frozenset(words.words("committee"))
+COMMITTEE_ENDING = words.word("committee_ending")
+DEPARTMENT_ENDING = words.word("department_ending")
+COMMITTEE_DEPARTMENTS = words.words("committee_department")
+PARTY_ORGANS = words.words("party_organ")
+DEPARTMENT_HEADS = frozenset(words.chars("department_head_chars"))
+SCHOOL_ENDINGS = words.words("school_ending")
+ANAPHOR = re.compile(f"({_either(words.words('anaphor_determiner'))})({_either(words.words('anaphor_head'))})")
+INSTITUTION_ANAPHOR = re.compile(f"^({_either(words.words('institution_determiner'))})?"
+                                 f"({_either(words.words('institution_head'))})")
+INSTITUTION_KINDS = {head: words.words(f"{kind}_kind") for head, kind in words.values("institution_head").items()
+                     if kind}
+INSTITUTION_ORGANS = words.words("institution_organ")
+OWN_COMMITTEE = words.word("own_committee")
+LIGHT_VERBS = frozenset(words.chars("light_verb_chars"))
 # Words that a unit name never runs across: the post verbs and the verbs of reporting.
-CHAIN_BREAK = frozenset({"兼", *(v for v in POST_VERBS if len(v) == 2), "通报", "公开", "表示",
-                         "指出", "强调", "介绍", "慰问", "看望", "会见", "陪同", "带领", "率领", "感谢", "卸任", "离任",
-                         "欢迎", "邀请", "出席", "主持", "致词", "致辞", "前往", "接见", "召开", "举行", "举办", "开展"})
-
-# One-character ranks written before a title the lexicon has only without them (副主任医师).
-RANK_PREFIXES = frozenset({"副", "正", "总", "代"})
-
-# Department words that also begin titles (科主任 = 科 + 主任): the unit, not the title, owns them.
-DEPARTMENT_HEADS = frozenset("科室处部组股")
-
-# Roles that are party membership or a kind of people, not a post in a unit.
-NOT_POSTS = frozenset({"党员", "中共党员", "共产党员", "预备党员", "老党员", "群众", "同志", "居民", "村民",
-                       "市民", "患者", "家属", "学生", "孩子", "代表", "嘉宾", "来宾", "贵宾", "大师", "太子", "公主",
-                       # kinds of people, not posts
-                       "雇主", "业者", "民众", "员工", "劳工", "厂商", "家长", "游客", "乘客", "旅客", "消费者",
-                       "网友", "读者", "观众", "选手", "渔民", "农民", "主持"})
-
-# Title words written after a name (习近平总书记, 张三同志); the rest of titles precede the name.
-HONORIFIC_AFTER = ("同志", "先生", "女士")
-
-# Credits in bylines and captions.
-BYLINE_ROLES = ("本报记者", "本台记者", "本网记者", "特约记者", "见习记者", "摄影记者", "记者", "通讯员", "实习生",
-                "摄影", "编辑", "责任编辑", "责编", "校对", "审核", "监制", "撰稿", "编审", "绘图")
-# Names of news media that sign an article with a reporter's name on one line (…网站 陆丽环).
-MEDIA_SUFFIXES = ("新闻网", "网站", "日报", "晚报", "报社", "电视台", "客户端", "融媒体中心", "网")
-# Contact lines that close government releases (发稿人：…, 承办人：…, 新闻联络人：…).
-CONTACT_ROLES = frozenset({"发稿人", "承办人", "联络人", "连络人", "联系人", "业务联络人", "业务连络人", "业务联系人",
-                           "新闻联络人", "新闻连络人", "新闻联系人"})
-# Contacts who write the release: without a unit of their own they belong to its issuing body.
-RELEASE_AUTHORS = frozenset({"发稿人", "新闻联络人", "新闻连络人", "新闻联系人"})
-# Labels of the line that names a release's issuing body.
-ISSUER_LABELS = ("发稿单位", "发布单位", "发布机关", "供稿单位", "稿件来源", "来源", "稿源")
-PHOTO_CREDIT = "摄"
-
-# Party organs that sit inside a unit; "X党支部书记、主任" is secretary of X's branch and head of X.
-PARTY_ORGANS = ("党总支", "党支部", "党工委", "党委", "党组", "工委", "总支", "支部")
-PARTY_ROLES = frozenset({"书记", "副书记", "委员", "支部书记", "常委", "党委书记", "党支部书记", "第一书记"})
-
+CHAIN_BREAK = frozenset({CONCURRENT, *(v for v in POST_VERBS if len(v) == 2), *words.words("chain_break"),
+                         *POST_ENDING_VERBS})
+_AGE_UNITS = tuple(w for w, kind in words.values("age_word").items() if kind == "unit")
+_AGE_WORDS = tuple(w for w, kind in words.values("age_word").items() if kind != "unit")
 # Age and generation modifiers between a unit and a title: "派出所59岁的民警".
-MODIFIER = re.compile(r"(\d{1,3}|[一二三四五六七八九十]{1,3})(岁|后)的?$|(年轻|年过半百|女|老)的?$")
+MODIFIER = re.compile(rf"(\d{{1,3}}|[{words.chars('numeral_chars')}]{{1,3}})({_either(_AGE_UNITS)})的?$"
+                      rf"|({_either(_AGE_WORDS)})的?$")
 
-# What may stand right before a name written before its title (方一峰议员): punctuation and the
+# --- names and lists (names.tsv)
+CONJUNCTIONS = words.chars("conjunction_chars")
+# What may stand right before a name written before its title (方一峰议员): punctuation, and the
 # conjunctions and verbs that open a list item.
 NAME_LEFT = frozenset("、，,。；;：:（(「『“”\" \u3000\t\n")
-NAME_LEFT_WORDS = frozenset("及和与暨由请")
-# Taiwanese villages and wards (三光里) end with 里, which no unit suffix list holds.
-VILLAGE_WARD = ("里",)
+NAME_LEFT_WORDS = frozenset(CONJUNCTIONS + words.chars("name_opener_chars"))
 # What may follow a list item's title: punctuation and the words that close or extend a list.
-ITEM_END = frozenset("、，,。；;：:！!？?）)」』”\" \u3000\t\n等及和与暨")
-
-# Posts of a whole country: no unit is read before them and they sit in no city (习近平总书记, 蔡英文总统).
-NATIONAL_TITLES = frozenset({"总书记", "国家主席", "国家副主席", "总统", "副总统", "总理", "副总理", "国务委员",
-                             "立委", "立法委员"})
-# Titles one person holds in a unit at a time: a list of names after one of them is no shared post
-# (市长黄伟哲、叶泽山 is not two mayors); deputies (副市长) and members (议员, 委员) are shared.
-SINGULAR_HEADS = ("长", "书记", "主任", "主席", "总统", "总理", "经理", "司令", "政委", "指挥官", "负责人",
-                  "召集人", "总召", "执行长", "营运长", "创办人")
-
+ITEM_END = frozenset("、，,。；;：:！!？?）)」』”\" \u3000\t\n" + words.chars("item_closer_chars") + CONJUNCTIONS)
+# Names that stand for a person without naming one (张某某, 王女士), or that name an award or an event.
+ANONYMOUS_NAME = re.compile(rf"{_either(words.words('anonymous_mark'))}|^[{_HAN}]"
+                            rf"(?:{_either(words.words('address_form'))})$|[{words.chars('award_ending_chars')}]$")
 # The opening of a personnel profile (任前公示, 干部简历): `杨某某，男，汉族，…`; the posts of the paragraph
 # are this person's.
-PROFILE = re.compile(r"^[ \u3000\t]*([\u4e00-\u9fff](?:[ \u3000]{0,2}[\u4e00-\u9fff]){1,3})[ \u3000]*[，,][ \u3000]*[男女][，,（(]",
-                     re.MULTILINE)
-
-# 校/院 standing for the article's own institution (校党委, 我校, 院纪委), and what may follow it.
-INSTITUTION_ANAPHOR = re.compile(r"^(我|本|全|该)?(学校|校|院)")
-INSTITUTION_KINDS = {"校": ("大学", "学院", "学校", "中学", "小学"), "院": ("医院", "法院", "检察院", "研究院", "学院")}
-INSTITUTION_ORGANS = ("党委", "党组", "纪委", "党校", "工会", "团委", "组织部", "宣传部", "统战部", "办公室", "机关党委",
-                      "党政办", "学术委员会", "监委", "纪检", "务委员会")
-
-# Two-character words that qualify a title without naming a unit (分管副局长, 常务副市长 is in the lexicon).
-TITLE_MODIFIERS = frozenset({"特聘", "客座", "名誉", "荣誉", "分管", "专职", "兼职", "挂职", "驻村", "包村", "首任", "时任", "现任", "专任"})
-
-# What closes a list of posts after a post verb (历任…、…等重要职务).
-POSTS_CLOSING = ("等重要职务", "等职务", "等职", "等领导职务", "等岗位")
-
-# Military and police ranks written after a name (吕坤修中将): they end the name and are no post.
-RANKS = ("上将", "中将", "少将", "大校", "上校", "中校", "少校", "上尉", "中尉", "少尉", "一级警监", "二级警监",
-         "三级警监", "警监", "警正", "警司")
-# Quotation marks that set off a name inside a post (基金会「杜某某」执行长).
-NAME_QUOTES = {"「": "」", "“": "”", "『": "』"}
-
-# Departments of a party committee written without it after one of its posts (市委常委、政法委书记).
-COMMITTEE_DEPARTMENTS = ("政法委", "编委", "农办", "网信办", "台办", "外办", "巡察办")
-# Posts that say nothing without their unit: a fact with one of them and no unit is dropped.
-UNIT_BOUND_ROLES = frozenset({"干部", "工作人员", "成员", "负责人", "老师",
-                              # occupations: a post only where a unit employs them
-                              "歌手", "演员", "作家", "画家", "艺术家", "厨师", "设计师", "律师", "技士", "技师"})
-
-# Words before a post verb that end the post (不再担任), and words for "post" that close its object.
-POST_ENDED = ("不再", "免去", "辞去", "卸任")
-POST_WORDS = ("等职务", "职务", "一职", "等职")
-
+PROFILE = re.compile(rf"^[ \u3000\t]*([{_HAN}](?:[ \u3000]{{0,2}}[{_HAN}]){{1,3}})[ \u3000]*[，,][ \u3000]*"
+                     rf"[{words.chars('sex_chars')}][，,（(]", re.MULTILINE)
 # A notice's line that opens with a name and its post (`李某，某集团原党组成员、副总经理，曾任…`).
 COMMA_PROFILE = re.compile(r"^[ \u3000\t]*([\u4e00-\u9fff]{2,4})[，,]([^，,。；;：:\n]{3,60})(?=[，,。；;])", re.MULTILINE)
 
-# Names that stand for a person without naming one (张某某, 王女士), or that name an award or an event
-# (总统|科学奖): no person of the graph.
-ANONYMOUS_NAME = re.compile(r"某|^[\u4e00-\u9fff](?:女士|先生|老师|同学|师傅|阿姨|大爷)$|[奖杯赛节展]$")
+# --- credits (credits.tsv)
+BYLINE_ROLES = words.words("byline_role")
+PHOTO_CREDIT = words.word("photo_credit")
+MEDIA_SUFFIXES = words.words("media_suffix")
+CONTACT_ROLES = frozenset(words.words("contact_role"))
+RELEASE_AUTHORS = frozenset(w for w, role in words.values("contact_role").items() if role == "author")
+ISSUER_LABELS = words.words("issuer_label")
 
-# Honorific titles (工艺美术大师): praise, not a post.
-HONORIFICS = ("大师", "名家", "达人", "禅师", "法师", "真人", "上人", "菩萨", "娘娘")
+
+def head_of(title: str) -> str:
+    """局长 → 局, 市长 → 市: the character naming the unit or division whose head the title is; "" for
+    any other title. The one spelling of the head-title test; callers say which heads they accept."""
+    return title[0] if len(title) == 2 and title[1] == HEAD_TITLE_ENDING else ""
+
+
+def without_head_prefixes(role: str, deputy: bool = True) -> str:
+    """常务副市长 → 市长: the title the head-title test reads; without `deputy` a deputy stays one
+    (副局长 heads nothing)."""
+    for prefix, kind in _HEAD_TITLE_PREFIXES.items():
+        if deputy or kind != "deputy":
+            role = role.removeprefix(prefix)
+    return role

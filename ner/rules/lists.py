@@ -4,38 +4,49 @@
   the counted list takes the title after it and the clause's unit.
 - listed `[title][name]、[name]、[name]` (市议员王家贞、许至椿、陈怡珍): bare names listed after a
   titled one share its post, unless a unit has one holder of that title (市长黄伟哲、叶泽山).
-`LIST_NAMES` and `list_mentions` also tell `ner/rules/persons.py` where the names of a list are.
+`shared_post_names` tells `ner/rules/persons.py` where the names of a counted list are.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from zhkg.ner.rules import grammar
 from zhkg.ner.rules.chains import Lexicons, Token, role_starting_at, surname_length, unit_ending_at
-from zhkg.ner.rules.facts import CONFIDENCE, Fact, FactBuilder, Mention
+from zhkg.ner.rules.facts import Fact, Mention, Proposal, Proposals, SharedPost
+from zhkg.ner.rules.registry import NameSource, Sentence, Vouch, rule, rule_named
 
 LIST_NAMES = re.compile(r"((?:[\u4e00-\u9fff]{2,4}、)+[\u4e00-\u9fff]{2,4})等(\d+|[一二三四五六七八九十两]+|多|数|几|诸)(名|位|个)")
 
 
-def shared_post_facts(text: str, s0: int, s1: int, tokens: list[Token], sent_idx: int, fb: FactBuilder) -> None:
+def shared_post_names(src: NameSource) -> Iterator[tuple[Mention, Vouch]]:
+    """The names of every `A、B、C等3名` list."""
+    for m in LIST_NAMES.finditer(src.text):
+        for p in list_mentions(m, src.lex):
+            yield p, "pattern"
+
+
+@rule("shared_post", reads="`A、B、C等3名[title]`, the clause's unit", scope="sentence", precedence=10,
+      confidence=0.7, names=shared_post_names)
+def shared_post(s: Sentence) -> Proposals:
     """`李向阳、周海峰、陈立新等3名党员干部`: each listed name takes the title after the count and the
     unit written earlier in the clause."""
-    lex = fb.lex
-    for m in LIST_NAMES.finditer(text, s0, s1):
-        role_end = role_starting_at(text, m.end(), lex) or _noun_after(tokens, m.end())
+    text, lex = s.text, s.lex
+    for m in LIST_NAMES.finditer(text, s.start, s.end):
+        role_end = role_starting_at(text, m.end(), lex) or _noun_after(s.tokens, m.end())
         role = text[m.end():role_end] if role_end else None
-        clause_start = max(text.rfind(c, s0, m.start()) for c in "，,；;") + 1
-        clause_start = max(clause_start, s0)
+        clause_start = max(text.rfind(c, s.start, m.start()) for c in "，,；;") + 1
+        clause_start = max(clause_start, s.start)
         unit = None
-        for t in tokens:
+        for t in s.tokens:
             if clause_start <= t.start and t.end <= m.start() and t.word.endswith(lex.org_suffixes):
-                unit = unit_ending_at(text, t.end, lex, floor=clause_start, tokens=tokens)
+                unit = unit_ending_at(text, t.end, lex, floor=clause_start, tokens=s.tokens)
                 if unit and unit[1] - unit[0] >= 3:
                     break
                 unit = None
         for p in list_mentions(m, lex):
-            fb.add(p, role, unit, "shared_post", m.start(), role_end or m.end(), sent_idx)
+            yield Proposal(p, role, unit, m.start(), role_end or m.end(), s.index)
 
 
 def _noun_after(tokens: list[Token], pos: int) -> int | None:
@@ -64,15 +75,18 @@ def list_mentions(m: re.Match, lex: Lexicons) -> list[Mention]:
     return out
 
 
-def listed_facts(p: Mention, before: list[Fact], sent_idx: int, fb: FactBuilder) -> list[Fact]:
-    """`市议员王家贞、许至椿、陈怡珍`: a bare name listed after a titled one shares its post, unless the
-    title is one a unit has a single holder of (市长黄伟哲、叶泽山)."""
-    out = []
-    for f in before:
-        if f.role is None or f.role.endswith(grammar.SINGULAR_HEADS) and not f.role.startswith("副"):
+@rule("listed", reads="`[title]A、B、C`: bare names after a titled one", scope="mention", precedence=25,
+      confidence=0.8, lends_post=True, exclusive=False)
+def listed(s: Sentence, p: Mention, made: list[Fact]) -> Proposals:
+    """`市议员王家贞、许至椿、陈怡珍`: a name no rule gave a post, listed right after one whose post is
+    lent, shares it, unless the title is one a unit has a single holder of (市长黄伟哲、叶泽山)."""
+    if made or p.start == 0 or s.text[p.start - 1] != grammar.LIST_SEP:
+        return False
+    shared = False
+    for f in s.posts.get(p.start - 1, []):
+        if not rule_named(f.rule).lends_post or f.role is None \
+                or f.role.endswith(grammar.SINGULAR_HEADS) and not f.role.startswith("副"):
             continue
-        fact = Fact(p.name, f.role, f.unit, f.city, f.status, "listed", f.start, p.end, p.start, p.end, sent_idx,
-                    CONFIDENCE["listed"], f.unit_start, f.unit_end, f.city_key)
-        fb.facts.append(fact)
-        out.append(fact)
-    return out
+        yield SharedPost(p, f, p.end, s.index)
+        shared = True
+    return shared

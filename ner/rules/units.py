@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 
 import jieba
 
-from zhkg.ner.places.gazetteer import Division, Gazetteer, load_gazetteer
 from zhkg.ner.rules import grammar
-from zhkg.ner.rules.chains import Lexicons, unit_ending_at
+from zhkg.ner.rules.chains import unit_ending_at
+from zhkg.ner.vocabulary import MAX_PLACE_CHARS, Division, Gazetteer, Lexicons, load_gazetteer
 
 MAX_SUFFIX = 8
 # An institution named with its own party committee (中共哈尔滨工程大学委员会) or in the headline is the
@@ -46,17 +46,18 @@ class DocContext:
     def place_headed_by(self, role: str, pos: int) -> str | None:
         """县长 or 副市长 with no unit written: the place written right before it (嘉义市长), the home city
         (or the city of the home county), else the county last named."""
-        head = role.removeprefix("常务").removeprefix("副")
-        if len(head) != 2 or head[1] != "长" or head[0] not in "市县区":
+        level = grammar.head_of(grammar.without_head_prefixes(role))
+        if not level or level not in grammar.CITY_COUNTY_CHARS:
             return None
         i = bisect_left(self.places, (pos,))
-        if i > 0 and self.places[i - 1][1] in (pos, pos + 1) and self.places[i - 1][2].name.endswith(head[0]):
+        if i > 0 and self.places[i - 1][1] in (pos, pos + 1) and self.places[i - 1][2].name.endswith(level):
             return self.places[i - 1][2].name  # 嘉义市长: the place written right before (or into) the title
-        if head[0] == "市" and self.home is not None:
-            city = self.home if self.home.name.endswith("市") else self.gaz.city_of(self.home)
-            if city is not None and city.name.endswith("市"):
+        city_char = grammar.CITY_CHAR
+        if level == city_char and self.home is not None:
+            city = self.home if self.home.name.endswith(city_char) else self.gaz.city_of(self.home)
+            if city is not None and city.name.endswith(city_char):
                 return city.name  # an article about 将军区 of 台南市: 市长 is 台南市's
-        place = self.place_before(pos, (head[0],))
+        place = self.place_before(pos, (level,))
         return place.name if place else None
 
     def institution(self, head: str, lex: Lexicons) -> str | None:
@@ -75,7 +76,7 @@ class DocContext:
                     for prefix in grammar.STATE_PREFIXES:
                         name = name.removeprefix(prefix)
                     if len(name) > len(m.group()) + 1 and not name.startswith(head):
-                        own = self.text.startswith(grammar.INSTITUTION_ORGANS + ("委员会",), m.end())
+                        own = self.text.startswith(grammar.INSTITUTION_ORGANS + (grammar.OWN_COMMITTEE,), m.end())
                         headline = "\n" not in self.text[:m.start()].strip()
                         counts[name] += INSTITUTION_WEIGHT if own or headline else 1
             ranked = counts.most_common(2)
@@ -86,18 +87,18 @@ class DocContext:
     def unit_headed_by(self, role: str, pos: int, lex: Lexicons) -> str | None:
         """卸任局长廖宗山 with no unit written: the head of the one unit with that head (局) the article
         named before; only for the head itself (局长, 院长), not its deputies or other titles."""
-        head = role.removeprefix("常务")
-        if len(head) != 2 or head[1] != "长" or head[0] not in lex.org_suffix_set or head[0] in "省市县区镇乡村":
+        head = grammar.head_of(grammar.without_head_prefixes(role, deputy=False))
+        if head not in lex.org_suffix_set or head in grammar.DIVISION_CHARS:
             return None
-        named = {unit[:unit.rindex(head[0]) + 1] for offset, unit in self.units
-                 if offset < pos and head[0] in unit and not unit.startswith(head[0])}
+        named = {unit[:unit.rindex(head) + 1] for offset, unit in self.units
+                 if offset < pos and head in unit and not unit.startswith(head)}
         return named.pop() if len(named) == 1 else None  # with two bureaus named, which one is unsaid
 
     def unit_before(self, pos: int, head: str) -> str | None:
         """The nearest earlier unit name, cut just after its last `head` (街道 → 振兴区临江街道)."""
         earlier = [(offset, unit) for offset, unit in self.units
                    if offset < pos and head in unit and not unit.startswith(head)
-                   and not any(j in unit for j in "暨和及与")]  # 工学院暨管理学院 is two units, not one
+                   and not any(j in unit for j in grammar.CONJUNCTIONS)]  # 工学院暨管理学院 is two units, not one
         if not earlier:
             return None
         unit = max(earlier, key=lambda ou: ou[0])[1]
@@ -106,10 +107,11 @@ class DocContext:
 
 def resolve_unit(unit: str, pos: int, ctx: DocContext, lex: Lexicons) -> str:
     home = ctx.home.name if ctx.home else None
+    city_char = grammar.CITY_CHAR
     for prefix in grammar.HOME_PREFIXES:
         if unit.startswith(prefix) and home:
             level = prefix[-1]
-            if level == "市" or not home.endswith("市"):
+            if level == city_char or not home.endswith(city_char):
                 return home + unit[len(prefix):]
     inst = _institution_unit(unit, ctx, lex)
     if inst:
@@ -118,13 +120,13 @@ def resolve_unit(unit: str, pos: int, ctx: DocContext, lex: Lexicons) -> str:
     if m:
         earlier = ctx.unit_before(pos, m.group(2))
         return earlier + unit[m.end():] if earlier else unit[m.end() - len(m.group(2)):]
-    if unit[0] == "市" and home and home.endswith("市"):
+    if unit[0] == city_char and home and home.endswith(city_char):
         return home + unit[1:]
-    if unit[0] == "市" and home is None and len(unit) > 1:
-        city = ctx.place_before(pos, ("市",))
+    if unit[0] == city_char and home is None and len(unit) > 1:
+        city = ctx.place_before(pos, (city_char,))
         if city is not None:
             return city.name + unit[1:]  # 担任萍乡市市长、市委书记: with no home city, the city just named
-    if unit[0] in "县区":
+    if unit[0] in grammar.COUNTY_CHARS:
         county = ctx.place_before(pos, (unit[0],))
         if county:
             return county.name + unit[1:]
@@ -165,7 +167,7 @@ def city_of_unit(unit: str | None, ctx: DocContext) -> Division | None:
     bounds.add(i)
     i = 0
     while unit and i < len(unit):
-        name = next((unit[i:i + n] for n in range(min(12, len(unit) - i), 1, -1) if unit[i:i + n] in ctx.gaz
+        name = next((unit[i:i + n] for n in range(min(MAX_PLACE_CHARS, len(unit) - i), 1, -1) if unit[i:i + n] in ctx.gaz
                      and (ctx.gaz.is_full_name(unit[i:i + n]) or i + n in bounds)), None)
         if name is None:
             break
@@ -211,13 +213,14 @@ def _unanchored_town(name: str, div: Division, ctx: DocContext) -> bool:
 def strip_status(unit: str, lex: Lexicons) -> tuple[str, bool]:
     """贵州省政协原党组 → 贵州省政协党组, former: the marker stands inside the unit's name or at its end."""
     gaz = load_gazetteer()
-    if unit.startswith("原") and len(unit) > 3 and unit[1:3] not in gaz and not jieba.dt.FREQ.get(unit[:2]):
+    former, markers = grammar.FORMER_IN_NAME, grammar.STATUS_MARKERS
+    if unit.startswith(former) and len(unit) > 3 and unit[1:3] not in gaz and not jieba.dt.FREQ.get(unit[:2]):
         return unit[1:], True  # 原中国银行业监督管理委员会: the body itself is former
-    if unit[-1:] in "原前" and len(unit) > 3 and lex.ends_like_unit(unit[:-1]):
+    if unit[-1:] in markers and len(unit) > 3 and lex.ends_like_unit(unit[:-1]):
         return unit[:-1], True  # 吉水县委|原|书记: the marker written between the unit and its title
     for i in range(2, len(unit) - 1):
         before_organ = unit[i + 1:].startswith(grammar.PARTY_ORGANS)  # 评估督导司原党支部
-        if unit[i] == "原" and (lex.ends_like_unit(unit[:i]) or before_organ) \
+        if unit[i] == former and (lex.ends_like_unit(unit[:i]) or before_organ) \
                 and not jieba.dt.FREQ.get(unit[i - 1:i + 1]) and not any(unit[i:i + n] in gaz for n in (2, 3, 4)):
             return unit[:i] + unit[i + 1:], True
     return unit, False
@@ -225,23 +228,26 @@ def strip_status(unit: str, lex: Lexicons) -> tuple[str, bool]:
 
 def head_title(core: str, lex: Lexicons) -> bool:
     """局长, 处长, 乡长: the head of the unit the character names, which the unit must end with."""
-    return len(core) == 2 and core[1] == "长" and (core[0] in lex.org_suffix_set or core[0] in "省市县区镇乡村旗")
+    head = grammar.head_of(core)
+    return head != "" and (head in lex.org_suffix_set or head in grammar.DIVISION_CHARS + grammar.BANNER_CHARS)
 
 
 def department_of(committee: str, unit: str) -> bool:
     """市委常委、宣传部部长 (政法委书记): a bare department after a party committee is that committee's."""
-    return committee.endswith("委") and unit.endswith(("部", *grammar.COMMITTEE_DEPARTMENTS)) \
-        and unit[0] not in "市县区省" and load_gazetteer().lookup(unit[:2]) == []
+    return committee.endswith(grammar.COMMITTEE_ENDING) \
+        and unit.endswith((grammar.DEPARTMENT_ENDING, *grammar.COMMITTEE_DEPARTMENTS)) \
+        and unit[0] not in grammar.COMMITTEE_LEVEL_CHARS and load_gazetteer().lookup(unit[:2]) == []
 
 
 def unit_for_title(unit: str, role: str, lex: Lexicons) -> str:
     """The unit a coordinated title shares: 县委书记、县长 → 县长 of the county, not of 县委;
     党支部书记、主任 → 主任 of the community, not of its party branch."""
-    head = role.removeprefix("常务").removeprefix("副")
+    head = grammar.without_head_prefixes(role)
     if head_title(head, lex) and head[0] in unit[:-1]:
         # 金凤区区委书记、区长 → 金凤区: the 区 of the district, not of its 区委 (县委常委、副县长 too)
         cut = max((i for i, ch in enumerate(unit[:-1])
-                   if ch == head[0] and not (unit[i + 1] == "委" and i > 0 and unit[i - 1] == ch)), default=-1)
+                   if ch == head[0] and not (unit[i + 1] == grammar.COMMITTEE_ENDING and i > 0 and unit[i - 1] == ch)),
+                  default=-1)
         if cut >= 0:
             return unit[:cut + 1]
     return unit if role in grammar.PARTY_ROLES else _strip_party_organ(unit)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from zhkg.ner import words
+
 WINDOW = 400
 ROC_OFFSET = 1911
 _SEP = r"\s*[年\-/.]\s*"
@@ -18,7 +20,7 @@ GREGORIAN = re.compile(rf"(?<!\d)(20\d{{2}}|19\d{{2}}){_SEP}(\d{{1,2}})\s*[月\-
 # A ROC year has two or three digits; with 民国 it may stand anywhere, without it only as 年月日 or labelled.
 ROC = re.compile(r"(?<!\d)(?:民国\s*)?(\d{2,3})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 ROC_NUMERIC = re.compile(r"(?<!\d)(\d{2,3})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})(?!\d)")
-LABEL = re.compile(r"(?:发布时间|发稿时间|发布日期|发文日期|发稿日期|公告日期|公告日|日期|时间)\s*[:：]\s*")
+LABEL = re.compile(rf"(?:{'|'.join(words.words('date_label'))})\s*[:：]\s*")
 FILE_DATE = re.compile(r"(?<!\d)(20\d{2}|19\d{2})-?(\d{2})-?(\d{2})(?!\d)")
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 

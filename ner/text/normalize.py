@@ -34,7 +34,7 @@ from functools import lru_cache
 import opencc
 
 GETA = "〓"
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # in patterns only: the engine reads the escapes
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
 _PY_TOKEN = f"[a-z{_TONED}]{{1,6}}"
 

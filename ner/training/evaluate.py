@@ -14,8 +14,6 @@ rather than counted as false positives: the project's scheme has no such labels.
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 import time
 from collections import Counter
@@ -216,31 +214,7 @@ def format_table(table: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Command-line entry point (wired as ``zhkg evaluate-ner``)."""
-    ap = argparse.ArgumentParser(description="Evaluate zhkg's NER model and the jieba.posseg baseline.")
-    ap.add_argument("--corpora", type=Path, default=Path("../shared/corpora"),
-                    help="folder of the public NER corpora (default ../shared/corpora)")
-    ap.add_argument("--model", type=Path, default=None, help="spaCy pipeline (default: ner/model)")
-    ap.add_argument("--no-baseline", action="store_true", help="skip jieba.posseg")
-    ap.add_argument("--sets", nargs="*", default=None,
-                    help="only these sets (names from corpora.py, e.g. resume_dev, or a .spacy DocBin)")
-    ap.add_argument("--role-lexicon", type=Path, default=None,
-                    help="also score model + greedy ROLE matching of this title list (e.g. ner/data/roles.txt)")
-    ap.add_argument("--pipeline", action="store_true",
-                    help="also score the whole pipeline's doc.ents (zhkg.ner.load_pipeline: model and rules)")
-    ap.add_argument("--json", type=Path, default=None, help="also write the rows as JSON")
-    args = ap.parse_args(argv)
-    if not args.corpora.is_dir():
-        print(f"corpora folder not found: {args.corpora}", file=sys.stderr)
-        return 2
-    table = evaluate_ner(args.corpora, args.model, baseline=not args.no_baseline, sets=args.sets,
-                         role_lexicon=args.role_lexicon, pipeline=args.pipeline)
-    print(format_table(table))
-    if args.json:
-        args.json.write_text(json.dumps(table, ensure_ascii=False, indent=1), encoding="utf-8")
-    return 0
+if __name__ == "__main__":  # the arguments are `zhkg evaluate-ner`'s, declared with every command's
+    from zhkg.cli import main
 
-
-if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(["evaluate-ner", *sys.argv[1:]]))

@@ -1,8 +1,8 @@
 """Build benchmark (a script that prints figures, not a test): zhkg against a dictionary tagger.
 
-    python -m zhkg.bench --corpus DIR [--limit 400] [--jobs 1 2] [--cache] [--baseline]
+    python -m benchmarks.build --corpus DIR [--limit 400] [--jobs 1 2] [--cache] [--baseline]
                          [--scheduler tcp://HOST:PORT] [--rounds 2] [--model NAME|rules]
-    python -m zhkg.bench [PATHS...] [--model NAME|rules] [--repeat-to CHARS]
+    python -m benchmarks.build [PATHS...] [--model NAME|rules] [--repeat-to CHARS]
 
 Compare mode times whole `zhkg build` runs, each in a fresh process as a user runs it (start-up and
 pipeline load included), against the baseline a user would otherwise reach for: OpenCC t2s and
@@ -140,16 +140,23 @@ def _timed(kind: str, files: list[str], work: Path, args: argparse.Namespace, ou
            cache: Path | None = None, scheduler: str | None = None) -> dict:
     listing = work / f"{out}.list"
     listing.write_text("\n".join(files), encoding="utf-8")
-    cmd = [sys.executable, "-m", "zhkg.bench", "--child", kind, "--list", str(listing), "--out", str(work / out)]
+    cmd = [sys.executable, "-m", "benchmarks.build", "--child", kind, "--list", str(listing), "--out", str(work / out)]
     cmd += ["--model", args.model] if args.model else []
     cmd += ["--cache-dir", str(cache)] if cache else []
     cmd += ["--scheduler", scheduler] if scheduler else []
     started = time.perf_counter()
-    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False, env=_child_env())
     wall = time.perf_counter() - started
     if done.returncode != 0:
         raise SystemExit(f"bench: {kind} run failed:\n{done.stderr[-2000:]}")
     return {"wall": wall, **json.loads(done.stdout.strip().splitlines()[-1])}
+
+
+def _child_env() -> dict[str, str]:
+    """The child runs `-m benchmarks.build` from wherever the user stands: the checkout goes on its path,
+    since `benchmarks/` is a folder of the checkout, not an installed package."""
+    paths = [str(REPO), os.environ.get("PYTHONPATH", "")]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}
 
 
 def compare(args: argparse.Namespace) -> int:

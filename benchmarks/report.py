@@ -1,7 +1,7 @@
 """How fast report.html opens: a synthetic build of N facts (default 10,000), or a report given.
 
-    python -m zhkg.exports.bench_report                 # 10,000 synthetic facts, 3 runs
-    python -m zhkg.exports.bench_report --report OUT/report.html
+    python -m benchmarks.report              # 10,000 synthetic facts, 3 runs
+    python -m benchmarks.report --report OUT/report.html
 
 Each run starts headless Chromium on the page without virtual time, so `--dump-dom` returns after the
 page's load event; the page draws synchronously before it. The page itself measures, from navigation
@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from zhkg.exports.browser import _run, body_attributes, page_url
+from benchmarks.browser import _run, body_attributes, page_url
 from zhkg.exports.report import write_report
 from zhkg.graph.build import build_graph
 from zhkg.ner.extract import DocResult

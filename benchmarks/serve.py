@@ -1,6 +1,6 @@
 """Load on `zhkg serve`: do simple queries stay fast while slow ones run, and is any request lost?
 
-    python -m zhkg.exports.bench_serve OUT [--clients 20] [--requests 1000] [--slow 2]
+    python -m benchmarks.serve OUT [--clients 20] [--requests 1000] [--slow 2]
 
 Starts a real `zhkg serve OUT` on 127.0.0.1 (a free port), keeps `--slow` cross-join queries running
 (each is stopped at the server's time limit and sent again), and meanwhile has `--clients` threads
@@ -128,7 +128,7 @@ def run(out: str, clients: int, requests: int, slow: int, timeout_s: float, work
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m zhkg.exports.bench_serve", description=__doc__.split("\n")[0])
+    p = argparse.ArgumentParser(prog="python -m benchmarks.serve", description=__doc__.split("\n")[0])
     p.add_argument("out", help="a build folder (graph.nt), e.g. the out/ of `make demo`")
     p.add_argument("--clients", type=int, default=20)
     p.add_argument("--requests", type=int, default=1000)

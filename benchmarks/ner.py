@@ -2,7 +2,7 @@
 
 Usage::
 
-    python -m zhkg.ner.training.bench [--model ner/model] [--mb 1.0]
+    python -m benchmarks.ner [--model ner/model] [--mb 1.0]
 
 The seed articles (``seeds/*.txt``) are folded Traditional->Simplified (as the project does before
 tagging) and repeated to about ``--mb`` megabytes of UTF-8. Reported: load time, chars/s with one
@@ -19,9 +19,9 @@ import sys
 import time
 from pathlib import Path
 
-from .corpora import to_simplified
+from zhkg.ner.training.corpora import to_simplified
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 DEFAULT_MODEL = REPO / "ner" / "model"
 
 

@@ -1,6 +1,6 @@
 """Benchmark: the shipped SPARQL queries on a synthetic graph shaped like zhkg's, pyoxigraph vs rdflib.
 
-    .venv/bin/python -m zhkg.exports.bench_sparql [--memberships 50000] [--rdflib-timeout 120]
+    .venv/bin/python -m benchmarks.sparql [--memberships 50000] [--rdflib-timeout 120]
 
 Prints load times, triple counts, peak memory and one table of query times. Triples are written
 straight to N-Triples (no networkx, no rdflib) so building a million of them takes seconds. Why it

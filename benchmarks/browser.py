@@ -1,6 +1,6 @@
 """Open report.html in headless Chromium: its DOM after the scripts ran, a screenshot, its pixels.
 
-Used by the tests and by `python -m zhkg.exports.bench_report`, so what the tests check is what a
+Used by the tests and by `python -m benchmarks.report`, so what the tests check is what a
 browser draws, not what the Python side meant to write. Debian's `chromium` package is the browser
 (`.ci/run` installs it); `--no-sandbox` because CI runs as root, where Chromium's sandbox refuses
 to start. `--virtual-time-budget` lets the page's timers and layout finish before the DOM is dumped.
