@@ -17,6 +17,7 @@ from bisect import bisect_left
 
 # The rule modules register their rules on import; `grammar` is imported from here by the components.
 from zhkg.ner.rules import (  # noqa: F401
+    acting,
     appointment,
     apposition,
     copula,
@@ -25,6 +26,7 @@ from zhkg.ner.rules import (  # noqa: F401
     parenthetical,
     post_verb,
     profile,
+    roster,
     title_after,
     workplace,
 )

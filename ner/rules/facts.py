@@ -125,6 +125,9 @@ class FactBuilder:
         if role and role[:1] in "原前" and (role[1:] in self.lex.roles or role[1:2] in grammar.RANK_PREFIXES
                                            and role[2:] in self.lex.roles):
             role, status = role[1:], "former"  # 原副巡视员 (the lexicon holds some titles with the marker)
+        acting = next((a for a in grammar.ACTING_PREFIXES if role and role.startswith(a)), None)
+        if acting and _is_title(role[len(acting):], self.lex):
+            status = "acting"  # 代理局长: held as acting, the role as written
         if role in grammar.UNIT_BOUND_ROLES and unit_span is None and not unit_text and rule.needs_unit:
             return None  # 基层干部张三: a cadre of no named unit is no fact
         unit = unit_text if unit_text is not None else (self.ctx.text[unit_span[0]:unit_span[1]] if unit_span else None)
@@ -139,7 +142,8 @@ class FactBuilder:
             unit = resolve_unit(unit, pos, self.ctx, self.lex)
             self.ctx.units.append((pos, unit))
         elif role and rule.needs_unit:
-            unit = self.ctx.place_headed_by(role, pos) or self.ctx.unit_headed_by(role, pos, self.lex)
+            unit = self.ctx.place_headed_by(role, pos) or self.ctx.unit_headed_by(role, pos, self.lex) \
+                or self.ctx.company_for(role, pos, self.lex)
         if unit is None and role and _heads_a_unit(role, self.lex):
             return None  # 局长林某 with no bureau named or implied: half a fact, which no reader can place
         national = unit is None and role in grammar.NATIONAL_TITLES
@@ -177,6 +181,11 @@ def dedupe(facts: list[Fact]) -> list[Fact]:
                                                      for u in units[(f.person, f.role)])]
     with_role = {(f.person, f.unit) for f in kept if f.role}
     return [f for f in kept if f.role or (f.person, f.unit) not in with_role]
+
+
+def _is_title(text: str, lex: Lexicons) -> bool:
+    """A title of the lexicon, with a rank before it or not (局长, 副局长)."""
+    return text in lex.roles or text[:1] in grammar.RANK_PREFIXES and text[1:] in lex.roles
 
 
 def _heads_a_unit(role: str, lex) -> bool:

@@ -36,17 +36,23 @@ def shared_post(s: Sentence) -> Proposals:
     for m in LIST_NAMES.finditer(text, s.start, s.end):
         role_end = role_starting_at(text, m.end(), lex) or _noun_after(s.tokens, m.end())
         role = text[m.end():role_end] if role_end else None
-        clause_start = max(text.rfind(c, s.start, m.start()) for c in "，,；;") + 1
-        clause_start = max(clause_start, s.start)
-        unit = None
-        for t in s.tokens:
-            if clause_start <= t.start and t.end <= m.start() and t.word.endswith(lex.org_suffixes):
-                unit = unit_ending_at(text, t.end, lex, floor=clause_start, tokens=s.tokens)
-                if unit and unit[1] - unit[0] >= 3:
-                    break
-                unit = None
+        unit = clause_unit(s, m.start())
         for p in list_mentions(m, lex):
             yield Proposal(p, role, unit, m.start(), role_end or m.end(), s.index)
+
+
+def clause_unit(s: Sentence, pos: int, nearest: bool = False) -> tuple[int, int] | None:
+    """The first unit (of three characters or more) written in the clause before `pos`, or with `nearest`
+    the last: the unit a list of people in that clause belongs to (运城市交通运输局选派A、B等2名干部; a
+    roster's title is the post of the unit named just before it)."""
+    text, lex = s.text, s.lex
+    clause_start = max(s.start, max(text.rfind(c, s.start, pos) for c in "，,；;") + 1)
+    for t in (reversed(s.tokens) if nearest else s.tokens):
+        if clause_start <= t.start and t.end <= pos and t.word.endswith(lex.org_suffixes):
+            unit = unit_ending_at(text, t.end, lex, floor=clause_start, tokens=s.tokens)
+            if unit and unit[1] - unit[0] >= 3:
+                return unit
+    return None
 
 
 def _noun_after(tokens: list[Token], pos: int) -> int | None:

@@ -80,13 +80,24 @@ def post_titles(s: Sentence, o0: int, o1: int, p: Mention, start: int, end: int,
     for title in rest:
         if fact is None or not title:
             return
-        if role_starting_at(text, pos, lex) == pos + len(title):
-            unit = unit_for_title(fact.unit, title, lex) if fact.unit else None
-            yield Proposal(p, title, (fact.unit_start, fact.unit_end) if unit else None, start, end, s.index,
-                           fact.status, unit)
+        title_end = role_starting_at(text, pos, lex)
+        joiner = UNIT_JOINER.search(text, pos, pos + len(title))
+        if title_end == pos + len(title):
+            yield _shared_title(s, fact, title, p, start, end)
+        elif joiner and title_end == joiner.start():
+            # 董事长、董事及董事会审计委员会委员: a bare title shares the unit, the post after 及 has its own
+            yield _shared_title(s, fact, text[pos:title_end], p, start, end)
+            fact = yield from _joined_objects(s, joiner.end(), pos + len(title), p, start, end, status)
         else:  # 粮食局局长、市政协人口资源环境委员会主任: a title with its own unit
             fact = yield from _joined_objects(s, pos, pos + len(title), p, start, end, status)
         pos += len(title) + 1
+
+
+def _shared_title(s: Sentence, fact: Fact, title: str, p: Mention, start: int, end: int) -> Proposal:
+    """A bare title coordinated after a post: held in that post's unit (党组书记、总队长)."""
+    unit = unit_for_title(fact.unit, title, s.lex) if fact.unit else None
+    return Proposal(p, title, (fact.unit_start, fact.unit_end) if unit else None, start, end, s.index,
+                    fact.status, unit)
 
 
 def _joined_objects(s: Sentence, o0: int, o1: int, p: Mention, start: int, end: int,

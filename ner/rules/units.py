@@ -17,12 +17,16 @@ import jieba
 
 from zhkg.ner.rules import grammar
 from zhkg.ner.rules.chains import unit_ending_at
-from zhkg.ner.vocabulary import MAX_PLACE_CHARS, Division, Gazetteer, Lexicons, load_gazetteer
+from zhkg.ner.vocabulary import MAX_PLACE_CHARS, Division, Gazetteer, Lexicons, load_gazetteer, load_org_kinds
 
 MAX_SUFFIX = 8
 # An institution named with its own party committee (中共哈尔滨工程大学委员会) or in the headline is the
 # article's own more surely than one it mentions (习近平总书记在清华大学考察).
 INSTITUTION_WEIGHT = 3
+# A short name defined in brackets after a unit: （以下简称“公司”）, (下称「市局」或「本局」).
+_QUOTED = r"[“\"「『]\s*([^”\"」』]{1,12}?)\s*[”\"」』]"
+_ALIAS = re.compile(r"[（(]\s*(?:" + "|".join(map(re.escape, grammar.ALIAS_MARKERS)) + r")[：:]?\s*"
+                    r"((?:" + _QUOTED + r"\s*[或、，," + "".join(grammar.CONJUNCTIONS) + r"]?\s*)+)[）)]")
 
 
 @dataclass
@@ -35,6 +39,7 @@ class DocContext:
     gaz: Gazetteer
     units: list[tuple[int, str]] = field(default_factory=list)   # (offset, resolved unit) seen so far
     _institutions: dict[str, str | None] = field(default_factory=dict)
+    _aliases: list[tuple[int, str, str]] | None = None
 
     def place_before(self, pos: int, suffixes: tuple[str, ...]) -> Division | None:
         i = bisect_left(self.places, (pos,))
@@ -84,6 +89,38 @@ class DocContext:
             self._institutions[head] = ranked[0][0] if ranked and not tie else None
         return self._institutions[head]
 
+    def aliases(self, lex: Lexicons) -> list[tuple[int, str, str]]:
+        """(offset, short name, unit) for each short name the document defines for a unit it names
+        (渤海轮渡集团股份有限公司（以下简称“公司”）): from `offset` on, the short name is that unit."""
+        if self._aliases is None:
+            found = []
+            for m in _ALIAS.finditer(self.text):
+                span = unit_ending_at(self.text, m.start(), lex)
+                if not span:
+                    continue
+                unit = self.text[span[0]:span[1]]
+                for q in re.finditer(_QUOTED, m.group(1)):
+                    if 1 < len(q.group(1)) < len(unit):
+                        found.append((m.end(), q.group(1), unit))
+            self._aliases = sorted(found, key=lambda a: (-len(a[1]), a[0]))
+        return self._aliases
+
+    def expand_alias(self, unit: str, pos: int, lex: Lexicons) -> str | None:
+        """`unit` with a short name defined before `pos` written out (公司董事会 → 渤海轮渡集团股份有限公司
+        董事会); only a short name that is a whole word of `unit`, so 中心 never expands 中心医院."""
+        for offset, alias, full in self.aliases(lex):
+            if offset <= pos and unit.startswith(alias) and _starts_with_word(unit, alias):
+                return full + unit[len(alias):]
+        return None
+
+    def company_for(self, role: str, pos: int, lex: Lexicons) -> str | None:
+        """董事长李某 with no unit written, in an announcement that defined a short name for one company
+        before: that company (a board title is held in a company, and the company defined is the issuer)."""
+        if role not in grammar.BOARD_TITLES:
+            return None
+        companies = {full for offset, _, full in self.aliases(lex) if offset <= pos and _is_company(full)}
+        return companies.pop() if len(companies) == 1 else None
+
     def unit_headed_by(self, role: str, pos: int, lex: Lexicons) -> str | None:
         """卸任局长廖宗山 with no unit written: the head of the one unit with that head (局) the article
         named before; only for the head itself (局长, 院长), not its deputies or other titles."""
@@ -105,7 +142,24 @@ class DocContext:
         return unit[:unit.rindex(head) + len(head)]
 
 
+def _starts_with_word(unit: str, alias: str) -> bool:
+    """jieba cuts `unit` right after `alias` (公司|董事会, not 中心医|院)."""
+    end = 0
+    for word in jieba.lcut(unit, HMM=False):
+        end += len(word)
+        if end >= len(alias):
+            return end == len(alias)
+    return False
+
+
+def _is_company(unit: str) -> bool:
+    return any(unit.endswith(suffix) for suffix, kind in load_org_kinds().items() if kind == "company")
+
+
 def resolve_unit(unit: str, pos: int, ctx: DocContext, lex: Lexicons) -> str:
+    aliased = ctx.expand_alias(unit, pos, lex)
+    if aliased:
+        return aliased
     home = ctx.home.name if ctx.home else None
     city_char = grammar.CITY_CHAR
     for prefix in grammar.HOME_PREFIXES:
