@@ -13,29 +13,22 @@ caller maps them back to the original.
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from bisect import bisect_left
 
-# The rule modules register their rules on import; `grammar` is imported from here by the components.
-from zhkg.ner.rules import (  # noqa: F401
-    acting,
-    appointment,
-    apposition,
-    copula,
-    grammar,
-    lists,
-    parenthetical,
-    post_verb,
-    profile,
-    roster,
-    title_after,
-    workplace,
-)
+from zhkg.ner.rules import grammar  # also imported from here by the components
 from zhkg.ner.rules.antecedents import Antecedents
 from zhkg.ner.rules.chains import Lexicons, Token, tag
 from zhkg.ner.rules.credits import Credit
 from zhkg.ner.rules.facts import Fact, FactBuilder, Mention, Proposals, dedupe
 from zhkg.ner.rules.registry import RULES, Rule, Sentence, in_scope, rule_named, sentence_stages
 from zhkg.ner.rules.units import DocContext
+
+# Every module of this package is imported here, so the rule modules register their rules without being
+# named anywhere: a new rule is its module (or a function in one) and its examples, nothing else.
+for _module in sorted(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_")):
+    importlib.import_module(f"{__name__}.{_module}")
 
 __all__ = ["RULES", "Fact", "FactBuilder", "Mention", "extract_facts", "sentences"]
 
