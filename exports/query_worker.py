@@ -185,6 +185,9 @@ def _worker_main(conn: Any, store_dir: str | None, source: str | None, max_memor
     loop.join()
 
 
+_TAKEN = {"kind": "taken"}
+
+
 def _answer_queries(conn: Any, store: ox.Store) -> None:
     """Queries until the pipe closes, on a thread of WORKER_STACK: pyoxigraph recurses once per operator
     of a chain (`1||1||…`, tens of thousands within MAX_QUERY_CHARS), past a process's usual 8 MiB."""
@@ -196,6 +199,7 @@ def _answer_queries(conn: Any, store: ox.Store) -> None:
         if msg is None:
             return
         query, fmt, limits = msg
+        conn.send(_TAKEN)  # the query is this worker's now: a death from here on is the query's
         conn.send(answer(store, query, fmt, limits))
 
 
@@ -305,9 +309,15 @@ class Worker:
         timeout_s = limits.timeout_s
         try:
             self.conn.send((query, fmt, limits))
-        except OSError:  # it died before the query reached it: the query did not run
+            # the worker says it took the query before it runs it; no word within the limit: stopped as
+            # any query that overran
+            taken = self.conn.recv() if self.conn.poll(timeout_s) else None
+        except (EOFError, OSError):  # it was dead before the query reached it: the query did not run
             self.kill()
             return {"kind": "lost"}
+        if taken != _TAKEN:
+            self.kill()
+            return {"kind": "timeout"}
         try:
             if self.conn.poll(min(timeout_s, SLOW_AFTER_S)):
                 return self._reply()
