@@ -41,6 +41,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from ._attrs import _XML_ILLEGAL
 from .outputs import NTRIPLES, TURTLE
 
 QUERIES_DIR = Path(__file__).with_name("queries")
@@ -503,22 +504,19 @@ def format_tsv(variables: Sequence[str], rows: Iterable[Row]) -> str:
 _XML_NS = "http://www.w3.org/2005/sparql-results#"
 
 
-_XML_UNFIT = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
-
 def _xml_text(text: str) -> str:
     """`text` as XML character data: escaped, CR kept as `&#13;` (a parser would read a bare one as LF),
     and the characters XML 1.0 cannot carry at all (most C0 controls, U+FFFE/FFFF, lone surrogates)
     as U+FFFD: a result document no XML parser would read helps no one."""
     from xml.sax.saxutils import escape
 
-    return _XML_UNFIT.sub("\ufffd", escape(text, {"\r": "&#13;"}))
+    return _XML_ILLEGAL.sub("\ufffd", escape(text, {"\r": "&#13;"}))
 
 
 def _xml_attr(text: str) -> str:
     from xml.sax.saxutils import quoteattr
 
-    return quoteattr(_XML_UNFIT.sub("\ufffd", text))
+    return quoteattr(_XML_ILLEGAL.sub("\ufffd", text))
 
 
 def _xml_term(term: Any) -> str:

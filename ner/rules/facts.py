@@ -122,9 +122,8 @@ class FactBuilder:
         status = proposal.status or rule.status
         if role in grammar.NOT_POSTS or role and role.endswith(grammar.HONORIFICS):
             return None  # 党员, 代表, 工艺大师: no post in a unit
-        if role and role[:1] in "原前" and (role[1:] in self.lex.roles or role[1:2] in grammar.RANK_PREFIXES
-                                           and role[2:] in self.lex.roles):
-            role, status = role[1:], "former"  # 原副巡视员 (the lexicon holds some titles with the marker)
+        if role and role[:1] in grammar.STATUS_MARKERS and _is_title(role[1:], self.lex):
+            role, status = role[1:], grammar.STATUS_OF[role[:1]]  # 原副巡视员: the lexicon holds some with it
         acting = next((a for a in grammar.ACTING_PREFIXES if role and role.startswith(a)), None)
         if acting and _is_title(role[len(acting):], self.lex):
             status = "acting"  # 代理局长: held as acting, the role as written

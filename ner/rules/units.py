@@ -12,6 +12,7 @@ import re
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import jieba
 
@@ -153,7 +154,13 @@ def _starts_with_word(unit: str, alias: str) -> bool:
 
 
 def _is_company(unit: str) -> bool:
-    return any(unit.endswith(suffix) for suffix, kind in load_org_kinds().items() if kind == "company")
+    return unit.endswith(_company_suffixes())
+
+
+@lru_cache(maxsize=1)
+def _company_suffixes() -> tuple[str, ...]:
+    """The unit endings that name a company (`org_kinds.tsv`)."""
+    return tuple(suffix for suffix, kind in load_org_kinds().items() if kind == "company")
 
 
 def resolve_unit(unit: str, pos: int, ctx: DocContext, lex: Lexicons) -> str:
