@@ -1,10 +1,11 @@
-# Two commands on a fresh machine: `make demo` (set up, build the seeds) and `make test`.
+# Two commands on a fresh machine: `make demo` (set up, build the seeds) and `make test` (also needs Chromium
+# and a CJK font: .ci/need-browser installs them as root, else names the packages to install).
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 CORPORA ?= ../shared/corpora
 
-.PHONY: demo test lint model evaluate bench clean
+.PHONY: demo test need-browser lint model evaluate bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +24,10 @@ demo: $(VENV)/.installed
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
 
-test: $(VENV)/.installed-test lint
+need-browser:
+	@bash .ci/need-browser
+
+test: need-browser $(VENV)/.installed-test lint
 	$(PY) -m pytest -q
 
 # Retrains the shipped NER model in ner/model from the public corpora (about 40 minutes on one core).

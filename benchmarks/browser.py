@@ -4,6 +4,14 @@ Used by the tests and by `python -m benchmarks.report`, so what the tests check 
 browser draws, not what the Python side meant to write. Debian's `chromium` package is the browser
 (`.ci/run` installs it); `--no-sandbox` because CI runs as root, where Chromium's sandbox refuses
 to start. `--virtual-time-budget` lets the page's timers and layout finish before the DOM is dumped.
+`env` adds variables to the browser's environment: a test points `FONTCONFIG_FILE` at a configuration
+without Chinese fonts to see what a machine without them draws.
+
+Headless Chromium gives a page a viewport shorter than `--window-size` (by the height of a window's
+frame, 143 px in Chromium 156) while it runs, then captures a screenshot at the full size. A page that
+lays itself out to its window (report.html's graph is 68% of it) is thus drawn for a smaller window than
+the picture shows. `viewport=True` asks for a window that much taller, so the page runs in a viewport of
+exactly `size`, and crops the screenshot back to `size`.
 """
 
 from __future__ import annotations
@@ -30,13 +38,28 @@ def find_chromium() -> str | None:
     return next((p for p in map(shutil.which, CANDIDATES) if p), None)
 
 
-def _run(args: list[str], timeout: float) -> subprocess.CompletedProcess:
+def _run(args: list[str], timeout: float, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     browser = find_chromium()
     if browser is None:
         raise FileNotFoundError("no Chromium on PATH: apt-get install chromium (or set $CHROMIUM)")
     with tempfile.TemporaryDirectory(prefix="zhkg-chromium-") as profile:
         return subprocess.run([browser, *_FLAGS, f"--user-data-dir={profile}", *args], capture_output=True,
-                              timeout=timeout, check=False)
+                              timeout=timeout, check=False, env={**os.environ, **env} if env else None)
+
+
+_FRAME: list[int] = []
+
+
+def frame_height() -> int:
+    """How much shorter than its window headless Chromium makes a page's viewport (measured once)."""
+    if not _FRAME:
+        with tempfile.TemporaryDirectory(prefix="zhkg-probe-") as folder:
+            probe = Path(folder) / "probe.html"
+            probe.write_text("<body><script>document.body.dataset.h = innerHeight</script></body>", encoding="utf-8")
+            done = _run(["--virtual-time-budget=1000", "--window-size=800,1000", "--dump-dom", page_url(probe)], 60)
+        m = re.search(r'data-h="(\d+)"', done.stdout.decode("utf-8", errors="replace"))
+        _FRAME.append(max(0, 1000 - int(m.group(1))) if m else 0)
+    return _FRAME[0]
 
 
 def page_url(path: str | os.PathLike[str], fragment: str = "") -> str:
@@ -44,23 +67,42 @@ def page_url(path: str | os.PathLike[str], fragment: str = "") -> str:
 
 
 def dump_dom(path: str | os.PathLike[str], fragment: str = "", budget_ms: int = 20_000,
-             timeout: float = 120) -> str:
-    """The serialized DOM of the page once its scripts ran (and virtual time `budget_ms` passed)."""
-    done = _run([f"--virtual-time-budget={budget_ms}", "--dump-dom", page_url(path, fragment)], timeout)
+             timeout: float = 120, size: tuple[int, int] | None = None, env: dict[str, str] | None = None) -> str:
+    """The serialized DOM of the page once its scripts ran (and virtual time `budget_ms` passed), in a
+    viewport of `size` pixels (Chromium's default window when None)."""
+    window = [f"--window-size={size[0]},{size[1] + frame_height()}"] if size else []
+    done = _run([f"--virtual-time-budget={budget_ms}", *window, "--dump-dom", page_url(path, fragment)], timeout, env)
     if done.returncode != 0 or not done.stdout:
         raise RuntimeError(f"chromium failed ({done.returncode}): {done.stderr.decode(errors='replace')[-2000:]}")
     return done.stdout.decode("utf-8")
 
 
 def screenshot(path: str | os.PathLike[str], png: str | os.PathLike[str], size: tuple[int, int] = (1200, 800),
-               fragment: str = "", budget_ms: int = 20_000, timeout: float = 120) -> Path:
-    """A PNG of the page as drawn in a window of `size` pixels."""
-    done = _run([f"--virtual-time-budget={budget_ms}", f"--window-size={size[0]},{size[1]}",
-                 f"--screenshot={Path(png).resolve()}", page_url(path, fragment)], timeout)
+               fragment: str = "", budget_ms: int = 20_000, timeout: float = 120,
+               env: dict[str, str] | None = None, viewport: bool = False) -> Path:
+    """A PNG of the page as drawn in a window of `size` pixels (`viewport`: run in a viewport of `size`,
+    see the module docstring)."""
+    extra = frame_height() if viewport else 0
+    done = _run([f"--virtual-time-budget={budget_ms}", f"--window-size={size[0]},{size[1] + extra}",
+                 f"--screenshot={Path(png).resolve()}", page_url(path, fragment)], timeout, env)
     if not Path(png).exists():
         raise RuntimeError(f"chromium wrote no screenshot ({done.returncode}): "
                            f"{done.stderr.decode(errors='replace')[-2000:]}")
+    if extra:
+        width, _, rows = read_png(png)
+        write_png(png, width, rows[:size[1]])
     return Path(png)
+
+
+def write_png(path: str | os.PathLike[str], width: int, rows: list[bytes]) -> Path:
+    """An 8-bit RGB PNG of `rows` (each `width` × 3 bytes), unfiltered."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, len(rows), 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"".join(b"\0" + row for row in rows), 9)
+    Path(path).write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b""))
+    return Path(path)
 
 
 def body_attributes(dom: str) -> dict[str, str]:
@@ -113,4 +155,5 @@ def read_png(path: str | os.PathLike[str]) -> tuple[int, int, list[bytes]]:
     return width, height, rows
 
 
-__all__ = ["body_attributes", "dump_dom", "find_chromium", "page_url", "read_png", "screenshot"]
+__all__ = ["body_attributes", "dump_dom", "find_chromium", "frame_height", "page_url", "read_png", "screenshot",
+           "write_png"]

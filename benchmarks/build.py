@@ -79,7 +79,7 @@ def stages(args: argparse.Namespace) -> int:
         k += 1
 
     started = time.perf_counter()
-    nlp = load_pipeline(args.model)
+    nlp = load_pipeline(args.model, fold=False)  # `run` folds as it normalizes, as the build does
     loaded = time.perf_counter()
     documents = list(run(nlp, corpus))
     tagged = time.perf_counter()

@@ -54,7 +54,8 @@ def synthetic_documents(n_facts: int = 10_000, facts_per_doc: int = 20, seed: in
             start = 40 * k
             facts.append({"doc": name, "person": person, "role": role, "unit": unit, "city": county.name,
                           "city_code": county.code, "city_key": county.key, "status": "current", "date": date,
-                          "home_city": county.name, "sentence": k, "evidence": evidence, "start": start,
+                          "home_city": county.name, "sentence": k, "evidence": evidence,
+                          "evidence_repaired": evidence, "start": start,
                           "end": start + len(evidence), "person_start": start + len(evidence) - len(person),
                           "person_end": start + len(evidence), "person_text": person, "rule": "apposition",
                           "confidence": 0.9})

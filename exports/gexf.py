@@ -9,7 +9,8 @@ never shortened, so two keys never share an id. Offsets travel as `evidence_star
 rebuild gives a byte-identical file.
 
 Dates go on edges for Gephi's timeline (graph mode "dynamic", timeformat "date", edge `start`/`end`):
-an edge out of a Membership lasts the report date of its fact; an edge with `first_date`/`last_date`
+an edge out of a Membership spans its post in the career (`first_date`/`last_date`: the first and last
+report of the post, `graph.careers`), or its report date alone; an edge with `first_date`/`last_date`
 (the person–unit projection) spans those. Edges without a date are always present; a graph with no
 dated edge stays "static".
 """
@@ -38,8 +39,11 @@ def _edge_dates(G: nx.Graph, source: str, attrs: dict) -> tuple[str, str] | None
     if first and last:
         return first, last
     node = G.nodes[source] if source in G else {}
+    if node.get("type") != "Membership":
+        return None
     date = valid_date(node.get("date"))
-    return (date, date) if node.get("type") == "Membership" and date else None
+    first, last = valid_date(node.get("first_date")) or date, valid_date(node.get("last_date")) or date
+    return (first, last) if first and last and first <= last else ((date, date) if date else None)
 
 
 def _write_gexf_text(G: nx.Graph, out: TextIO) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 FACTS = "facts.jsonl"
 ENTITIES = "entities.jsonl"
 DAMAGE = "damage.jsonl"
+TEXTS = "texts.jsonl"  # the text zhkg extracted from pages, .docx and .pdf: what their offsets index
 TURTLE = "graph.ttl"
 NTRIPLES = "graph.nt"
 GRAPHML = "graph.graphml"
@@ -26,4 +27,4 @@ RECORDS = (FACTS, ENTITIES, DAMAGE)
 GRAPHS = (TURTLE, NTRIPLES, GRAPHML, GEXF)
 # for people rather than triple stores (`exports.companions`)
 COMPANIONS = (FACTS_CSV, PEOPLE_GRAPHML, PEOPLE_GEXF, VOCAB, REPORT)
-OUTPUTS = (*RECORDS, *GRAPHS, *COMPANIONS)
+OUTPUTS = (*RECORDS, TEXTS, *GRAPHS, *COMPANIONS)

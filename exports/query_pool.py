@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .query_worker import WORKER_START_S, Limits, Worker, WorkerStartError, error_line
+from .query_worker import WORKER_START_S, Limits, Worker, error_line
 from .sparql import _source, build_disk_store
 
 log = logging.getLogger(__name__)
@@ -62,7 +62,7 @@ class QueryPool:
                 self.isolated = self.isolated and worker.isolated
                 self.ready.put(worker)
             self._start_worker(self.standby)
-        except (OSError, WorkerStartError):  # leave no process behind
+        except BaseException:  # a worker that cannot start, or Ctrl-C meanwhile: leave no process behind
             self.close()
             raise
 
@@ -204,6 +204,8 @@ class QueryPool:
                 try:
                     worker = self._new_worker(gen, store).start()
                 except Exception as exc:  # noqa: BLE001 - whatever failed, the pool must not lose a place
+                    if self._closing:
+                        return  # stopped under it (Ctrl-C, the server closing): nothing to say
                     self._start_error = error_line(exc)
                     log.warning("zhkg serve: %s", self._start_error)
                     time.sleep(delay)

@@ -13,8 +13,10 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from multiprocessing import resource_tracker
 from pathlib import Path
 from typing import Any
 
@@ -162,7 +164,10 @@ def _open_worker_store(store_dir: str | None, source: str | None) -> ox.Store:
 def _worker_main(conn: Any, store_dir: str | None, source: str | None, max_memory_mb: int, err_path: str) -> None:
     """A worker's life: stderr to err_path (where the server reads why it died), off the network, the
     store opened, the memory cap set, then queries until the pipe closes."""
-    fd = os.open(err_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        fd = os.open(err_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    except FileNotFoundError:  # the server closed while this worker started (Ctrl-C): nothing to serve, or say
+        return
     os.dup2(fd, 2)
     os.close(fd)
     isolated = cut_network()
@@ -203,6 +208,22 @@ def _answer_queries(conn: Any, store: ox.Store) -> None:
         conn.send(answer(store, query, fmt, limits))
 
 
+@contextmanager
+def sigint_blocked() -> Iterator[None]:
+    """SIGINT blocked in this thread for the duration. A process started meanwhile inherits the mask,
+    through exec too, from its first instruction: a terminal's Ctrl-C, sent to every process of the
+    server, reaches the server alone, and no worker prints a KeyboardInterrupt traceback (not even one
+    still importing). A SIGINT sent to this thread meanwhile is delivered when the block ends."""
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - not POSIX
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
 def signal_name(number: int) -> str:
     """A signal's name (SIGSEGV), or its number where Python has no name for it."""
     try:
@@ -228,7 +249,10 @@ class Worker:
         parent, child = self.ctx.Pipe()
         self.proc = self.ctx.Process(target=_worker_main, daemon=True,
                                      args=(child, *self.store, self.max_memory_mb, str(self.err_path)))
-        self.proc.start()
+        if self.ctx.get_start_method() != "fork":
+            resource_tracker.ensure_running()  # its first start unblocks SIGINT in this thread: before, not within
+        with sigint_blocked():  # inherited: the worker never sees Ctrl-C, the server stops it
+            self.proc.start()
         child.close()
         self.conn = parent
         try:

@@ -34,6 +34,13 @@ Data model (standard vocabularies first; `zhkg:` = https://w3id.org/zhkg/vocab# 
   zhkg:confidence (xsd:double), prov:wasGeneratedBy -> one prov:Activity per extraction rule
   (id/rule/<sid>, rdfs:label = rule name). The Web Annotation selectors (oa:exact, oa:start) would
   need two extra nodes per fact; we keep the quote on the fact so one query returns it.
+- Careers (`graph.careers`): each post of a person over reports is a zhkg:Tenure (rdfs:subClassOf
+  org:Membership in vocab.ttl, so the per-fact org:Membership rows stay one per fact): org:member,
+  org:role, org:organization, schema:location, zhkg:status (of the latest report), org:memberDuring ->
+  time:Interval with time:hasBeginning / time:hasEnd -> the first and last report day (time:Instant,
+  time:inXSDDate), prov:wasDerivedFrom -> the fact memberships it gathers (each links back with
+  zhkg:tenure), zhkg:followedBy -> the next tenure where one sentence reads a move; the two facts of
+  that sentence are linked by zhkg:followedBy too.
 - Document -> schema:NewsArticle + prov:Entity; schema:name, dcterms:date (xsd:date),
   zhkg:path, zhkg:homeCity, zhkg:charCount.
 - Attributes outside graph/schema.py are kept as zhkg:<attribute name> literals; edges with unknown
@@ -198,7 +205,9 @@ def triples(G: nx.Graph) -> Iterator[tuple[Any, Any, Any]]:
         elif t == "Membership":
             yield from _membership(G, n, d, s, iri, has_edge.get(n, set()))
             handled |= {"role", "status", "date", "doc", "sentence", "evidence", "start", "end"}
-            handled |= {"rule", "confidence"}
+            handled |= {"rule", "confidence", "tenure", "first_date", "last_date"}
+            if d.get("tenure"):
+                yield s, ZHKG.tenure, tenure_iri(str(d["tenure"]))
         for k, v in d.items():
             if k not in handled and v is not None:
                 yield s, _ext(k), _lit(v)
@@ -220,6 +229,55 @@ def triples(G: nx.Graph) -> Iterator[tuple[Any, Any, Any]]:
                 yield st, ZHKG.reason, _lit(d["reason"])
         else:
             yield iri[u], _EDGE_PREDICATES.get(label, _ext(label)), iri[v]
+
+    for tenure in G.graph.get("tenures", ()):
+        yield from _tenure(G, tenure, iri)
+
+
+def tenure_iri(key: str) -> URIRef:
+    """The IRI of a career entry (`graph.careers.Tenure`) from its key."""
+    return ID[f"tenure/{stable_id(key)}"]
+
+
+def _instant(date: str) -> Iterator[tuple[Any, Any, Any]]:
+    instant = ID[f"date/{date}"]
+    yield instant, RDF.type, TIME.Instant
+    yield instant, TIME.inXSDDate, Literal(str(date), datatype=XSD.date)
+
+
+def _tenure(G: nx.Graph, t, iri: dict[Any, URIRef]) -> Iterator[tuple[Any, Any, Any]]:
+    """A career entry: zhkg:Tenure (an org:Membership gathered over reports) with org:memberDuring an
+    interval from the first to the last report (time:hasBeginning / time:hasEnd), the memberships it
+    gathers (prov:wasDerivedFrom) and the next post of a move (zhkg:followedBy)."""
+    s = tenure_iri(t.key)
+    yield s, RDF.type, ZHKG.Tenure
+    yield s, DCTERMS.identifier, Literal(t.key)
+    name = G.nodes[t.person].get("name", "") if t.person in G else ""
+    yield s, RDFS.label, Literal("·".join(x for x in (name, t.role, t.unit) if x), lang="zh")
+    if t.person in iri:
+        yield s, ORG.member, iri[t.person]
+    if t.role:
+        yield s, ORG.role, node_iri(node_key("Role", t.role), "Role")
+    if t.organization in iri:
+        yield s, ORG.organization, iri[t.organization]
+    if t.city in iri:
+        yield s, SDO.location, iri[t.city]
+    if t.status:
+        yield s, ZHKG.status, Literal(str(t.status))
+    interval = ID[f"interval/{stable_id(t.key)}"]
+    yield s, ORG.memberDuring, interval
+    yield interval, RDF.type, TIME.Interval
+    first, last = valid_date(t.first_date), valid_date(t.last_date)
+    if first and last:
+        yield interval, TIME.hasBeginning, ID[f"date/{first}"]
+        yield interval, TIME.hasEnd, ID[f"date/{last}"]
+        yield from _instant(first)
+        yield from _instant(last)
+    for m in t.memberships:
+        if m in iri:
+            yield s, PROV.wasDerivedFrom, iri[m]
+    for nxt in t.followed_by:
+        yield s, ZHKG.followedBy, tenure_iri(nxt)
 
 
 def _membership(G, n, d, s, iri, edges: set[str]) -> Iterator[tuple[Any, Any, Any]]:
@@ -343,4 +401,5 @@ def write_ntriples(G: nx.Graph, path: str | os.PathLike[str], lines: list[str] |
         fh.writelines(nt_lines(G) if lines is None else lines)
 
 
-__all__ = ["ID", "PREFIXES", "ZHKG", "node_iri", "nt_lines", "to_rdf", "triples", "write_ntriples", "write_turtle"]
+__all__ = ["ID", "PREFIXES", "ZHKG", "node_iri", "nt_lines", "tenure_iri", "to_rdf", "triples", "write_ntriples",
+           "write_turtle"]

@@ -4,16 +4,28 @@ One self-contained file, so it opens from a mail attachment or an offline laptop
 library (Cytoscape.js, MIT, vendored in `exports/vendor/` at the pinned version below) and the data
 are inlined; nothing is fetched. The drawn graph keeps what a reader asks about — people, units,
 places — and leaves out the RDF plumbing (memberships, roles, documents become edge labels and
-the side panel). Large builds stay usable because the page draws at most `DEFAULT_CAP` nodes (the
-ones with most posts) and redraws on demand around a search, a city or a unit.
+the side panel). The first view is meant to be read, not zoomed into: it draws `DEFAULT_CAP` nodes,
+the most connected people and units first (by number of neighbours, places counting half, each node
+drawn lending its neighbours a bonus so the view holds groups rather than scattered hubs), with
+"everything" and an "at most N nodes" box beside it; the layout is scaled to the window and label
+collisions are pushed apart, so every label drawn is at least 11 px on screen (labels that would be
+smaller are left undrawn until the user zooms in). People whose only facts are press credits
+(`CREDIT_RULES`, `记者`, `摄影` …) are left out unless the "press credits" box is ticked. The page
+redraws on demand around a search, a city or a unit.
 
 The facts table is plain HTML, one `<tr data-fact="i">` per line of facts.jsonl, so a test can count
 rows and the first page reads without JavaScript; rows past the first `PAGE_ROWS` come `hidden`
 (a browser laying out 10,000 visible rows as they arrive took seconds before the graph could draw).
 The script sorts, filters and pages those rows, and the person panel reads a person's posts from
 them instead of carrying the facts twice.
+Evidence is shown as the pipeline read it (`evidence_repaired`: converter damage repaired, pinyin
+annotations dropped, Simplified), the text as written in the article on hover (`title`). A person's panel
+starts with their career: one row per post (role, unit, city) with its date range and latest status,
+in date order, undated posts last.
 `<body data-nodes="N">` is set once the graph is drawn (`data-ready-ms`: milliseconds since the
-page started loading), which is what the browser tests and `python -m benchmarks.report` read.
+page started loading), which is what the browser tests and `python -m benchmarks.report` read, with
+`data-labels` (each drawn label's box on screen and its size in px) and `data-cjk` (`ok`, or `tofu`
+when this browser draws Chinese as boxes: the page then says which font to install).
 
 Names in the page come from file names and articles, which anyone writes, so they only ever go in as
 data: HTML-escaped in the table and the summary, and the graph as JSON in a
@@ -30,7 +42,7 @@ import json
 import os
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +53,9 @@ from zhkg.graph.schema import node_key
 VENDOR_DIR = Path(__file__).with_name("vendor")
 CYTOSCAPE_VERSION = "3.35.0"
 CYTOSCAPE_JS = VENDOR_DIR / f"cytoscape-{CYTOSCAPE_VERSION}.min.js"
-DEFAULT_CAP = 300
+DEFAULT_CAP = 50  # nodes in the first view: what 1400×900 holds with every label legible
+# facts that credit a name in the press (a byline, a caption) rather than state a post
+CREDIT_RULES = frozenset({"byline", "credit", "credits", "photo"})
 PAGE_ROWS = 500  # facts-table rows shown at once; the rest are in the DOM with `hidden`
 # facts.jsonl columns shown in the table, in this order
 COLUMNS = ("person", "role", "unit", "city", "status", "date", "doc", "evidence", "rule", "confidence")
@@ -71,6 +85,9 @@ def graph_data(G: nx.MultiDiGraph) -> dict[str, Any]:
 
     roles: dict[tuple[int, int], Counter] = defaultdict(Counter)
     structure: set[tuple[int, int, str]] = set()
+    careers: dict[int, dict[tuple[str, int, int], list]] = defaultdict(dict)
+    credited: dict[int, bool] = {}  # person → every fact of theirs is a press credit
+    credit_roles = _credit_roles()
     for m, d in G.nodes(data=True):
         if d.get("type") != "Membership":
             continue
@@ -79,6 +96,9 @@ def graph_data(G: nx.MultiDiGraph) -> dict[str, Any]:
             continue
         person = nid(ends["member"])
         nodes[person]["w"] += 1
+        credited[person] = credited.get(person, True) and (
+            d.get("rule") in CREDIT_RULES or str(d.get("role") or "") in credit_roles)
+        _add_post(careers[person], ends, d, nid)
         other = ends.get("organization", ends.get("city"))
         for key in ("organization", "city"):
             if key in ends:
@@ -97,12 +117,55 @@ def graph_data(G: nx.MultiDiGraph) -> dict[str, Any]:
     edges = [[p, o, "、".join(r for r, _ in c.most_common() if r), sum(c.values())]
              for (p, o), c in sorted(roles.items())]
     edges += [[u, v, "", 0] for u, v, _ in sorted(structure)]
+    names = [n["n"] for n in nodes]
+    for person, is_credit in credited.items():
+        if is_credit:
+            nodes[person]["c"] = 1
+        nodes[person]["p"] = career(careers[person], names)
     for n, i in index.items():
         if G.nodes[n].get("merge_reason"):
             nodes[i]["m"] = G.nodes[n]["merge_reason"]
         if G.nodes[n].get("alt") and G.nodes[n]["alt"] != nodes[i]["n"]:
             nodes[i]["a"] = "".join(str(G.nodes[n]["alt"]).split())  # the Traditional form as written, searchable too
     return {"nodes": nodes, "edges": edges, "index": {str(k): v for k, v in index.items()}}
+
+
+def _credit_roles() -> frozenset[str]:
+    """The roles a byline or caption credits (记者, 摄影, 编辑 …), as the credit rules read them."""
+    from zhkg.ner.words import words  # the word lists only: no model, no rules
+
+    return frozenset(words("byline_role"))
+
+
+def _add_post(posts: dict[tuple[str, int, int], list], ends: dict[str, Any], d: dict[str, Any],
+              nid: Callable[[Any], int]) -> None:
+    """Fold one Membership into a person's posts: (role, unit, city) → [(date, status)…, dates, count].
+
+    A Membership carries `date` (its document's); one that stands for several facts may carry
+    `first_date`/`last_date`, which are read first. Units and cities are node indices (-1: none)."""
+    key = (str(d.get("role") or ""), nid(ends["organization"]) if "organization" in ends else -1,
+           nid(ends["city"]) if "city" in ends else -1)
+    first = str(d.get("first_date") or d.get("date") or "")
+    last = str(d.get("last_date") or d.get("date") or "") or first
+    entry = posts.setdefault(key, [[], [], 0])
+    entry[0].append((last, str(d.get("status") or "")))
+    entry[1] += [x for x in (first, last) if x]
+    entry[2] += 1
+
+
+def career(posts: dict[tuple[str, int, int], list], names: Sequence[str]) -> list[list[Any]]:
+    """A person's posts as timeline rows `[role, unit, city, status, from, to, facts]` (unit and city as
+    node indices, -1 for none, `names` naming them for the order), in date order (by first date, then
+    last), undated posts last; the status is the latest dated fact's."""
+    rows = []
+    for (role, unit, city), (statuses, dates, count) in posts.items():
+        status = max(statuses, key=lambda x: (x[0] != "", x[0]))[1]
+        rows.append([role, unit, city, status, min(dates, default=""), max(dates, default=""), count])
+
+    def name(i: int) -> str:
+        return names[i] if i >= 0 else ""
+
+    return sorted(rows, key=lambda r: (r[4] == "", r[4], r[5], name(r[1]), r[0], name(r[2])))
 
 
 def summary_data(G: nx.MultiDiGraph, documents: Sequence, skipped: Iterable[tuple[str, str]]) -> dict[str, Any]:
@@ -185,11 +248,26 @@ def _fact_rows(G: nx.MultiDiGraph, documents: Sequence, index: dict[str, int]) -
         doc_node = node_key("Document", getattr(doc, "ident", doc.name))
         for f in doc.facts:
             pid = index.get(people.get((doc_node, f["person"]), ""), -1)
-            cells = "".join(f"<td>{esc('' if f.get(c) is None else str(f.get(c)))}</td>" for c in COLUMNS)
+            cells = "".join(_evidence_cell(f) if c == "evidence" else
+                            f"<td>{esc('' if f.get(c) is None else str(f.get(c)))}</td>" for c in COLUMNS)
             hidden = " hidden" if i >= PAGE_ROWS else ""
             out.append(f'<tr data-fact="{i}" data-person="{pid}"{hidden}>{cells}</tr>')
             i += 1
     return "\n".join(out)
+
+
+def _evidence_cell(f: dict[str, Any]) -> str:
+    """The evidence as the pipeline read it; where that differs from the article as written (repaired
+    converter damage, pinyin dropped, Traditional folded), the text as written is its `title`."""
+    written = str(f.get("evidence") or "")
+    read = f.get("evidence_repaired")
+    read = written if read is None else str(read)
+    if read == written:
+        return f"<td>{html.escape(written)}</td>"
+    return f'<td><span class="rep" title="{html.escape(AS_WRITTEN + written)}">{html.escape(read)}</span></td>'
+
+
+AS_WRITTEN = "as written: "  # what a repaired evidence's tooltip starts with
 
 
 # what `<script type="application/json">` must not hold raw: `<` could start `</script>` or `<!--`,
@@ -252,4 +330,5 @@ def write_report(G: nx.MultiDiGraph, documents: Sequence, path: str | os.PathLik
 
 _TEMPLATE = Path(__file__).with_name("report.html.in").read_text(encoding="utf-8")
 
-__all__ = ["CYTOSCAPE_VERSION", "DEFAULT_CAP", "graph_data", "render_report", "summary_data", "write_report"]
+__all__ = ["AS_WRITTEN", "CREDIT_RULES", "CYTOSCAPE_VERSION", "DEFAULT_CAP", "career", "graph_data", "render_report",
+           "summary_data", "write_report"]

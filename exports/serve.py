@@ -45,6 +45,7 @@ GUIs) work; OPTIONS answers the CORS preflight a browser page sends before a POS
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
@@ -83,13 +84,18 @@ class SparqlServer(ThreadingHTTPServer):
         self.timeout_s, self.max_rows = self.limits.timeout_s, self.limits.max_rows
         self.cors = cors
         self.allow_hosts = {host_name(h) for h in allow_hosts}
-        self.pool = QueryPool(out_dir, self.limits, workers)  # workers that cannot start leave none behind
-        self.isolated = self.pool.isolated
-        try:
+        try:  # the port first: one taken is said at once, before any worker starts
             super().__init__((host, port), _Handler)
-        except OSError:  # port taken: leave no process behind
-            self.pool.close()
+        except OSError as e:
+            taken = " (in use: stop what listens there, or pick another --port; 0 picks a free one)"
+            raise OSError(e.errno, f"cannot listen on {host}:{port}: {e.strerror or e}"
+                          f"{taken if e.errno == errno.EADDRINUSE else ''}") from None
+        try:
+            self.pool = QueryPool(out_dir, self.limits, workers)  # workers that cannot start leave none behind
+        except BaseException:
+            self.server_close()
             raise
+        self.isolated = self.pool.isolated
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A client that hung up or stalled is routine, not an error worth a traceback."""
@@ -373,8 +379,9 @@ def serve(out_dir: str | os.PathLike[str], host: str = "127.0.0.1", port: int = 
           timeout_s: float = 10.0, max_rows: int = 10_000, workers: int = 4, cors: str | None = None,
           allow_hosts: Iterable[str] = (), socket_timeout: float = SOCKET_TIMEOUT_S,
           max_memory_mb: int = MAX_MEMORY_MB, max_answer_mb: float = MAX_ANSWER_MB) -> None:
-    """Serve out_dir's graph until interrupted. Binds to loopback unless told otherwise: there is
-    no authentication, only read-only queries."""
+    """Serve out_dir's graph until interrupted (Ctrl-C: the KeyboardInterrupt is raised once the
+    server and its workers are stopped; the workers themselves never see SIGINT). Binds to loopback
+    unless told otherwise: there is no authentication, only read-only queries."""
     warning = exposure_warning(host)
     if warning:
         print(warning, file=sys.stderr, flush=True)
@@ -389,12 +396,9 @@ def serve(out_dir: str | os.PathLike[str], host: str = "127.0.0.1", port: int = 
                       "workers_offline": server.isolated}), flush=True)
     try:
         server.serve_forever()
-    except KeyboardInterrupt:
-        pass
     finally:
         server.server_close()
         server.pool.close()
-
 
 
 __all__ = ["SparqlServer", "make_server", "negotiate", "serve"]

@@ -1,12 +1,16 @@
 """Facts in, one resolved graph out (the shape is in `graph/schema.py`).
 
 Identity rules, chosen so that a wrong merge is rarer than a missed one:
-- a person is one node per name within a document; across documents two mentions merge only when the
-  name and the city of their posts agree (two 王杰 of different cities stay two people), and the merge
-  is recorded as `mentionedIn` edges to every document that supports it;
+- a person is one node per name within a document; across documents two mentions merge only on
+  specific agreeing evidence, the same unit or the same post in the same city (`graph.identity`), and
+  the merge is recorded as `mentionedIn` edges to every document that supports it, each with the
+  evidence that put that document's mention there (`reason`); a "person" that names nobody
+  (陈小姐, 加码) gets no node and its facts are dropped;
 - an organization is one node per canonical name and city; its parents come from its name
   (`graph.orgs`), and it is located in the most specific place its name or its facts give;
-- a place is one node per administrative division, chained up to its province (`graph.places`).
+- a place is one node per administrative division, chained up to its province (`graph.places`);
+- each person's facts are grouped into a career (`graph.careers`): every Membership carries the first
+  and last report date of its post, and a move read from one sentence is a `followedBy` edge.
 """
 
 from __future__ import annotations
@@ -17,7 +21,8 @@ from collections.abc import Iterable
 
 import networkx as nx
 
-from zhkg.graph.identity import person_keys
+from zhkg.graph.careers import add_careers
+from zhkg.graph.identity import Identity, resolve_people
 from zhkg.graph.orgs import org_kind, parent_units
 from zhkg.graph.places import add_local_place, add_place
 from zhkg.graph.schema import node_key
@@ -25,12 +30,17 @@ from zhkg.ner.text.visible import visible
 from zhkg.ner.vocabulary import load_gazetteer
 
 
-def build_graph(documents: Iterable) -> nx.MultiDiGraph:
-    """`documents` are `zhkg.ner.extract.DocResult`s (anything with .name, .facts, .entities, ...)."""
+def build_graph(documents: Iterable, identity: Identity | None = None) -> nx.MultiDiGraph:
+    """`documents` are `zhkg.ner.extract.DocResult`s (anything with .name, .facts, .entities, ...).
+
+    `identity`: what `graph.identity.resolve_people` gave for these documents (their facts then carry
+    `person_key`); without it the people are resolved here."""
+    if identity is None:
+        documents, identity = resolve_people(documents)
     documents = list(documents)
     G = nx.MultiDiGraph()
     gaz = load_gazetteer()
-    people, reasons = person_keys(documents)
+    people, reasons = identity.keys, identity.reasons
     for doc in documents:
         doc_key = node_key("Document", getattr(doc, "ident", doc.name))
         attrs = {"type": "Document", "label": doc.name, "name": doc.name, "path": doc.path, "chars": doc.chars}
@@ -44,9 +54,11 @@ def build_graph(documents: Iterable) -> nx.MultiDiGraph:
             elif ent["type"] == "PLACE" and ent.get("parent_key"):
                 add_local_place(G, gaz, ent["name"], ent["parent_key"], ent.get("kind", ""))
         for fact in doc.facts:
-            _add_fact(G, gaz, doc, doc_key, fact, people[(getattr(doc, "ident", doc.name), fact["person"])])
+            mention = (getattr(doc, "ident", doc.name), fact["person"])
+            _add_fact(G, gaz, doc, doc_key, fact, people[mention], identity.why.get(mention, ""))
     for key, reason in reasons.items():
         G.nodes[key]["merge_reason"] = reason
+    add_careers(G)
 
     _no_absolute_paths(G)
     return G
@@ -66,13 +78,13 @@ def _edge(G: nx.MultiDiGraph, u: str, v: str, label: str, **attrs) -> None:
         G.add_edge(u, v, key=label, label=label, **attrs)
 
 
-def _add_fact(G: nx.MultiDiGraph, gaz, doc, doc_key: str, fact: dict, person: str) -> None:
+def _add_fact(G: nx.MultiDiGraph, gaz, doc, doc_key: str, fact: dict, person: str, why: str = "") -> None:
     if person not in G:
         written = visible(re.sub(r"\([^)]*\)|\s", "", fact.get("person_text") or ""))  # the quote keeps 王\u200b杰
         G.add_node(person, type="Person", label=fact["person"], name=fact["person"], doc=doc.name,
                    **({"city": fact["city"]} if fact.get("city") else {}),
                    **({"alt": written} if written and written != fact["person"] else {}))
-    _edge(G, person, doc_key, "mentionedIn")
+    _edge(G, person, doc_key, "mentionedIn", **({"reason": why} if why else {}))
     membership = node_key("Membership", getattr(doc, "ident", doc.name), fact["person"], fact.get("role"), fact.get("unit"), fact["start"])
     attrs = {k: fact[k] for k in ("status", "date", "sentence", "evidence", "start", "end", "rule", "confidence")
              if fact.get(k) is not None}

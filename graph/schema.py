@@ -6,7 +6,8 @@ the same keys and exporters can mint stable IRIs from them. Every node has the s
 int, float or bool only: a missing value is an absent attribute, never None.
 
 Node types and their attributes (beyond `type`, `label`):
-- Person        name; doc (the document the person is resolved in); city (home city used for identity)
+- Person        name; doc (the document the person is resolved in); city (home city used for identity);
+                merge_reason (merged people only: the evidence each group of documents joined by)
 - Organization  name; city (where it sits); kind (party, government, police, hospital, ... or "")
 - Place         name; code (administrative code, when linked); level (province, prefecture,
                 county, town, village, other); kind (below the division data: community, village,
@@ -14,7 +15,9 @@ Node types and their attributes (beyond `type`, `label`):
 - Membership    one fact (person holds role in unit): role; status (current|former|new);
                 date (YYYY-MM-DD of the document, when known); doc; sentence (index);
                 evidence (quoted from the original text); start, end (character offsets of the
-                evidence in the original text); rule; confidence
+                evidence in the original text); rule; confidence; career (`graph.careers`):
+                tenure (key `Tenure/<person>/<post family>/<unit or city>` of the post this fact
+                reports), first_date, last_date (first and last report date of that post)
 - Document      name (file name); path; date; home_city; chars
 - Role          name (a job title, shared by all memberships with that title)
 
@@ -27,8 +30,13 @@ Edges (source -label-> target):
 - Organization -subOrganizationOf-> Organization
 - Organization -location-> Place
 - Place -containedInPlace-> Place
-- Person -mentionedIn-> Document
+- Person -mentionedIn-> Document            (attribute `reason` on a merged person: why this document's
+                                              mention is this person)
 - Person -sameAs-> Person                    (cross-document merge evidence; attribute `reason`)
+- Membership -followedBy-> Membership        (a move read from one sentence: the former post, then the new)
+
+Graph attribute `tenures`: the careers, a list of `graph.careers.Tenure` (person, role, unit,
+organization, city, first_date, last_date, status, memberships, followed_by), in order.
 """
 
 from __future__ import annotations
@@ -47,6 +55,7 @@ EDGE_LABELS = (
     "containedInPlace",
     "mentionedIn",
     "sameAs",
+    "followedBy",
 )
 
 

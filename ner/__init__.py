@@ -1,6 +1,7 @@
 """Text in, facts out: reading, normalizing, the spaCy pipeline and the relation rules.
 
-`load_pipeline(model=None)` returns exactly the pipeline `zhkg build` runs.
+`load_pipeline(model=None)` returns the pipeline `zhkg build` runs, folding Traditional to Simplified
+itself (`fold=False`: exactly as the build runs it, on text it has normalized).
 """
 
 from __future__ import annotations

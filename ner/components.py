@@ -27,9 +27,13 @@ from zhkg.ner.rules.chains import surname_length, tag, unit_ending_at
 from zhkg.ner.rules.credits import find_credits
 from zhkg.ner.rules.persons import WORD_FREQ, find_persons
 from zhkg.ner.rules.units import DocContext, resolve_unit
+from zhkg.ner.text.normalize import to_simplified
 from zhkg.ner.vocabulary import lexicons, load_gazetteer
 
-for _name, _default in (("home_city", None), ("facts", None), ("credits", None), ("tokens", None), ("text", None)):
+# home_hint: the key of a home city the input gives (zhkg build --home, a record's home field), which
+# zhkg_home_city takes instead of inferring one; issuer: the unit the input says issued the document.
+for _name, _default in (("home_city", None), ("facts", None), ("credits", None), ("tokens", None), ("text", None),
+                        ("home_hint", None), ("issuer", None)):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=_default)
 
@@ -136,6 +140,7 @@ class PlaceTagger(PhraseTagger):
         found = [s for s in self.matches(doc) if not _common_noun(s.text, self.place_word_freq)
                  and (gaz.is_full_name(s.text) or s.start_char in starts and (
                      s.end_char in ends or text[s.end_char:s.end_char + 1] == NATIVE and s.end_char + 1 in ends))]
+        found = [s for s in found if not _named_after(s, text, gaz)]
         town_short = [s for s in found if _town_short_name(s.text, gaz)]
         people = {i for s in doc.spans.get("persons", []) for i in range(s.start, s.end)}
         found = [s for s in found if not people.intersection(range(s.start, s.end))]
@@ -143,7 +148,7 @@ class PlaceTagger(PhraseTagger):
         modelled = [_without_conjunction(e, doc, gaz) for e in raw]
         trimmed = {e.start_char for e, r in zip(modelled, raw) if e.start_char != r.start_char}
         model_starts = starts | trimmed
-        modelled = [e for e in modelled if plausible_place(e, model_starts, ends)
+        modelled = [e for e in modelled if plausible_place(e, model_starts, ends) and not _named_after(e, text, gaz)
                     and not people.intersection(range(e.start, e.end))]
         spans = filter_spans([s for s in found if not _town_short_name(s.text, gaz)] + modelled
                              + _communities(doc, self.place_word_freq))
@@ -162,6 +167,22 @@ class PlaceTagger(PhraseTagger):
             out.append(Span(doc, span.start, span.end, label="PLACE", kb_id=div.key if div else ""))
         doc.spans[self.spans_key] = out
         return doc
+
+
+NAMED_AFTER_PLACE = words.values("named_after_place")
+_NAMED_AFTER = tuple(sorted(NAMED_AFTER_PLACE, key=len, reverse=True))
+
+
+def _named_after(span: Span, text: str, gaz) -> bool:
+    """海安|路, 崇明|国中, 武汉|肺炎: a short place name that begins the name of a road, school, market,
+    temple or disease names that thing, not the place (a full name, 台南市|政府, stays a place); a school
+    named after a town (高板|中学) is in that town and keeps it."""
+    if gaz.is_full_name(span.text):
+        return False
+    word = next((w for w in _NAMED_AFTER if text.startswith(w, span.end_char)), None)
+    if word is None:
+        return False
+    return NAMED_AFTER_PLACE[word] != "school" or any(d.level != "town" for d in gaz.lookup(span.text))
 
 
 def _without_conjunction(span: Span, doc: Doc, gaz) -> Span:
@@ -341,13 +362,16 @@ class RoleTagger(PhraseTagger):
 @Language.factory("zhkg_home_city", default_config={"places_key": "places", "min_score": MIN_SCORE,
                                                     "min_share": MIN_SHARE})
 def make_home_city(nlp: Language, name: str, places_key: str, min_score: float, min_share: float):
-    """The article's home city on `doc._.home_city`; `min_score` and `min_share` are how much of the
-    article's place mentions the winner needs (see `infer_home_city`)."""
+    """The article's home city on `doc._.home_city`: the one the input gives (`doc._.home_hint`, a
+    gazetteer key), else inferred; `min_score` and `min_share` are how much of the article's place
+    mentions the winner needs (see `infer_home_city`)."""
 
     def home_city(doc: Doc) -> Doc:
         gaz = load_gazetteer()
-        places = [(s.start_char, gaz.get(s.kb_id_)) for s in doc.spans.get(places_key, []) if s.kb_id_]
-        home = infer_home_city(text_of(doc), places, gaz, min_score=min_score, min_share=min_share)
+        home = gaz.get(doc._.home_hint) if doc._.home_hint else None  # given, not inferred
+        if home is None:
+            places = [(s.start_char, gaz.get(s.kb_id_)) for s in doc.spans.get(places_key, []) if s.kb_id_]
+            home = infer_home_city(text_of(doc), places, gaz, min_score=min_score, min_share=min_share)
         doc._.home_city = home.key if home else None
         if home is not None:
             doc.spans[places_key] = [_resolved_near(s, home, gaz) for s in doc.spans.get(places_key, [])]
@@ -421,6 +445,12 @@ def _without_title(span: Span, doc: Doc) -> Span | None:
     return span
 
 
+def _issuer(doc: Doc) -> str | None:
+    """The issuing unit a user named for the document (`--issuer`), Simplified as the rules read."""
+    issuer = doc._.issuer if Doc.has_extension("issuer") else None
+    return to_simplified(issuer) if issuer else None
+
+
 @Language.factory("zhkg_relations", default_config={"persons_key": "persons", "places_key": "places",
                                                     "orgs_key": "orgs"})
 def make_relations(nlp: Language, name: str, persons_key: str, places_key: str, orgs_key: str):
@@ -432,7 +462,7 @@ def make_relations(nlp: Language, name: str, persons_key: str, places_key: str, 
                         for s in doc.spans.get(places_key, []) if s.kb_id_)
         home = gaz.get(doc._.home_city) if doc._.home_city else None
         text = text_of(doc)
-        ctx = DocContext(text, home, places, gaz)
+        ctx = DocContext(text, home, places, gaz, issuer=_issuer(doc))
         for span in doc.spans.get(orgs_key, []):
             ctx.units.append((span.start_char, resolve_unit(span.text, span.start_char, ctx, lex)))
         persons = [_mention(s, doc._.credits or []) for s in doc.spans.get(persons_key, [])]
@@ -481,11 +511,12 @@ def entity_layers(doc: Doc) -> list[list[Span]]:
     """The layers `doc.ents` is drawn from, first come first served where they overlap.
 
     The model's entities are the base: an entity the model set stays as it set it, except for the
-    persons whose span holds a title (护师弓晓宇: the rules' persons bound it) and the organizations that
-    run on into a title (…医院主管护师, but not 俄罗斯外交部|长). The rules then add what the model missed:
-    persons their titles and lists introduce, the units of the posts they read, the places the gazetteer
-    knows, the titles. Measured on the public sets, this layer scores at least the model's own F
-    (MODEL_CARD.md); the older order, rules first, cost the model 0.08–0.15."""
+    persons a fact reads otherwise (李金 where the fact's person is 李金早: `doc.ents` names a person as
+    `doc._.facts` does), the persons whose span holds a title (护师弓晓宇: the rules' persons bound it) and
+    the organizations that run on into a title (…医院主管护师, but not 俄罗斯外交部|长). The rules then add
+    what the model missed: persons their titles and lists introduce, the units of the posts they read,
+    the places the gazetteer knows, the titles. Measured on the public sets, this layer scores at least
+    the model's own F (MODEL_CARD.md); the older order, rules first, cost the model 0.08–0.15."""
     roles = list(doc.spans.get("roles", []))
     role_chars = {i for r in roles for i in range(r.start, r.end)}
     persons = [e for e in model_entities(doc, "PERSON") if role_chars.isdisjoint(range(e.start, e.end))]
@@ -495,8 +526,20 @@ def entity_layers(doc: Doc) -> list[list[Span]]:
     linked = {(s.start, s.end): s for s in doc.spans.get("places", [])}
     places = [linked.get((e.start, e.end), e) for e in model_entities(doc, "PLACE")]  # with the gazetteer's code
     units = _spans(doc, _fact_units(doc), "ORG")
-    return [persons, orgs, places, list(doc.spans.get("persons", [])), units, list(doc.spans.get("places", [])),
-            roles]
+    return [_as_facts_read(doc, persons), orgs, places, list(doc.spans.get("persons", [])), units,
+            list(doc.spans.get("places", [])), roles]
+
+
+def _as_facts_read(doc: Doc, persons: list[Span]) -> list[Span]:
+    """`persons` with each one a fact's person overlaps replaced by that person's span (李金 → 李金早)."""
+    named = _spans(doc, [(f.person_start, f.person_end) for f in doc._.facts or []
+                         if 0 <= f.person_start < f.person_end], "PERSON")
+
+    def overlap(a: Span, b: Span) -> bool:
+        return a.start < b.end and b.start < a.end
+
+    return ([f for f in named if any(overlap(f, p) for p in persons)]
+            + [p for p in persons if not any(overlap(p, f) for f in named)])
 
 
 def listed_orgs(doc: Doc) -> list[Span]:

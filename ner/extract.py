@@ -3,6 +3,11 @@
 The pipeline tags the normalized (repaired, Simplified) text; every offset it produces is mapped back
 to the original with `Normalized.to_original`, and anything touching a garbled run is dropped, so no
 fact is built from converter damage. Records are plain dicts in the contract of `eval/score.py`.
+
+What the input says about a document (`Source.meta`) outranks what the text suggests: a date the page
+or record gives is the document's date, a home city given for it (`zhkg build --home`, a record's home
+field) is its home city instead of the one inferred (`doc._.home_hint`, honoured by `zhkg_home_city`),
+and an issuer is put on `doc._.issuer` for the rules.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from zhkg.ner.text.dates import document_date
 from zhkg.ner.text.normalize import Normalized, normalize, to_simplified
 from zhkg.ner.text.reading import Source
 from zhkg.ner.text.visible import INVISIBLE, visible
-from zhkg.ner.vocabulary import lexicons, load_gazetteer
+from zhkg.ner.vocabulary import Division, lexicons, load_gazetteer
 
 if TYPE_CHECKING:  # spaCy is imported where the pipeline is loaded, not by readers of records
     from spacy.language import Language
@@ -54,10 +59,66 @@ def run(nlp: Language, sources: Iterable[Source], batch_size: int = 16, n_proces
 
     A batch holds at most `batch_size` documents and, beyond its first, `batch_chars` characters:
     the model's memory grows with the characters it tags at once (about 13 kB each)."""
-    pairs = ((norm.text, (src, norm)) for src, norm in ((s, without_invisible(normalize(s.text))) for s in sources))
+    pairs = ((_doc_or_text(nlp, norm.text, src.meta), (src, norm))
+             for src, norm in ((s, without_invisible(normalize(s.text))) for s in sources))
     for group in _char_bounded(pairs, batch_size, batch_chars):
         for doc, (src, norm) in nlp.pipe(group, as_tuples=True, batch_size=len(group), n_process=n_process):
             yield records(doc, src, norm)
+
+
+class UnknownHome(ValueError):
+    """A home city the division data does not know, or knows more than once; `str(e)` is one line."""
+
+
+_HOME_LEVELS = ("province", "prefecture", "county")
+
+
+def home_division(name: str) -> Division:
+    """The division a given home city names: its code (`140900`), its name in full or short, Traditional
+    or Simplified (`臺南市`, `忻州`), or a name under its parent (`北京市朝阳区`). Towns are no home city.
+    UnknownHome when none or several fit (a name shared by two cities lists their codes)."""
+    gaz = load_gazetteer()
+    name = name.strip()
+    if gaz.get(name) is not None:
+        return gaz.get(name)
+    simple = to_simplified(name)
+    found = [d for d in gaz.lookup(simple) if d.level in _HOME_LEVELS]
+    if not found:  # a name written under its parent: 北京市朝阳区
+        for cut in range(2, len(simple) - 1):
+            parents = {d.key for d in gaz.lookup(simple[:cut])}
+            found = [d for d in gaz.lookup(simple[cut:])
+                     if d.level in _HOME_LEVELS and parents.intersection(d.path[:-1])]
+            if found:
+                break
+    if len({d.key for d in found}) > 1:  # one name, several cities: the highest level, if it is alone
+        top = [d for d in found if d.rank == min(x.rank for x in found)]
+        found = top if len(top) == 1 else found
+    if not found:
+        raise UnknownHome(f"unknown home city {name!r}: not a division name or code the division data holds")
+    if len(found) > 1:
+        listed = ", ".join(f"{d.code or d.key} ({''.join(gaz.get(k).name for k in d.path)})" for d in found[:5])
+        raise UnknownHome(f"home city {name!r} is ambiguous: {listed}; give its code or its parent's name")
+    return found[0]
+
+
+def _doc_or_text(nlp: Language, text: str, meta: dict[str, str] | None) -> Doc | str:
+    """The text to tag, made a Doc carrying the hints of `meta` (home city, issuer) when it has any."""
+    if not meta or not (meta.get("home") or meta.get("issuer")):
+        return text
+    doc = nlp.make_doc(text)
+    if meta.get("home"):
+        try:
+            doc._.home_hint = home_division(meta["home"]).key
+        except UnknownHome:  # the build says so once; the home city is then inferred
+            pass
+    doc._.issuer = meta.get("issuer") or None
+    return doc
+
+
+def _meta_date(src: Source) -> str | None:
+    """The date the input gives for the document (a page's, a record's), read as a date line is."""
+    given = str((src.meta or {}).get("date") or "")
+    return (document_date(given) or document_date("", given)) if given else None  # 2021-05-04, 20210504
 
 
 def without_invisible(norm: Normalized) -> Normalized:
@@ -79,15 +140,16 @@ def without_invisible(norm: Normalized) -> Normalized:
                       [norm._starts[i] for i in keep], [norm._ends[i] for i in keep])
 
 
-def _char_bounded(pairs: Iterable[tuple[str, object]], batch_size: int, batch_chars: int) -> Iterator[list]:
+def _char_bounded(pairs: Iterable[tuple[str | Doc, object]], batch_size: int, batch_chars: int) -> Iterator[list]:
     group: list = []
     chars = 0
     for pair in pairs:
-        if group and (len(group) >= batch_size or chars + len(pair[0]) > batch_chars):
+        size = len(pair[0]) if isinstance(pair[0], str) else len(pair[0].text)  # a Doc's length is its tokens
+        if group and (len(group) >= batch_size or chars + size > batch_chars):
             yield group
             group, chars = [], 0
         group.append(pair)
-        chars += len(pair[0])
+        chars += size
     if group:
         yield group
 
@@ -95,7 +157,7 @@ def _char_bounded(pairs: Iterable[tuple[str, object]], batch_size: int, batch_ch
 def records(doc: Doc, src: Source, norm: Normalized) -> DocResult:
     gaz = load_gazetteer()
     home = gaz.get(doc._.home_city) if doc._.home_city else None
-    date = document_date(norm.text, src.name)
+    date = _meta_date(src) or document_date(norm.text, str((src.meta or {}).get("id", src.name)))
     result = DocResult(src.name, src.path, len(norm.original), date, home.name if home else None,
                        home.code if home else None, digest=src.digest)
     tag = {"doc_hash": src.digest} if src.digest else {}
@@ -163,6 +225,7 @@ def _fact_record(f: Fact, src: Source, norm: Normalized, date: str | None, home,
         "home_city": home.name if home else None,
         "sentence": sentence,
         "evidence": norm.original[o_start:o_end],
+        "evidence_repaired": norm.text[start:end],  # what the pipeline read there: repaired, Simplified
         "start": o_start,
         "end": o_end,
         "person_start": p_start,

@@ -30,3 +30,22 @@ def test_quiet_build_names_only_skipped_files(tmp_path):
     done = zhkg("build", str(tmp_path), "--out", str(tmp_path / "out"), "--quiet")
     assert done.returncode == 0
     assert done.stderr.strip().splitlines() == [f"zhkg: skipped {tmp_path / 'empty.txt'}: empty file"]
+
+
+def test_evaluate_ner_asks_for_its_corpora_by_its_own_name(tmp_path, monkeypatch):
+    monkeypatch.delenv("ZHKG_CORPORA", raising=False)
+    done = zhkg("evaluate-ner")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.splitlines() == [("zhkg evaluate-ner: give the folder of the public NER corpora: "
+                                        "--corpora DIR, or set ZHKG_CORPORA=DIR")]
+    monkeypatch.setenv("ZHKG_CORPORA", str(tmp_path / "nowhere"))
+    done = zhkg("evaluate-ner")
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [f"zhkg evaluate-ner: corpora folder not found: {tmp_path / 'nowhere'}"]
+
+
+def test_a_misspelled_option_shows_the_usage_of_its_own_subcommand():
+    done = zhkg("evaluate-ner", "--corpra", "x")
+    assert done.returncode == 2
+    assert done.stderr.startswith("usage: zhkg evaluate-ner ")
+    assert done.stderr.splitlines()[-1] == "zhkg evaluate-ner: error: unrecognized arguments: --corpra x"

@@ -136,7 +136,7 @@ def test_extract_reads_traditional_text():
 
 def facts_keys() -> list[str]:
     return ["doc", "person", "role", "unit", "city", "city_code", "city_key", "status", "date", "home_city",
-            "sentence", "evidence", "start", "end", "person_start", "person_end", "person_text", "rule", "confidence"]
+            "sentence", "evidence", "evidence_repaired", "start", "end", "person_start", "person_end", "person_text", "rule", "confidence"]
 
 
 def test_extract_reads_damaged_converter_output():

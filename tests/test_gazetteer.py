@@ -74,3 +74,22 @@ def test_builds_fast():
     start = time.perf_counter()
     load_gazetteer()
     assert time.perf_counter() - start < 2.0  # ~0.3 s measured; generous for shared CPUs
+
+
+def test_a_short_name_means_the_division_the_article_names_in_full():
+    """永康 is registered for a county of Zhejiang; next to 永康区 (Tainan) written in full it is that district."""
+    gaz = load_gazetteer()
+    assert gaz.resolve("永康区").key.startswith("TW-")
+    assert not gaz.resolve("永康").key.startswith("TW-")
+    assert gaz.resolve("永康", ["永康区"]).key == gaz.resolve("永康区").key
+
+
+def test_a_place_that_names_a_road_a_school_or_a_disease_is_no_place(nlp):
+    from zhkg.ner.text.normalize import normalize
+
+    doc = nlp(normalize("臺南市政府說明武漢肺炎防疫，市長在海安路與崇明國中視察。").text)
+    places = {s.text for s in doc.spans["places"]}
+    assert "台南市" in places  # a full name before 政府 stays a place
+    assert not places & {"武汉", "海安", "崇明"}
+    school = nlp("金堂县高板中学举行开学典礼，高板镇领导出席。")
+    assert "高板" in {s.text for s in school.spans["places"]}  # a school named after its town is in it

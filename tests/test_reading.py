@@ -57,11 +57,12 @@ def test_directory_recursion_is_sorted_and_skips_without_stopping(tmp_path):
     (tmp_path / "a" / "0.txt").write_bytes(b"")
     (tmp_path / "a" / "image.png").write_bytes(b"\x89PNG\x00")
     items = list(iter_sources([str(tmp_path), str(tmp_path / "missing.txt")]))
-    assert [type(i) for i in items] == [Skipped, Source, Source, Skipped]
+    assert [type(i) for i in items] == [Skipped, Source, Skipped, Source, Skipped]
     assert items[0].reason == "empty file"
     assert (items[1].name, items[1].encoding) == ("a/deep/1.md", "big5")
-    assert items[2].text == SIMPLIFIED
-    assert items[3].reason == "no such file"
+    assert items[2].reason.startswith("unsupported file type (.png)")  # named, never passed over silently
+    assert items[3].text == SIMPLIFIED
+    assert items[4].reason == "no such file"
 
 
 def test_not_a_regular_file(tmp_path):

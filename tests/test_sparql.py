@@ -42,7 +42,7 @@ def rows_as_text(store, query_name, **bindings):
 
 def test_all_example_queries_are_shipped():
     assert set(example_queries()) == {"posts_in_city", "units_most_staff", "multi_role_people",
-                                      "person_evidence", "memberships"}
+                                      "person_evidence", "memberships", "career", "succession"}
 
 
 def test_memberships_returns_exactly_one_row_per_membership_node(store):

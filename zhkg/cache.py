@@ -7,7 +7,9 @@ document's finished `DocResult` (all pieces merged), stored as JSON under
     DIR/v-<pipeline version>/<key[:2]>/<key>.json
 
 `key` hashes what makes the record: the document's name and path (records carry both), the hash of its
-bytes (damage records quote undecodable bytes the text no longer holds) and its decoded text. The
+bytes (damage records quote undecodable bytes the text no longer holds), its decoded text and its
+metadata (`Source.meta`: a given home city, issuer or date changes the facts, so a rebuild with another
+`--home` tags again instead of serving the old record). The
 pipeline version hashes everything else a record depends on: the model's files, the lexicons in
 `ner/data`, the code of `zhkg.ner` and of the task code, the versions of the libraries that tag
 (spaCy, thinc, jieba, OpenCC, the division data) and the piece length. Any change gives a new version
@@ -121,6 +123,8 @@ def document_key(src: Source) -> str:
     for part in (src.name, src.path, src.digest):
         h.update(part.encode("utf-8", "surrogateescape") + b"\0")
     h.update(src.text.encode("utf-8", "surrogatepass"))
+    if src.meta:  # absent for plain files: their keys stay those of earlier builds
+        h.update(b"\0meta\0" + json.dumps(src.meta, sort_keys=True, ensure_ascii=False).encode("utf-8", "surrogatepass"))
     return h.hexdigest()
 
 

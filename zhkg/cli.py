@@ -6,28 +6,43 @@ to the function that does the work (`zhkg.build.build`, `zhkg.exports.sparql.que
 line in one file and the work stays callable from Python.
 
 User errors (missing input, unwritable output, a bad query) end with a one-line message and a non-zero
-exit status, never a traceback.
+exit status, never a traceback; so does Ctrl-C (status 130: `zhkg build: interrupted; OUT left as it
+was`). A misspelled option is reported with the usage of its own subcommand.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+INTERRUPTED = 130  # the shell's status for a command ended by SIGINT (128 + 2)
+
 
 def _build(args: argparse.Namespace) -> int:
     from zhkg.build import BuildError, build
+    from zhkg.ner.text.corpus import RecordFields
 
+    existed = os.path.lexists(args.out)
+    fields = RecordFields(text=args.text_field, id=args.id_field, date=args.date_field, source=args.source_field,
+                          home=args.home_field)
     try:
         summary = build(args.inputs, args.out, model=args.model, quiet=args.quiet, max_chars=args.max_chars,
                         jobs=args.jobs, cache=False if args.no_cache else (args.cache or True),
-                        scheduler=args.scheduler)
+                        scheduler=args.scheduler, fields=fields, home=args.home, issuer=args.issuer)
     except BuildError as e:
         print(f"zhkg build: {e}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt as e:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the one line short
+        state = ("holds the new build" if getattr(e, "replaced", False) else
+                 "left as it was" if existed else "not created")
+        print(f"zhkg build: interrupted; {args.out} {state}", file=sys.stderr)
+        return INTERRUPTED
     for line in summary.lines(quiet=args.quiet):
         print(line, file=sys.stderr)
     return 0
@@ -55,6 +70,10 @@ def _serve(args: argparse.Namespace) -> int:
     except (OSError, RuntimeError) as e:  # no graph in OUT, port taken, workers cannot start
         print(f"zhkg serve: {getattr(e, 'strerror', None) or e}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:  # Ctrl-C: the way to stop it
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        print("zhkg serve: interrupted; the endpoint stopped", file=sys.stderr)
+        return INTERRUPTED
     return 0
 
 
@@ -68,7 +87,7 @@ def _query(args: argparse.Namespace) -> int:
         if "\n" not in query and "{" not in query:
             query = query.strip()
     try:
-        text = query_command(args.out, query, args.format, dict(args.bind) or None, cache=args.cache,
+        text = query_command(args.out, query, args.format, _folded(dict(args.bind)) or None, cache=args.cache,
                              allow_service=args.allow_service)
     except QueryRejected as exc:
         print(f"zhkg query: {one_line(exc.message)}", file=sys.stderr)
@@ -83,6 +102,14 @@ def _query(args: argparse.Namespace) -> int:
     return 0
 
 
+def _folded(bindings: dict[str, str]) -> dict[str, str]:
+    """Bound text values in Simplified script, the script every name in the graph is stored in, so that
+    `--bind unit=臺南市政府警察局` finds 台南市政府警察局; an `<IRI>` is left as it is."""
+    from zhkg.ner.text.normalize import to_simplified
+
+    return {k: v if v.startswith("<") else to_simplified(v) for k, v in bindings.items()}
+
+
 def _binding(text: str) -> tuple[str, str]:
     name, sep, value = text.partition("=")
     if not sep:
@@ -90,11 +117,18 @@ def _binding(text: str) -> tuple[str, str]:
     return name.lstrip("?$"), value
 
 
+CORPORA_ENV = "ZHKG_CORPORA"
+
+
 def _evaluate_ner(args: argparse.Namespace) -> int:
     from zhkg.ner.training.evaluate import evaluate_ner, format_table
 
+    if args.corpora is None:
+        print(f"zhkg evaluate-ner: give the folder of the public NER corpora: --corpora DIR, or set "
+              f"{CORPORA_ENV}=DIR", file=sys.stderr)
+        return 2
     if not args.corpora.is_dir():
-        print(f"corpora folder not found: {args.corpora}", file=sys.stderr)
+        print(f"zhkg evaluate-ner: corpora folder not found: {args.corpora}", file=sys.stderr)
         return 2
     table = evaluate_ner(args.corpora, args.model, baseline=not args.no_baseline, sets=args.sets,
                          role_lexicon=args.role_lexicon, pipeline=args.pipeline)
@@ -114,7 +148,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"zhkg {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="tag articles and write facts, entities, RDF, GraphML and GEXF")
-    b.add_argument("inputs", nargs="+", help="files, folders (recursive .txt/.md) or - for stdin")
+    b.add_argument("inputs", nargs="+", help="files, folders (recursive: .txt .md .text .html .htm .docx .pdf "
+                   ".jsonl .jsonl.gz .ndjson) or - for stdin")
     b.add_argument("-o", "--out", required=True, help="output folder (report.html, facts, graphs)")
     b.add_argument("--model", default=None, help="spaCy pipeline name or path; 'rules' for rules alone "
                    "(default: the shipped model)")
@@ -128,6 +163,20 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--no-cache", action="store_true", help="tag every document, keep no cache")
     b.add_argument("--scheduler", metavar="tcp://HOST:PORT", default=None,
                    help="tag on the workers of this Dask distributed scheduler")
+    b.add_argument("--text-field", default="text", metavar="NAME", help="JSONL records: the field holding the "
+                   "text (default: text)")
+    b.add_argument("--id-field", default="id", metavar="NAME", help="JSONL records: the field naming the "
+                   "document, FILE#ID (default: id; a record without one is named by its line)")
+    b.add_argument("--date-field", default=None, metavar="NAME", help="JSONL records: the field holding the "
+                   "date, which outranks a date in the text (default: date, when present)")
+    b.add_argument("--source-field", default=None, metavar="NAME", help="JSONL records: the field naming the "
+                   "source (default: source, when present)")
+    b.add_argument("--home-field", default=None, metavar="NAME", help="JSONL records: the field naming the "
+                   "record's home city, which outranks --home (default: home, when present)")
+    b.add_argument("--home", default=None, metavar="CITY", help="the home city of every document (what 我市 "
+                   "and 市委 mean), instead of the one inferred: a name (台南市, 忻州) or division code")
+    b.add_argument("--issuer", default=None, metavar="UNIT", help="the unit that issued every document "
+                   "(kept on the document for the rules)")
     b.set_defaults(run=_build)
     q = sub.add_parser("query", help="run SPARQL over a build: zhkg query OUT QUERY_OR_FILE.rq [--format csv|json] "
                        "[--allow-service]")
@@ -145,8 +194,9 @@ def parser() -> argparse.ArgumentParser:
     q.set_defaults(run=_query)
     e = sub.add_parser("evaluate-ner", help="per-label P/R/F of the NER model and jieba on the evaluation sets",
                        description="Evaluate zhkg's NER model and the jieba.posseg baseline.")
-    e.add_argument("--corpora", type=Path, default=Path("../shared/corpora"),
-                   help="folder of the public NER corpora (default ../shared/corpora)")
+    corpora = os.environ.get(CORPORA_ENV)
+    e.add_argument("--corpora", type=Path, default=Path(corpora) if corpora else None,
+                   help=f"folder of the public NER corpora (required unless ${CORPORA_ENV} names it)")
     e.add_argument("--model", type=Path, default=None, help="spaCy pipeline (default: ner/model)")
     e.add_argument("--no-baseline", action="store_true", help="skip jieba.posseg")
     e.add_argument("--sets", nargs="*", default=None,
@@ -179,13 +229,28 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def _parse(p: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:
+    """`p.parse_args`, except that an unknown option is reported by the subcommand it was given to, with
+    that subcommand's usage (`zhkg evaluate-ner: error: ...`), not the whole program's."""
+    args, extra = p.parse_known_args(argv)
+    if extra:
+        sub = next(a for a in p._actions if isinstance(a, argparse._SubParsersAction))
+        sub.choices[args.command].error(f"unrecognized arguments: {' '.join(extra)}")
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(sys.argv[1:] if argv is None else list(argv))
+    args = _parse(parser(), sys.argv[1:] if argv is None else list(argv))
     if args.command == "build" and args.quiet:
         import logging
 
         logging.disable(logging.WARNING)
-    return args.run(args)
+    try:
+        return args.run(args)
+    except KeyboardInterrupt:  # Ctrl-C anywhere else: one line, no traceback
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        print(f"zhkg {args.command}: interrupted", file=sys.stderr)
+        return INTERRUPTED
 
 
 if __name__ == "__main__":

@@ -14,7 +14,13 @@ by the build that holds it) keeps two builds to one OUT from interleaving; the s
 once, before it tags anything.
 
 OUT is replaced only when it is empty, was made by a build (it holds the manifest) or holds only
-the files a build writes: any other folder (`--out .` by mistake) is refused, not deleted.
+the files a build writes: any other folder (`--out .` by mistake) is refused, not deleted. Files a
+user put into a previous build's folder (its manifest does not list them: notes, a spreadsheet saved
+beside facts.csv) are carried into the new folder before the swap (hard links, copies where links
+cannot be made), and the build says which (`notes`); only what a build wrote is replaced.
+
+Ctrl-C (SIGINT) is held back while the new folder is swapped in: an interrupt lands before the swap
+(OUT as it was) or after it (OUT the new build), never between the two renames of the fallback.
 
 OUT given as a symbolic link (`out -> builds/2024-05`, a common way to keep dated builds) is built
 into the folder it points to, the link left pointing there: swapping the link itself would put the
@@ -29,8 +35,12 @@ import errno
 import json
 import os
 import shutil
+import signal
 import sys
 import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -87,6 +97,7 @@ class OutputSet:
         self._lock_path = self.parent / (self.prefix + "lock")
         self.staging: Path | None = None
         self.notes: list[str] = []
+        self.committed = False  # OUT holds this build's output
         self._lock_fd: int | None = None
 
     # -- the steps
@@ -110,29 +121,62 @@ class OutputSet:
         """Mark the staging folder complete and put it in OUT's place in one step."""
         assert self.staging is not None
         try:
+            kept = self._carry_user_files()
             (self.staging / MANIFEST).write_text(json.dumps({"outputs": list(self.outputs), **(manifest or {})},
                                                             ensure_ascii=False) + "\n", encoding="utf-8")
             _fsync_dir(self.staging)
-            if not self.out.exists():
-                os.rename(self.staging, self.out)
-            elif _exchange(self.staging, self.out):
-                shutil.rmtree(self.staging, ignore_errors=True)  # now the previous output
-            else:
-                old = Path(tempfile.mkdtemp(prefix=self.prefix + "old-", dir=self.parent))
-                os.rename(self.out, old / "out")
-                os.rename(self.staging, self.out)
-                shutil.rmtree(old, ignore_errors=True)
-            _fsync_dir(self.parent)
+            with interrupts_held():
+                self._swap()
         except OSError as e:
             raise OutputFolderError(f"cannot write outputs to {self.out}: {e.strerror or e}") from e
+        if kept:
+            listed = ", ".join(kept[:3]) + (", ..." if len(kept) > 3 else "")
+            self.notes.append(f"kept {len(kept)} file(s) in {self.out} that zhkg did not write: {listed}")
+
+    def _swap(self) -> None:
+        """Put the complete staging folder in OUT's place; the previous output is removed."""
+        previous: Path | None = None
+        if not self.out.exists():
+            os.rename(self.staging, self.out)
+        elif _exchange(self.staging, self.out):
+            previous = self.staging  # now the previous output
+        else:
+            previous = Path(tempfile.mkdtemp(prefix=self.prefix + "old-", dir=self.parent))
+            os.rename(self.out, previous / "out")
+            os.rename(self.staging, self.out)
         self.staging = None
+        self.committed = True
+        if previous is not None:
+            shutil.rmtree(previous, ignore_errors=True)
+        _fsync_dir(self.parent)
+
+    def _carry_user_files(self) -> list[str]:
+        """Link (or copy) into the staging folder what a user put into OUT, a previous build's folder:
+        every entry its manifest does not list as a build's output. The names carried, sorted."""
+        if not (self.out / MANIFEST).is_file():
+            return []  # empty, or holding only a build's files (`_check_replaceable`)
+        try:
+            listed = json.loads((self.out / MANIFEST).read_text(encoding="utf-8")).get("outputs", [])
+        except (ValueError, AttributeError):
+            listed = []
+        ours = set(self.outputs) | set(_KEEP) | {n for n in listed if isinstance(n, str)}
+        kept = sorted(p.name for p in self.out.iterdir() if p.name not in ours and not p.name.startswith(".store.")
+                      and not p.name.startswith(_LEGACY_TEMP))
+        for name in kept:
+            src, dst = self.out / name, self.staging / name
+            if src.is_dir() and not src.is_symlink():
+                shutil.copytree(src, dst, symlinks=True, copy_function=_link_or_copy)
+            else:
+                _link_or_copy(src, dst)
+        return kept
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
-        if self.staging is not None:
-            shutil.rmtree(self.staging, ignore_errors=True)
-            self.staging = None
-        self._unlock()
+        with interrupts_held():  # a second Ctrl-C must not leave the staging folder or the lock behind
+            if self.staging is not None:
+                shutil.rmtree(self.staging, ignore_errors=True)
+                self.staging = None
+            self._unlock()
 
     # -- helpers
     def _lock(self) -> None:
@@ -216,6 +260,37 @@ def resolve_out(out: str | os.PathLike[str]) -> Path:
     return Path(os.path.realpath(path) if os.path.islink(path) else path)
 
 
+@contextmanager
+def interrupts_held() -> Iterator[None]:
+    """Ctrl-C (SIGINT) held back for the duration and raised (KeyboardInterrupt) when it ends. Only the
+    main thread can set a handler: elsewhere, and where SIGINT is not Python's own (ignored, or a handler
+    of the caller's), this does nothing."""
+    if threading.current_thread() is not threading.main_thread() or \
+            signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        yield
+        return
+    caught: list[int] = []
+    signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    if caught:
+        raise KeyboardInterrupt
+
+
+def _link_or_copy(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
+    """A hard link where the file system allows one (no bytes copied), else a copy; a symbolic link
+    stays a link."""
+    if os.path.islink(src):
+        os.symlink(os.readlink(src), dst)
+        return
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
 def _folder_mode(out: Path) -> int:
     """OUT's own mode when it exists, else what mkdir would give under the current umask."""
     try:
@@ -240,4 +315,4 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-__all__ = ["MANIFEST", "OutputFolderError", "OutputSet", "resolve_out"]
+__all__ = ["MANIFEST", "OutputFolderError", "OutputSet", "interrupts_held", "resolve_out"]

@@ -56,7 +56,7 @@ def load_or_explain(model: str | None) -> Language:
     from zhkg.ner.pipeline import load_pipeline  # spaCy: only where something is tagged
 
     try:
-        return load_pipeline(model)
+        return load_pipeline(model, fold=False)  # the texts come folded (`extract.run` normalizes them)
     except (OSError, ImportError, ValueError, KeyError) as e:
         first = next((line for line in str(e).splitlines() if line.strip()), type(e).__name__)
         raise PipelineLoadError(f"cannot load model {model!r}: {first.strip()}") from e
@@ -111,8 +111,11 @@ def release_pipelines() -> None:
 
 
 def _pool_worker(model: str | None, parent: int) -> None:
-    """A pool worker's start: die with the build (a killed build must not leave workers holding the
-    pipeline's memory, waiting on a queue nobody feeds), then the pipeline."""
+    """A pool worker's start: deaf to Ctrl-C (the terminal sends SIGINT to every process of the build;
+    the build's own process stops the workers, which must not each print a traceback), die with the
+    build (a killed build must not leave workers holding the pipeline's memory, waiting on a queue
+    nobody feeds), then the pipeline."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if sys.platform.startswith("linux"):
         try:
             ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
@@ -179,7 +182,7 @@ class ProcessPoolTagger:
     Where `fork` exists the pipeline is loaded here first and the workers are forked from this
     process: one load (~4 s of CPU) instead of N, its ~600 MB shared copy-on-write, and a mistyped
     model is an error before any worker starts. The fork happens before this process starts any
-    thread of its own (the progress bar appears later). Elsewhere (spawn) each worker loads it in its
+    thread of its own (the progress bar runs none). Elsewhere (spawn) each worker loads it in its
     initializer."""
 
     def __init__(self, model: str | None, jobs: int) -> None:
@@ -200,6 +203,12 @@ class ProcessPoolTagger:
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def abort(self) -> None:
+        """Stop now (Ctrl-C): the workers are killed, their tasks dropped, nothing is waited for."""
+        for proc in list((getattr(self.pool, "_processes", None) or {}).values()):
+            proc.kill()
+        self.pool.shutdown(wait=False, cancel_futures=True)
 
 
 def make_tasks(pieces: Iterable[Piece], max_docs: int = TASK_DOCS, max_chars: int = TASK_CHARS) -> Iterator[list[Piece]]:

@@ -238,14 +238,21 @@ class Gazetteer:
     def resolve(self, name: str, context: Iterable[str | Division] = ()) -> Division | None:
         """The division ``name`` most likely means, given other places (names or codes) in context.
 
-        A candidate scores when the context names one of its ancestors (county 4, prefecture 2,
+        A division the context names in full whose short form ``name`` is (永康区 … 永康) is that division,
+        even where the short form is registered for others. Else a candidate scores when the context names one of its ancestors (county 4, prefecture 2,
         province 1: the nearer, the more telling) or one of its descendants. Highest score wins; ties
         go to the higher administrative level; a tie at the same level is genuinely ambiguous → None.
         """
         candidates = self.lookup(name)
-        if len(candidates) <= 1:
-            return candidates[0] if candidates else None
+        if not candidates:
+            return None
         ctx = self._context_keys(context)
+        written = {self.by_key[k] for k in ctx if len(self.by_key[k].name) == len(name) + 1
+                   and self.by_key[k].name.startswith(name) and self.by_key[k].key not in {c.key for c in candidates}}
+        if len(written) == 1:
+            return written.pop()  # 永康区 named in full, then 永康: the short form of the division named
+        if len(candidates) == 1:
+            return candidates[0]
         weights = {"province": 1, "prefecture": 2, "county": 4, "town": 4}
         scored = []
         for cand in candidates:

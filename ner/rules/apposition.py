@@ -24,7 +24,7 @@ from zhkg.ner.rules.chains import (
     unit_ending_at,
 )
 from zhkg.ner.rules.facts import Fact, Mention, Proposal, Proposals
-from zhkg.ner.rules.persons import bare_name
+from zhkg.ner.rules.persons import SPEECH, bare_name
 from zhkg.ner.rules.registry import NameSource, Sentence, Vouch, rule
 from zhkg.ner.rules.units import department_of, head_title, unit_for_title
 
@@ -64,6 +64,8 @@ def _segment(text: str, j: int, s0: int, tokens: list[Token], lex: Lexicons):
             core = core[len(head):]
         unit_end = rs + len(head)
         if not head and text[max(s0, rs - 2):rs] in grammar.TITLE_MODIFIERS:
+            if text[rs - 2:rs] in grammar.KEPT_MODIFIERS:
+                core = text[rs - 2:rs] + core  # 政务|副局长: written into the title
             unit_end = rs = rs - 2  # 分管|副局长: a modifier of the title, not part of the unit
         mod = grammar.MODIFIER.search(text[max(s0, unit_end - 8):unit_end]) if not head else None
         if mod:
@@ -78,6 +80,8 @@ def _segment(text: str, j: int, s0: int, tokens: list[Token], lex: Lexicons):
             core = gap + core  # 主管|护师: a two-character modifier left between unit and title
         elif not head and not mod and gap in grammar.RANK_PREFIXES:
             core = gap + core  # 副|主任医师
+        elif not head and grammar.ORDINAL.fullmatch(gap) and core.removesuffix(grammar.HEAD_TITLE_ENDING) in lex.org_suffix_set:
+            core = gap + core  # 本局|第六|分局长: the ordinal names the branch the title heads
         if head and unit is None:
             unit = (rs, rs + len(head))
         if unit is None and not head:
@@ -132,7 +136,7 @@ def _apposition(text: str, p: Mention, s0: int, tokens: list[Token], lex: Lexico
     Titles coordinated with 、 share the name after them, unless another person stands inside the
     earlier one (服务处洪敏博秘书、盐水区长姜家彬: 秘书 is 洪敏博's)."""
     segments = []
-    j = p.start
+    j = _before_honours(text, p.start, s0)
     floor = max([s0] + [m.end for m in others if m is not p and m.end <= p.start])  # no unit holds a name
     while j > s0:
         seg = _segment(text, j, s0 if segments else floor, tokens, lex)
@@ -159,11 +163,40 @@ def _apposition(text: str, p: Mention, s0: int, tokens: list[Token], lex: Lexico
     return segments
 
 
+def _before_honours(text: str, pos: int, s0: int) -> int:
+    """Where the titles before a name end, past the ranks and honours written between them and the name
+    (院长，二级大法官|游某, 州务大臣拿督|某某): a rank is no post and no part of the name (GUIDE)."""
+    for honour in grammar.HONOUR_RANKS:
+        if text.startswith(honour, pos - len(honour)):
+            j = pos - len(honour)
+            return j - 1 if j - 1 > s0 and text[j - 1] in "，," else j
+    return pos
+
+
+def honoured_names(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of the name after a rank or honour that only stands before names (拿督某某, 丹斯里某某):
+    the run of characters up to the next pause, two to six long (transliterated names are long)."""
+    for m in grammar.HONOUR_BEFORE_NAME.finditer(text):
+        run = _CJK_RUN.match(text, m.end())
+        if not run:
+            continue
+        name = run.group()
+        stops = (*SPEECH, *grammar.POST_VERBS, *grammar.NAME_RUN_STOPS)
+        cut = next((k for k in range(2, min(len(name), 7)) if name.startswith(stops, k)), None)
+        end = run.start() + cut if cut else run.end()
+        if 2 <= end - run.start() <= 6 and (cut or text[end:end + 1] in (*ITEM_SEPS, "（", "(", " ", "\n", "")):
+            yield run.start(), end
+
+
 def apposition_names(src: NameSource) -> Iterator[tuple[Mention, Vouch]]:
     """A name right after a title: a whole list item (关长|何浩瀚、, 指挥官|吕坤修|中将), else the name the
     surname starts, unless it would start inside a word or at a preposition."""
     text, lex, covering = src.text, src.lex, src.covering
+    for start, end in honoured_names(text):
+        yield Mention(start, end, text[start:end]), "pattern"
     for i in src.surname_starts:
+        if grammar.HONOUR_BEFORE_NAME.match(text, i):
+            continue  # 丹|斯里: an honour, whose first character is also a surname
         word = covering.get(i)
         rs = role_ending_at(text, i, lex)
         if word is not None and rs is not None and word.start == i - 1 == rs + 1 and text[rs + 1] == "长" \

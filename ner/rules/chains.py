@@ -271,6 +271,9 @@ def unit_ending_at(text: str, end: int, lex: Lexicons, floor: int = 0,
         if len(w) == 1 and (w in lex.org_suffix_set or w in grammar.VILLAGE_WARD) and (f == "zg" or k == len(toks) - 1 and k > 0):
             keep = k  # 保安|组/zg|科长, 环保|所/c|所长, 三光|里/f: a unit word jieba reads as something else
             continue
+        if w in grammar.CONJUNCTIONS and _joins_one_name(toks, k, lex):
+            keep = k  # 粮食|和|物资储备局, 文化|和|旅游厅: 和 inside one unit's name
+            continue
         if w in grammar.CHAIN_BREAK or f in grammar.STOP_FLAGS or not CJK.match(w) and f != "m" and not w.isalnum():
             break
         if w in grammar.LIGHT_VERBS and f == "v":
@@ -298,6 +301,16 @@ def unit_ending_at(text: str, end: int, lex: Lexicons, floor: int = 0,
         if lex.ends_like_unit(run[:cut]):
             return s, s + cut
     return None
+
+
+def _joins_one_name(toks: list[Token], k: int, lex: Lexicons) -> bool:
+    """和/与/及 at toks[k] joins two nouns inside one unit's name: the word before it is a noun that names
+    no unit (粮食, 文化), the word after a noun, and the name goes on to a unit's ending."""
+    if k == 0 or k + 1 >= len(toks):
+        return False
+    left, right = toks[k - 1], toks[k + 1]
+    return left.flag.startswith("n") and left.flag != "nr" and right.flag.startswith("n") \
+        and not lex.ends_like_unit(left.word) and left.word not in grammar.HOME_PREFIXES
 
 
 def _start_at_division(toks: list[Token], keep: int, lex: Lexicons) -> int:

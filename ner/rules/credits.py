@@ -72,10 +72,19 @@ def credit_post(c: Credit) -> Proposals:
                    unit_text=c.unit)
 
 
+HEADER_LABEL = re.compile("|".join(map(re.escape, sorted({*grammar.ISSUER_LABELS, *grammar.CONTACT_ROLES,
+                                                           *grammar.HEADER_LABELS}, key=len, reverse=True))))
+
+
 def issuing_body(text: str) -> str | None:
-    """The organization a release names as its issuer (`发稿单位：社会局`, `来源：中央纪委国家监委网站`)."""
+    """The organization a release names as its issuer (`发稿单位：社会局`, `来源：中央纪委国家监委网站`), cut
+    before the next label where a page ran its header fields together (社会局|发稿时间：…)."""
     m = ISSUER.search(text)
-    return m.group(1) if m else None
+    if not m:
+        return None
+    label = HEADER_LABEL.search(m.group(1))
+    body = m.group(1)[:label.start()] if label else m.group(1)
+    return body if len(body) >= 2 else None
 
 
 def _name_like(word: str, lex: Lexicons) -> bool:
@@ -187,6 +196,7 @@ def _contacts(text: str, lex: Lexicons) -> list[Credit]:
         if role not in grammar.CONTACT_ROLES and role not in lex.roles:
             continue
         if not CONTACT_END.match(text, m.end(2)):
+            out += _titled_contact(text, m, role, issuer, lex)
             continue  # 主任：我觉得… is a speaker in an interview, not a contact line
         run, run_start = m.group(2), m.start(2)
         split = _name_at_end(run, lex)
@@ -199,6 +209,33 @@ def _contacts(text: str, lex: Lexicons) -> list[Credit]:
             unit = issuer
         out.append(Credit(name, run_start + split, run_start + len(run), role, m.start(1), m.end(2),
                           unit=unit or None, rule="contact"))
+    return out
+
+
+_LINE_RUN = re.compile(r"[\u4e00-\u9fff][\u4e00-\u9fff \u3000]{1,40}")
+
+
+def _titled_contact(text: str, m: re.Match, role: str, issuer: str | None, lex: Lexicons) -> list[Credit]:
+    """`发稿人：心理健康科 吴秀琴股长 电话…`, `新闻联络人：黄琼瑱秘书 2991111`: a contact written with spaces
+    or with the title after the name. The contact's role is held in the unit written before the name
+    (else, for the release's author, in the issuing body), and so is the title after the name."""
+    run = _LINE_RUN.match(text, m.start(2))
+    if not run or not CONTACT_END.match(text, run.end()):
+        return []
+    words = run.group().split()
+    last = words[-1]
+    title_start = role_ending_at(last, len(last), lex)
+    title = last[title_start:] if title_start else ""
+    name = last[:title_start] if title_start else last
+    if not 2 <= len(name) <= 3 or not surname_length(name, 0, lex) or name in lex.roles:
+        return []
+    unit = "".join(words[:-1]) or (issuer if role in grammar.RELEASE_AUTHORS or title else None)
+    start = text.index(last, m.start(2)) if last in text[m.start(2):run.end()] else -1
+    if start < 0 or unit and not lex.ends_like_unit(unit):
+        return []
+    out = [Credit(name, start, start + len(name), role, m.start(1), run.end(), unit=unit, rule="contact")]
+    if title:
+        out.append(Credit(name, start, start + len(name), title, m.start(1), run.end(), unit=unit, rule="contact"))
     return out
 
 

@@ -9,17 +9,19 @@ unit).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Generator
 from dataclasses import dataclass
 
 from zhkg.ner.rules import grammar
 from zhkg.ner.rules.chains import Lexicons
 from zhkg.ner.rules.registry import Rule, rule_named
-from zhkg.ner.rules.units import DocContext, city_of_unit, resolve_unit, strip_status
+from zhkg.ner.rules.units import DocContext, city_of_unit, leading_words, resolve_unit, strip_status
 from zhkg.ner.text.visible import visible
 
 # A fact with no unit, of a rule whose posts are held in units, is trusted this much less.
 NO_UNIT_PENALTY = 0.15
+CJK_ONLY = re.compile(r"[\u4e00-\u9fff]+")
 
 @dataclass
 class Mention:
@@ -131,9 +133,14 @@ class FactBuilder:
             return None  # 基层干部张三: a cadre of no named unit is no fact
         unit = unit_text if unit_text is not None else (self.ctx.text[unit_span[0]:unit_span[1]] if unit_span else None)
         unit = visible(unit) if unit is not None else None  # resolved, and kept for anaphora, as a reader sees it
+        if unit is not None:
+            lead = max(leading_words(unit), _after_chain_break(unit, self.lex))
+            unit = unit[lead:] if lead else unit
+            unit_span = (unit_span[0] + lead, unit_span[1]) if unit_span and lead else unit_span
+        role, unit = abbreviated_unit(role, unit, self.lex)
         organ = next((o for o in grammar.PARTY_ORGANS if (unit or "").endswith(o)), None)
-        if role == "成员" and organ:
-            role = organ[-2:] + role  # …党组|成员: the post is 党组成员
+        if organ and grammar.ORGAN_MEMBER_TITLES.get(organ[-2:]) == role:
+            role = organ[-2:] + role  # …党组|成员, …党委|委员: the post is 党组成员, 党委委员
         pos = unit_span[0] if unit_span else start
         if unit:
             unit, former = strip_status(unit, self.lex)
@@ -142,7 +149,8 @@ class FactBuilder:
             self.ctx.units.append((pos, unit))
         elif role and rule.needs_unit:
             unit = self.ctx.place_headed_by(role, pos) or self.ctx.unit_headed_by(role, pos, self.lex) \
-                or self.ctx.company_for(role, pos, self.lex)
+                or self.ctx.company_for(role, pos, self.lex) or self.ctx.society_for(role, pos, self.lex) \
+                or self._principals_unit(role, proposal.sentence) or self._implied_unit(role)
         if unit is None and role and _heads_a_unit(role, self.lex):
             return None  # 局长林某 with no bureau named or implied: half a fact, which no reader can place
         national = unit is None and role in grammar.NATIONAL_TITLES
@@ -153,6 +161,25 @@ class FactBuilder:
                     unit_span[0] if unit_span else -1, unit_span[1] if unit_span else -1, city.key if city else "")
         self.facts.append(fact)
         return fact
+
+    def _implied_unit(self, role: str) -> str | None:
+        """张某委员长 in an article about the national people's congress: a title that only one national
+        body has (`implied_unit`), when the article names that body (全国人大); never on the title alone
+        (other states have a 委员长 too)."""
+        implied = grammar.IMPLIED_UNITS.get(role)
+        if implied is None:
+            return None
+        unit, *names = implied.split("|")
+        return unit if any(n in self.ctx.text for n in (unit, *names)) else None
+
+    def _principals_unit(self, role: str, sentence: int) -> str | None:
+        """副主任某某 with no unit, in a sentence that named the 主任 of one unit before (…常委会主任甲主持，
+        副主任乙、丙出席): the deputies are that unit's."""
+        principal = grammar.without_deputy(role)
+        if principal == role or sentence < 0:
+            return None
+        units = {f.unit for f in self.facts if f.sentence == sentence and f.role == principal and f.unit}
+        return units.pop() if len(units) == 1 else None
 
     def _share(self, rule: Rule, proposal: SharedPost) -> Fact:
         """The shared post as it stands, trusted as far as the sharing rule is."""
@@ -165,7 +192,8 @@ class FactBuilder:
 
 def dedupe(facts: list[Fact]) -> list[Fact]:
     """One fact per (person, role, unit), the first evidence kept; a unit that is the tail of another
-    unit of the same person and role (牌头环保所, 诸暨市环保局牌头环保所) is that unit."""
+    unit of the same person and role (牌头环保所, 诸暨市环保局牌头环保所) is that unit, and a post without
+    a unit is dropped where the same person holds that title in a unit."""
     seen: dict[tuple, Fact] = {}
     for f in facts:
         key = (f.person, f.role, f.unit)
@@ -179,7 +207,46 @@ def dedupe(facts: list[Fact]) -> list[Fact]:
     kept = [f for f in kept if not f.unit or not any(u != f.unit and u.endswith(f.unit) and len(f.unit) >= 3
                                                      for u in units[(f.person, f.role)])]
     with_role = {(f.person, f.unit) for f in kept if f.role}
-    return [f for f in kept if f.role or (f.person, f.unit) not in with_role]
+    with_unit = {(f.person, f.role) for f in kept if f.unit}  # 股长 of 心理健康科 says all 股长 alone does
+    return [f for f in kept if (f.role or (f.person, f.unit) not in with_role)
+            and (f.unit or (f.person, f.role) not in with_unit)]
+
+
+def _after_chain_break(unit: str, lex: Lexicons) -> int:
+    """Where a unit starts after a verb no unit's name runs across (…吴某将接任|外交部): 0 when there is
+    none, or when what follows it does not end like a unit."""
+    cut = max((unit.rfind(w) + len(w) for w in grammar.CHAIN_BREAK if len(w) >= 2 and w in unit), default=0)
+    return cut if cut and len(unit) - cut >= 2 and lex.ends_like_unit(unit[cut:]) else 0
+
+
+def abbreviated_unit(role: str | None, unit: str | None, lex: Lexicons) -> tuple[str | None, str | None]:
+    """A title that carries its unit's short name (本局|麻豆分局长, 都发局长, 防治科长): the title is the
+    head's (分局长), the short name joins the unit (本局麻豆分局); a unit cut before the head's word
+    (警察局佳里|分局长) gets it back. Not for the heads of divisions (区长, 市长: the place is the unit's
+    name, read elsewhere) and not for a title the lexicon holds whole."""
+    if not role or role in lex.roles:
+        return _unit_word_restored(role, unit, lex)
+    for k in range(2, len(role) - 1):
+        head = role[k:]
+        word = head[:-len(grammar.HEAD_TITLE_ENDING)]
+        if head in lex.roles and head.endswith(grammar.HEAD_TITLE_ENDING) and lex.ends_like_unit(word) \
+                and head not in grammar.TEAM_TITLES \
+                and word[-1] not in grammar.ANY_DIVISION_CHARS and CJK_ONLY.fullmatch(role[:k]) \
+                and not role[:k].startswith(grammar.NOT_ABBREVIATION_STARTS):
+            return head, (unit or "") + role[:k] + word
+    return role, unit
+
+
+def _unit_word_restored(role: str | None, unit: str | None, lex: Lexicons) -> tuple[str | None, str | None]:
+    """警察局佳里|分局长: a sub-unit's head (分局长, 大队长) right after a unit that does not end with its
+    word names the sub-unit whose name the title began (佳里分局)."""
+    if not role or not unit or not role.endswith(grammar.HEAD_TITLE_ENDING):
+        return role, unit
+    word = role[:-len(grammar.HEAD_TITLE_ENDING)]
+    if len(word) >= 2 and word[-1] not in grammar.ANY_DIVISION_CHARS and word in lex.org_suffix_set \
+            and not unit.endswith(word) and not word.startswith(grammar.NOT_ABBREVIATION_STARTS):
+        return role, unit + word
+    return role, unit
 
 
 def _is_title(text: str, lex: Lexicons) -> bool:

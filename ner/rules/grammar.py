@@ -58,7 +58,19 @@ ACTING_VERBS = words.words("acting_verb")
 ACTING_DUTIES = words.words("acting_duty")
 ACTING_PREFIXES = words.words("acting_prefix")
 ROSTER_OPENERS = words.words("roster_opener")
+NOTICE_VERBS = words.words("notice_verb")
+REMOVAL_VERBS = words.words("removal_verb")
+POSSESSIVE = words.word("possessive")
+SOCIETY_TITLES = frozenset(words.words("society_title"))
+SOCIETY_ENDINGS = words.words("society_ending")
+SOCIETY_ORGANS = frozenset(words.words("society_organ"))
+# A term's ordinal before an organ (第四届理事会, 第61届董事会).
+ORDINAL_TERM = re.compile(rf"^第(?:\d+|[{words.chars('numeral_chars')}]+){words.word('term_counter')}")
+POST_COPULA = words.word("post_copula")
+COMRADE = words.word("comrade")
+SUBJECT_COUNT = words.word("subject_count")
 TITLE_MODIFIERS = frozenset(words.words("title_modifier"))
+KEPT_MODIFIERS = frozenset(w for w, v in words.values("title_modifier").items() if v == "kept")
 RANK_PREFIXES = frozenset(words.words("rank_prefix"))
 HEAD_TITLE_ENDING = words.word("head_title_ending")
 _HEAD_TITLE_PREFIXES = words.values("head_title_prefix")
@@ -86,6 +98,9 @@ DEPARTMENT_HEADS = frozenset(words.chars("department_head_chars"))
 SCHOOL_ENDINGS = words.words("school_ending")
 ALIAS_MARKERS = words.words("alias_marker")
 BOARD_TITLES = frozenset(words.words("board_title"))
+SELF_DETERMINERS = tuple(w for w, v in words.values("anaphor_determiner").items() if v == "self")
+GOVERNMENT = words.word("government_of_place")
+BRANCH = words.word("branch_prefix")
 ANAPHOR = re.compile(f"({_either(words.words('anaphor_determiner'))})({_either(words.words('anaphor_head'))})")
 INSTITUTION_ANAPHOR = re.compile(f"^({_either(words.words('institution_determiner'))})?"
                                  f"({_either(words.words('institution_head'))})")
@@ -128,6 +143,7 @@ MEDIA_SUFFIXES = words.words("media_suffix")
 CONTACT_ROLES = frozenset(words.words("contact_role"))
 RELEASE_AUTHORS = frozenset(w for w, role in words.values("contact_role").items() if role == "author")
 ISSUER_LABELS = words.words("issuer_label")
+HEADER_LABELS = words.words("header_label")
 
 
 def head_of(title: str) -> str:
@@ -143,3 +159,35 @@ def without_head_prefixes(role: str, deputy: bool = True) -> str:
         if deputy or kind != "deputy":
             role = role.removeprefix(prefix)
     return role
+
+# What a title's first characters are when they are no unit's short name (副|局长, 常务|副局长, 原|局长,
+# 代理|局长, 新任|局长): the abbreviated-title reading (`facts.abbreviated_unit`) never starts with them.
+NOT_ABBREVIATION_STARTS = (*RANK_PREFIXES, *words.words("head_title_prefix"), *STATUS_MARKERS, *ACTING_PREFIXES,
+                           *POST_VERBS, *POST_ENDING_VERBS, *TITLE_MODIFIERS)
+# jieba's flags of words no unit's name starts with (随后, 同时, 由, 在): facts.leading_words.
+LEAD_FLAGS = frozenset({"d", "c", "p"})
+UNIT_LEAD_WORDS = frozenset(words.words("unit_lead_word"))
+# The member's title of a party organ written after it: …党组|成员 is 党组成员, …党委|委员 is 党委委员.
+ORGAN_MEMBER_TITLES = words.values("organ_member_title")
+# A party organ that, written alone, is the organ of the unit the article is about (党组书记、院长某某).
+OWN_ORGANS = frozenset(words.words("own_organ"))
+# The head of a team, not of a unit (值班组长, 专案组长): what is written before it is part of the title.
+TEAM_TITLES = frozenset(words.words("team_title"))
+# Ranks and honours written between titles and a name (二级大法官, 拿督): no post, no part of the name;
+# longest first. Those of `honour_before_name` stand only before a name.
+HONOUR_RANKS = tuple(sorted(words.words("honour_rank"), key=len, reverse=True))
+HONOUR_BEFORE_NAME = re.compile("|".join(sorted(words.words("honour_before_name"), key=len, reverse=True)))
+NAME_RUN_STOPS = words.words("name_run_stop")
+PUBLIC_PREFIXES = words.words("public_prefix")
+
+
+def without_deputy(role: str) -> str:
+    """副主任 → 主任, 常务副市长 → 市长: the principal's title of a deputy's; the title itself otherwise."""
+    for prefix, kind in _HEAD_TITLE_PREFIXES.items():
+        if kind == "deputy" and prefix in role:
+            return role[role.index(prefix) + len(prefix):]
+    return role
+# An ordinal (第六, 第1): before a branch's head (第六分局长) it names the branch.
+ORDINAL = re.compile(rf"第(?:\d+|[{words.chars('numeral_chars')}]+)")
+# A title only one national body has, and the names that body goes by: implied_unit.
+IMPLIED_UNITS = words.values("implied_unit")

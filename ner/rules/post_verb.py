@@ -9,48 +9,124 @@ shared by the bracket, appointment and profile rules (their proposals are those 
 from __future__ import annotations
 
 import re
-from collections.abc import Generator
+from collections.abc import Generator, Iterator
 
+from zhkg.ner import words
 from zhkg.ner.rules import grammar
-from zhkg.ner.rules.chains import Token, role_ending_at, role_starting_at, split_role, unit_and_role
+from zhkg.ner.rules.chains import (
+    CJK,
+    Lexicons,
+    Token,
+    role_ending_at,
+    role_starting_at,
+    split_role,
+    surname_length,
+    unit_and_role,
+)
 from zhkg.ner.rules.facts import Fact, Mention, Proposal, Proposals
-from zhkg.ner.rules.registry import Sentence, rule
+from zhkg.ner.rules.registry import NameSource, Sentence, Vouch, rule
 from zhkg.ner.rules.units import unit_for_title
+
+# What may stand between the last name of a subject list and its verb: 等7名同志, 同志, 先生.
+_SUBJECT_TAIL = re.compile(rf"(?:{grammar.SUBJECT_COUNT}(?:\d+|[{words.chars('numeral_chars')}]+)?[{words.chars('person_counter')}]?)?"
+                           rf"(?:{grammar.COMRADE}|{'|'.join(grammar.HONORIFIC_AFTER)})?")
+# A name opening a clause of a notice, right before its post verb (夏某某任…公司总经理): jieba may have
+# joined the name's last character and the verb into a word (胜|任 → 胜任), so the clause bounds the name.
+_NOTICE_VERBS = sorted(grammar.NOTICE_VERBS, key=len, reverse=True)
+_CLAUSE_SUBJECT = re.compile(rf"(?:^|(?<=[。；;：:\n，,]))\s*((?:[\u4e00-\u9fff]{{2,4}}、)*[\u4e00-\u9fff]{{2,4}}?)"
+                             rf"(?={_SUBJECT_TAIL.pattern}(?:{'|'.join(_NOTICE_VERBS)}))")
+
+
+def clause_subjects(src: NameSource) -> Iterator[tuple[Mention, Vouch]]:
+    """Names opening a clause right before a post verb whose object ends with a known title (a list of
+    them too: 甲、乙当选副会长); every item must start with a surname."""
+    text, lex = src.text, src.lex
+    for m in _CLAUSE_SUBJECT.finditer(text):
+        verb_at = _SUBJECT_TAIL.match(text, m.end()).end()
+        verb = next((v for v in _NOTICE_VERBS if text.startswith(v, verb_at)), None)
+        if verb is None or not _object_titled(text, verb_at + len(verb), lex):
+            continue
+        items, pos = [], m.start(1)
+        for name in m.group(1).split(grammar.LIST_SEP):
+            given = len(name) - surname_length(name, 0, lex)
+            if not CJK.fullmatch(name) or not 1 <= given <= 2 or given == len(name):
+                break
+            items.append(Mention(pos, pos + len(name), name))
+            pos += len(name) + 1
+        else:
+            for p in items:
+                yield p, "pattern"
+
+
+def _object_titled(text: str, obj: int, lex: Lexicons) -> bool:
+    """The object of a post verb, up to the clause's end (or 职务), ends with a known title."""
+    stop = obj
+    while stop < len(text) and text[stop] not in grammar.CLAUSE_PUNCT and text[stop] != grammar.LIST_SEP:
+        stop += 1
+    for closing in grammar.POST_WORDS:
+        if text.startswith(closing, stop - len(closing)):
+            stop -= len(closing)
+    start = role_ending_at(text, stop, lex)
+    return start is not None and start >= obj
 
 
 @rule("post_verb", reads="`[name]…担任/任/调任/原任/时任[unit][title]`", scope=("sentence", "antecedent"),
-      precedence=40, confidence=0.8)
+      precedence=40, confidence=0.8, names=clause_subjects)
 def post_verb(s: Sentence) -> Proposals:
-    """`…担任[unit][title]`: the subject is the last name before the verb, or in the antecedent scope the
-    person named in an earlier sentence that 他/她 refers to (the evidence is then this sentence)."""
+    """`…担任[unit][title]`: the subject is the last name before the verb (with the names listed before it:
+    甲、乙、丙当选副会长), or in the antecedent scope the person named in an earlier sentence that 他/她
+    refers to (the evidence is then this sentence)."""
     text = s.text
-    for t, verb in _verb_tokens(text, s.start, s.end, s.tokens):
+    for t, verb in _verb_tokens(text, s.start, s.end, s.tokens, s.people):
         subject = s.people if s.antecedent else [p for p in s.people if p.end <= t.start]
         if not subject:
             continue
-        p = subject[-1]
-        end = t.end
-        while end < s.end and text[end] not in grammar.CLAUSE_PUNCT and text[end] not in "的后时期间" \
-                and not text.startswith(grammar.POSTS_CLOSING, end):
-            end += 1
-        status = grammar.STATUS_OF.get(verb, "current")
-        if text[max(s.start, t.start - 2):t.start] in grammar.POST_ENDED:
-            status = "former"  # 不再担任…职务
-        start = s.start if s.antecedent else p.start
-        part_start = t.end
-        obj = text[t.end:end]
-        for closing in grammar.POST_WORDS:
-            if obj.endswith(closing) and len(obj) > len(closing) + 1:
-                end -= len(closing)  # …党组书记职务: the word for "post" closes the object
-                break
-        for part in re.split(r"(?<=.)兼(?=.)", text[t.end:end]):
-            yield from post_titles(s, part_start, part_start + len(part), p, start, end, status)
-            part_start += len(part) + 1
+        for p in _subject_list(text, subject, t.start) if not s.antecedent else subject[-1:]:
+            yield from _post_of(s, p, t, verb)
 
 
-def _verb_tokens(text: str, s0: int, s1: int, tokens: list[Token]) -> list[tuple[Token, str]]:
-    """The post verbs of a sentence with their tokens: jieba's words, and two-character verbs written
-    in the text where jieba cut them (曾|任原)."""
+def _subject_list(text: str, subject: list[Mention], verb_start: int) -> list[Mention]:
+    """The last name before the verb, and when it stands right before the verb (甲、乙、丙当选, 甲、乙等3名
+    同志当选) the names listed before it with 、/和/及."""
+    last = subject[-1]
+    tail = _SUBJECT_TAIL.match(text, last.end)
+    if tail.end() != verb_start:
+        return [last]
+    group = [last]
+    for q in reversed(subject[:-1]):
+        if text[q.end:group[0].start] in (grammar.LIST_SEP, *grammar.CONJUNCTIONS):
+            group.insert(0, q)
+        else:
+            break
+    return group
+
+
+def _post_of(s: Sentence, p: Mention, t: Token, verb: str) -> Proposals:
+    """The posts after one verb token, for one subject."""
+    text = s.text
+    end = t.end
+    while end < s.end and text[end] not in grammar.CLAUSE_PUNCT and text[end] not in "的后时期间" \
+            and not text.startswith(grammar.POSTS_CLOSING, end):
+        end += 1
+    status = grammar.STATUS_OF.get(verb, "current")
+    if text[max(s.start, t.start - 2):t.start] in grammar.POST_ENDED:
+        status = "former"  # 不再担任…职务
+    start = s.start if s.antecedent else p.start
+    part_start = t.end + (1 if text.startswith(grammar.POST_COPULA, t.end) else 0)  # 当选为副会长
+    obj = text[part_start:end]
+    for closing in grammar.POST_WORDS:
+        if obj.endswith(closing) and len(obj) > len(closing) + 1:
+            end -= len(closing)  # …党组书记职务: the word for "post" closes the object
+            break
+    for part in re.split(r"(?<=.)兼(?=.)", text[part_start:end]):
+        yield from post_titles(s, part_start, part_start + len(part), p, start, end, status)
+        part_start += len(part) + 1
+
+
+def _verb_tokens(text: str, s0: int, s1: int, tokens: list[Token],
+                 people: list[Mention] = ()) -> list[tuple[Token, str]]:
+    """The post verbs of a sentence with their tokens: jieba's words, two-character verbs written
+    in the text where jieba cut them (曾|任原), and 任 right after a name (夏某胜|任, where jieba read 胜任)."""
     verbs = sorted(grammar.POST_VERBS, key=len, reverse=True)
     found: dict[int, tuple[Token, str]] = {}
     for t in tokens:
@@ -62,6 +138,11 @@ def _verb_tokens(text: str, s0: int, s1: int, tokens: list[Token]) -> list[tuple
             end = s0 + m.end()
             if end not in found and not any(t.start < s0 + m.start() < t.end - 1 for t, _ in found.values()):
                 found[end] = (Token(s0 + m.start(), end, verb, "v"), verb)
+    single = min(grammar.NOTICE_VERBS, key=len)
+    for p in people:
+        end = p.end + (len(grammar.COMRADE) if text.startswith(grammar.COMRADE, p.end) else 0)
+        if text.startswith(single, end) and end + 1 not in found and not text.startswith(single * 2, end):
+            found[end + 1] = (Token(end, end + 1, single, "v"), single)
     return [found[k] for k in sorted(found)]
 
 

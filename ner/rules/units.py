@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import jieba
+import jieba.posseg
 
 from zhkg.ner.rules import grammar
 from zhkg.ner.rules.chains import unit_ending_at
@@ -38,6 +39,7 @@ class DocContext:
     home: Division | None
     places: list[tuple[int, int, Division]]   # (start, end, division), sorted
     gaz: Gazetteer
+    issuer: str | None = None   # the unit that issued the document, when the user named it (--issuer)
     units: list[tuple[int, str]] = field(default_factory=list)   # (offset, resolved unit) seen so far
     _institutions: dict[str, str | None] = field(default_factory=dict)
     _aliases: list[tuple[int, str, str]] | None = None
@@ -73,7 +75,40 @@ class DocContext:
         kinds = grammar.INSTITUTION_KINDS.get(head)
         if not kinds:
             return None
-        if head not in self._institutions:
+        return self._most_named(head, kinds, lex, head)
+
+    def own_unit(self, head: str, lex: Lexicons) -> str | None:
+        """本局, 我院, 本府: the speaker's own unit with that head. The issuer a user named (`--issuer`)
+        when it has that head; for 府 the government of the home city; else the unit of that head the
+        article names most (the headline weighs more), never merely the last named (a police release
+        names other bureaus its officers come from)."""
+        if self.issuer and self.issuer.endswith(head):
+            return self.issuer
+        if head == grammar.GOVERNMENT[-1:]:
+            return self.home.name + grammar.GOVERNMENT if self.home is not None else None
+        return self._most_named(f"own {head}", (re.escape(head),), lex, head)
+
+    def main_unit(self) -> str | None:
+        """The unit the article names most (at least twice, its party organs counted as it), None on a
+        tie: whose 党组 a bare 党组 is."""
+        counts = Counter(_strip_party_organ(u) for _, u in self.units if u not in grammar.PARTY_ORGANS)
+        ranked = counts.most_common(2)
+        if not ranked or ranked[0][1] < 2 or len(ranked) == 2 and ranked[0][1] == ranked[1][1]:
+            return None
+        return ranked[0][0]
+
+    def society(self, lex: Lexicons) -> str | None:
+        """The association the article is about (商会, 同乡会, 体育总会): the one named most often, the
+        headline weighing more, and named at least twice or in the headline; None on a tie."""
+        return self._most_named("", grammar.SOCIETY_ENDINGS, lex, "", least=INSTITUTION_WEIGHT - 1)
+
+    def society_for(self, role: str, pos: int, lex: Lexicons) -> str | None:
+        """会长李某, 理事长王某 with no unit written: the association the article is about (a society's
+        titles are held in a society, and an article listing its officers is that society's)."""
+        return self.society(lex) if role in grammar.SOCIETY_TITLES else None
+
+    def _most_named(self, key: str, kinds: tuple[str, ...], lex: Lexicons, head: str, least: int = 1) -> str | None:
+        if key not in self._institutions:
             counts: Counter[str] = Counter()
             for m in re.finditer("|".join(kinds), self.text):
                 span = unit_ending_at(self.text, m.end(), lex)
@@ -81,14 +116,15 @@ class DocContext:
                     name = self.text[span[0]:span[1]]
                     for prefix in grammar.STATE_PREFIXES:
                         name = name.removeprefix(prefix)
-                    if len(name) > len(m.group()) + 1 and not name.startswith(head):
+                    if len(name) > len(m.group()) + 1 and not (head and name.startswith(head)) \
+                            and not grammar.ANAPHOR.match(name) and not name[:-len(m.group())].endswith(grammar.BRANCH):
                         own = self.text.startswith(grammar.INSTITUTION_ORGANS + (grammar.OWN_COMMITTEE,), m.end())
                         headline = "\n" not in self.text[:m.start()].strip()
                         counts[name] += INSTITUTION_WEIGHT if own or headline else 1
             ranked = counts.most_common(2)
             tie = len(ranked) == 2 and ranked[0][1] == ranked[1][1]
-            self._institutions[head] = ranked[0][0] if ranked and not tie else None
-        return self._institutions[head]
+            self._institutions[key] = ranked[0][0] if ranked and not tie and ranked[0][1] >= least else None
+        return self._institutions[key]
 
     def aliases(self, lex: Lexicons) -> list[tuple[int, str, str]]:
         """(offset, short name, unit) for each short name the document defines for a unit it names
@@ -143,6 +179,19 @@ class DocContext:
         return unit[:unit.rindex(head) + len(head)]
 
 
+def leading_words(unit: str) -> int:
+    """How many characters before a unit's name are words no name starts with, which a span read into it
+    (随后|学校, 经|教育局, 并在|市委): adverbs, conjunctions, prepositions (jieba's d, c, p) and the words of
+    `unit_lead_word`; 0 when what would remain is under two characters."""
+    cut = 0
+    for w in jieba.posseg.lcut(unit, HMM=False):
+        if (w.flag in grammar.LEAD_FLAGS or w.word in grammar.UNIT_LEAD_WORDS) and len(unit) - cut - len(w.word) >= 2:
+            cut += len(w.word)
+        else:
+            break
+    return cut
+
+
 def _starts_with_word(unit: str, alias: str) -> bool:
     """jieba cuts `unit` right after `alias` (公司|董事会, not 中心医|院)."""
     end = 0
@@ -164,6 +213,7 @@ def _company_suffixes() -> tuple[str, ...]:
 
 
 def resolve_unit(unit: str, pos: int, ctx: DocContext, lex: Lexicons) -> str:
+    unit = unit[leading_words(unit):]  # 经|教育局 as the model tagged it: the units named before stay clean
     aliased = ctx.expand_alias(unit, pos, lex)
     if aliased:
         return aliased
@@ -174,10 +224,13 @@ def resolve_unit(unit: str, pos: int, ctx: DocContext, lex: Lexicons) -> str:
             level = prefix[-1]
             if level == city_char or not home.endswith(city_char):
                 return home + unit[len(prefix):]
-    inst = _institution_unit(unit, ctx, lex)
+    inst = _institution_unit(unit, ctx, lex) or _society_organ(unit, ctx, lex)
     if inst:
         return inst
     m = grammar.ANAPHOR.match(unit)
+    own = ctx.own_unit(m.group(2), lex) if m and m.group(1) in grammar.SELF_DETERMINERS else None
+    if own:
+        return own + unit[m.end():]
     if m:
         earlier = ctx.unit_before(pos, m.group(2))
         return earlier + unit[m.end():] if earlier else unit[m.end() - len(m.group(2)):]
@@ -196,7 +249,7 @@ def resolve_unit(unit: str, pos: int, ctx: DocContext, lex: Lexicons) -> str:
         earlier = ctx.unit_before(pos, head)
         if earlier:
             return earlier + unit[len(head):]
-    return unit
+    return _own_organ(unit, ctx) or unit  # 党组 of no unit named before: the article's main unit's
 
 
 def _institution_unit(unit: str, ctx: DocContext, lex: Lexicons) -> str | None:
@@ -212,13 +265,44 @@ def _institution_unit(unit: str, ctx: DocContext, lex: Lexicons) -> str | None:
     return inst + rest if inst else None
 
 
+def _local_branch_city(unit: str, ctx: DocContext) -> Division | None:
+    """A national body's local branch sits where its name says (中国农业发展银行辽宁省营口市分行 → 营口市;
+    国家税务总局某市税务局): the first full division name inside the name starts the chain of places;
+    a province's branch, or none named, sits in no city."""
+    for i in range(2, len(unit) - 2):
+        if any(ctx.gaz.is_full_name(unit[i:i + n]) for n in range(min(MAX_PLACE_CHARS, len(unit) - i), 2, -1)
+               if unit[i:i + n] in ctx.gaz):
+            return city_of_unit(unit[i:], replace(ctx, home=None))
+    return None
+
+
+def _own_organ(unit: str, ctx: DocContext) -> str | None:
+    """党组, 党委 written alone (党组书记、院长某某): the organ of the unit the article is about."""
+    if unit not in grammar.OWN_ORGANS:
+        return None
+    main = ctx.main_unit()
+    return main + unit if main else None
+
+
+def _society_organ(unit: str, ctx: DocContext, lex: Lexicons) -> str | None:
+    """理事会, 第四届理事会, 秘书处 written alone in an association's news: that association's organ."""
+    organ = grammar.ORDINAL_TERM.sub("", unit)
+    if organ not in grammar.SOCIETY_ORGANS:
+        return None
+    society = ctx.society(lex)
+    return society + unit if society else None
+
+
 def city_of_unit(unit: str | None, ctx: DocContext) -> Division | None:
     """The city or county where a unit sits: the most specific county or city in the chain of places
     its name starts with (长治市潞州区… → 潞州区), else the article's home city.
 
     National bodies (中央纪委, 国家监委, 全国总工会, 国务院) sit in no city."""
     if unit and unit.startswith(grammar.NATIONAL_PREFIXES):
-        return None
+        return _local_branch_city(unit, ctx)
+    public = next((p for p in grammar.PUBLIC_PREFIXES if unit and unit.startswith(p) and len(unit) > len(p) + 1), "")
+    if public:
+        return city_of_unit(unit[len(public):], ctx)  # 国立|高雄师范大学: the place after the prefix
     best, anchor = None, None
     i = 0
     bounds = set()

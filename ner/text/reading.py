@@ -28,6 +28,20 @@ taggers are slow and memory-hungry per document. The builder should pass any tex
 A file too large to be a document of at most ``max_chars`` characters (``byte_limit``) is skipped by
 its size before one byte is read, and no read takes more than that many bytes, so a 1 GiB file, a
 file that grows while it is read or a ``/proc`` file that claims a size of 0 costs no memory.
+
+Formats (the README's Inputs section): plain text (`.txt .md .text`), saved pages (`.html .htm`, or any
+text that opens like HTML; `zhkg.ner.text.webpage`), `.docx` and text `.pdf` (`zhkg.ner.text.office`), and
+corpora of one JSON record per line (`.jsonl .jsonl.gz .ndjson`; `zhkg.ner.text.corpus`), streamed a
+record at a time. A folder is searched for these suffixes; every other file in it is named as skipped
+(``unsupported file type``), except hidden ones (`.DS_Store`), which no user means as input and which
+are passed over silently. Hidden folders (`.git`, a build's staging folder and cache) and the output
+folder of a build (`zhkg build . -o out`, run twice: out/ holds facts.jsonl and report.html) are not
+entered. A file named directly is read whatever its suffix: a PDF or .docx by its first bytes, a page
+by its markup, anything else as text. Containers (pages, .docx, .pdf) may be larger than their text,
+so they are refused unread only above ``max(byte_limit, CONTAINER_BYTES)``; their extracted text is
+held to `max_chars` like any other.
+A document's ``meta`` carries what its container says about it (date, source, title, author, a
+record's id) and what the build adds (home, issuer); it is part of the cache key.
 """
 
 from __future__ import annotations
@@ -42,11 +56,14 @@ import threading
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 import charset_normalizer
+
+if TYPE_CHECKING:
+    from zhkg.ner.text.corpus import RecordFields
 
 MAX_CHARS = 5_000_000
 # A character takes at most 4 bytes in every encoding read here (UTF-8, GB18030, UTF-16 surrogate
@@ -54,7 +71,15 @@ MAX_CHARS = 5_000_000
 BYTES_PER_CHAR = 4
 _BOM_BYTES = 3
 _CHUNK = 1 << 20
-SUFFIXES = (".txt", ".md")
+# What a folder is searched for, by kind (`kind_of`); longer suffixes first.
+KINDS = {".jsonl.gz": "jsonl", ".ndjson.gz": "jsonl", ".jsonl": "jsonl", ".ndjson": "jsonl", ".txt": "text",
+         ".md": "text", ".text": "text", ".html": "html", ".htm": "html", ".docx": "docx", ".pdf": "pdf"}
+SUFFIXES = tuple(KINDS)
+# The file `zhkg.outdir` writes into every OUT: a folder holding it is a build's output, never input.
+BUILD_MANIFEST = ".zhkg-build.json"
+CONTAINER_BYTES = 64 << 20  # a page, .docx or .pdf may be this large whatever --max-chars says
+_UNSUPPORTED = ("unsupported file type ({}): convert to text; a folder is read for .txt .md .text .html .htm "
+                ".docx .pdf .jsonl .jsonl.gz .ndjson")
 _SENTENCE_ENDS = "。！？!?\n"
 _SAMPLE = 1 << 16  # bytes examined for binary content; enough to tell, cheap on 50 MB files
 _GB = {"gbk", "gb2312", "gb18030", "hz"}
@@ -76,6 +101,9 @@ class Source:
     encoding: str
     digest: str = ""
     decode_errors: tuple[tuple[int, int, bytes], ...] = ()
+    # What the input says about the document (`date`, `source`, `title`, `author`, `format`, a record's
+    # `id`) and what the build says (`home`, `issuer`); None for a plain text file.
+    meta: dict[str, str] | None = field(default=None, hash=False)
 
 
 @dataclass(frozen=True)
@@ -153,6 +181,7 @@ class Decoded:
     text: str
     encoding: str
     errors: tuple[tuple[int, int, bytes], ...] = ()
+    meta: dict[str, str] | None = None  # what a container (page, .docx, .pdf) says about the document
 
 
 def decode(data: bytes) -> Decoded:
@@ -176,7 +205,7 @@ def decode(data: bytes) -> Decoded:
     if _looks_binary(data):
         utf16 = _utf16_without_bom(data)
         if utf16 is None:
-            raise UnreadableInput("binary file (NUL bytes or control characters)")
+            raise UnreadableInput("unsupported: binary file (NUL bytes or control characters); convert to text")
         return Decoded(*utf16)
     try:
         return Decoded(data.decode("utf-8"), "utf-8")
@@ -193,6 +222,33 @@ def decode(data: bytes) -> Decoded:
         return Decoded(data.decode(encoding), encoding)
     except (UnicodeDecodeError, LookupError) as e:
         raise UnreadableInput(f"undecodable bytes as {encoding}") from e
+
+
+def kind_of(path: str) -> str | None:
+    """What a file is by its name: text, html, docx, pdf or jsonl (`KINDS`); None for anything else."""
+    name = os.path.basename(path).lower()
+    return next((kind for suffix, kind in KINDS.items() if name.endswith(suffix)), None)
+
+
+def read_document(data: bytes, kind: str | None = None) -> Decoded:
+    """The text of one document's bytes, read as `kind` (`kind_of`; None: told by its first bytes, a
+    PDF or .docx by its signature, a page by its markup, else text); raises ``UnreadableInput``.
+    A text file that opens like HTML is a page saved under another name."""
+    if not data:
+        raise UnreadableInput("empty file")
+    if kind == "pdf" or (kind is None and data.startswith(b"%PDF-")):
+        from zhkg.ner.text.office import read_pdf
+
+        return read_pdf(data)
+    if kind == "docx" or (kind is None and data.startswith(b"PK\x03\x04")):
+        from zhkg.ner.text.office import read_docx
+
+        return read_docx(data)
+    from zhkg.ner.text.webpage import looks_like_html, read_page
+
+    if kind == "html" or looks_like_html(data):
+        return read_page(data)
+    return decode(data)
 
 
 def read_text(path_or_bytes: str | os.PathLike | bytes, max_bytes: int | None = None) -> tuple[str, str]:
@@ -300,14 +356,33 @@ def _expand(paths: list[str]) -> Iterator[tuple[str, str] | Skipped]:
         if not is_dir:
             yield p, os.path.basename(os.path.normpath(p)) or p
             continue
+        if os.path.isfile(os.path.join(p, BUILD_MANIFEST)):
+            yield Skipped(display_path(p), "the output folder of a zhkg build, not input")
+            continue
         unlisted: list[OSError] = []
-        found = [os.path.join(root, f) for root, _, files in os.walk(p, onerror=unlisted.append) for f in files
-                 if f.lower().endswith(SUFFIXES)]
+        found = []
+        for root, folders, files in os.walk(p, onerror=unlisted.append):
+            folders[:] = [d for d in folders if not _passed_over(os.path.join(root, d))]
+            found += [os.path.join(root, f) for f in files if kind_of(f) is not None or not f.startswith(".")]
         for e in unlisted:
             where = e.filename if isinstance(e.filename, str) else p
             yield Skipped(display_path(where), f"folder not read ({_os_reason(e)}): none of its files were read")
         for f in sorted(found):
-            yield f, _relative(f, p)
+            if kind_of(f) is None:
+                yield Skipped(display_path(f), _UNSUPPORTED.format(_suffix(f)))
+            else:
+                yield f, _relative(f, p)
+
+
+def _passed_over(folder: str) -> bool:
+    """A folder inside an input folder that is not entered, silently: a hidden one (`.git`, a build's
+    staging folder and cache beside OUT), and the output of a build (OUT inside the folder it reads)."""
+    return os.path.basename(folder).startswith(".") or os.path.isfile(os.path.join(folder, BUILD_MANIFEST))
+
+
+def _suffix(path: str) -> str:
+    suffix = "".join(Path(path).suffixes[-2:]) if path.lower().endswith(".gz") else Path(path).suffix
+    return suffix.lower() or "no extension"
 
 
 def _digest(data: bytes) -> str:
@@ -356,10 +431,12 @@ def unique_names(files: list[tuple[str, str]]) -> list[tuple[str, bool]]:
             names[i] = _tail(files[i][0], depth[i])
 
 
-def iter_sources(paths: list[str], max_chars: int | None = MAX_CHARS) -> Iterator[Source | Skipped]:
-    """Files, directories (recursive, .txt/.md, sorted) or ``-`` for stdin, in the order given; each
-    file once, named apart from every other (see the module docstring). A file that cannot hold at
-    most `max_chars` characters (None: no limit) is skipped unread."""
+def iter_sources(paths: list[str], max_chars: int | None = MAX_CHARS,
+                 fields: RecordFields | None = None) -> Iterator[Source | Skipped]:
+    """Files, directories (recursive, the suffixes of `KINDS`, sorted) or ``-`` for stdin, in the order
+    given; each file once, named apart from every other (see the module docstring); a JSONL corpus as
+    one document per record (`fields` says where its text, id and metadata are). A file that cannot
+    hold at most `max_chars` characters (None: no limit) is skipped unread."""
     max_bytes = None if max_chars is None else byte_limit(max_chars)
     items = list(_files(paths))
     files = [item for item in items if not isinstance(item, Skipped)]
@@ -370,9 +447,18 @@ def iter_sources(paths: list[str], max_chars: int | None = MAX_CHARS) -> Iterato
             yield item
             continue
         (p, name), (shown, clashing) = item, next(names)
+        kind = None if p == "-" else kind_of(p)
+        if kind == "jsonl":
+            from zhkg.ner.text.corpus import RecordFields, iter_records
+
+            if clashing:
+                shown += "#" + _digest(os.path.abspath(p).encode("utf-8", "surrogateescape"))[:8]
+            yield from iter_records(p, shown, fields or RecordFields(), max_chars)
+            continue
+        limit = max_bytes if kind in ("text", None) or max_bytes is None else max(max_bytes, CONTAINER_BYTES)
         try:
-            data = _read_at_most(sys.stdin.buffer, max_bytes) if p == "-" else _read_bytes(Path(p), max_bytes)
-            decoded = decode(data)
+            data = _read_at_most(sys.stdin.buffer, max_bytes) if p == "-" else _read_bytes(Path(p), limit)
+            decoded = read_document(data, kind)
         except UnreadableInput as e:
             yield Skipped(display_path(p), str(e))
             continue
@@ -381,7 +467,7 @@ def iter_sources(paths: list[str], max_chars: int | None = MAX_CHARS) -> Iterato
             continue
         seen_docs.add((name, digest))
         yield Source(f"{shown}#{digest[:8]}" if clashing else shown, p, decoded.text, decoded.encoding, digest,
-                     decoded.errors)
+                     decoded.errors, decoded.meta)
 
 
 def split_long(text: str, max_chars: int = MAX_CHARS) -> list[tuple[int, str]]:
