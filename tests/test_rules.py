@@ -151,3 +151,23 @@ def test_a_name_found_once_is_a_name_wherever_it_stands(nlp):
 def test_title_modifiers_and_verbs_read_as_titles_are_no_names_or_posts(nlp):
     got = facts(nlp, "臺南市舉辦活動。國立成功大學特聘教授王大明演講，漁民申領補助，陳彥嘉主持。")
     assert {f[0] for f in got} == {"王大明"}
+
+
+def test_words_before_a_unit_are_cut_but_names_starting_like_them_are_kept():
+    from zhkg.ner.rules.units import leading_words
+
+    assert leading_words("随后学校") == 2 and leading_words("经教育局") == 1
+    # a place or a name that starts with such a character is whole
+    assert leading_words("向塘镇人民政府") == 0 and leading_words("都发局") == 0 and leading_words("同善堂") == 0
+
+
+def test_a_title_carrying_its_units_short_name():
+    from zhkg.ner.rules.facts import abbreviated_unit
+    from zhkg.ner.vocabulary import lexicons
+
+    lex = lexicons()
+    assert abbreviated_unit("麻豆分局长", "本局", lex) == ("分局长", "本局麻豆分局")
+    assert abbreviated_unit("农业局局长", None, lex) == ("局长", "农业局")  # the unit is whole before the title
+    assert abbreviated_unit("组织部副部长", None, lex) == ("副部长", "组织部")
+    assert abbreviated_unit("值班组长", None, lex) == ("值班组长", None)  # a team's head keeps its title
+    assert abbreviated_unit("副局长", "民政局", lex) == ("副局长", "民政局")

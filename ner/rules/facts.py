@@ -228,12 +228,17 @@ def abbreviated_unit(role: str | None, unit: str | None, lex: Lexicons) -> tuple
         return _unit_word_restored(role, unit, lex)
     for k in range(2, len(role) - 1):
         head = role[k:]
-        word = head[:-len(grammar.HEAD_TITLE_ENDING)]
-        if head in lex.roles and head.endswith(grammar.HEAD_TITLE_ENDING) and lex.ends_like_unit(word) \
+        word = grammar.without_head_prefixes(head)[:-len(grammar.HEAD_TITLE_ENDING)]
+        short = role[:k]
+        modifier = next((m for m in grammar.NOT_ABBREVIATION_STARTS if m and short.endswith(m)), "")
+        if modifier:  # 党校|常务|副校长: the modifier is the title's
+            continue
+        if head in lex.roles and head.endswith(grammar.HEAD_TITLE_ENDING) and word and lex.ends_like_unit(word) \
                 and head not in grammar.TEAM_TITLES \
-                and word[-1] not in grammar.ANY_DIVISION_CHARS and CJK_ONLY.fullmatch(role[:k]) \
-                and not role[:k].startswith(grammar.NOT_ABBREVIATION_STARTS):
-            return head, (unit or "") + role[:k] + word
+                and word[-1] not in grammar.ANY_DIVISION_CHARS and CJK_ONLY.fullmatch(short) \
+                and not short.startswith(grammar.NOT_ABBREVIATION_STARTS):
+            named = short if short.endswith(word) else short + word  # 农业局|局长, 组织部|副部长: the unit is whole
+            return head, (unit or "") + named
     return role, unit
 
 

@@ -164,8 +164,6 @@ def without_head_prefixes(role: str, deputy: bool = True) -> str:
 # 代理|局长, 新任|局长): the abbreviated-title reading (`facts.abbreviated_unit`) never starts with them.
 NOT_ABBREVIATION_STARTS = (*RANK_PREFIXES, *words.words("head_title_prefix"), *STATUS_MARKERS, *ACTING_PREFIXES,
                            *POST_VERBS, *POST_ENDING_VERBS, *TITLE_MODIFIERS)
-# jieba's flags of words no unit's name starts with (随后, 同时, 由, 在): facts.leading_words.
-LEAD_FLAGS = frozenset({"d", "c", "p"})
 UNIT_LEAD_WORDS = frozenset(words.words("unit_lead_word"))
 # The member's title of a party organ written after it: …党组|成员 is 党组成员, …党委|委员 is 党委委员.
 ORGAN_MEMBER_TITLES = words.values("organ_member_title")

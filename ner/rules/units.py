@@ -15,7 +15,6 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import jieba
-import jieba.posseg
 
 from zhkg.ner.rules import grammar
 from zhkg.ner.rules.chains import unit_ending_at
@@ -181,12 +180,14 @@ class DocContext:
 
 def leading_words(unit: str) -> int:
     """How many characters before a unit's name are words no name starts with, which a span read into it
-    (随后|学校, 经|教育局, 并在|市委): adverbs, conjunctions, prepositions (jieba's d, c, p) and the words of
-    `unit_lead_word`; 0 when what would remain is under two characters."""
+    (随后|学校, 经|教育局, 并在|市委): the words of `unit_lead_word`, as jieba cuts them; 0 when what would
+    remain is under two characters, and for a name that starts with a place (向塘镇, 对江镇)."""
+    if any(unit[:n] in load_gazetteer() for n in range(2, min(len(unit), MAX_PLACE_CHARS) + 1)):
+        return 0
     cut = 0
-    for w in jieba.posseg.lcut(unit, HMM=False):
-        if (w.flag in grammar.LEAD_FLAGS or w.word in grammar.UNIT_LEAD_WORDS) and len(unit) - cut - len(w.word) >= 2:
-            cut += len(w.word)
+    for w in jieba.lcut(unit, HMM=False):
+        if w in grammar.UNIT_LEAD_WORDS and len(unit) - cut - len(w) >= 2:
+            cut += len(w)
         else:
             break
     return cut
