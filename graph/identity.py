@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, replace
 from zhkg.graph.posts import canonical_units, role_family, same_unit, words
 from zhkg.graph.schema import node_key
 from zhkg.ner.text.normalize import to_simplified
-from zhkg.ner.vocabulary import NATIONAL_TITLES, load_gazetteer
+from zhkg.ner.vocabulary import ADDRESS_FORMS, ANONYMOUS_MARKS, NATIONAL_TITLES, load_gazetteer
 
 Mention = tuple[str, str]  # (document ident, name)
 Item = tuple[str, str, str]  # (kind: unit|post|national, value, city or "")
@@ -48,7 +48,9 @@ def plausible_person(name: str) -> bool:
     address after a one-character surname (陈小姐), one character, or no letter at all."""
     if not name or len(name) < 2 or _LATIN_OR_DIGIT.match(name) or name in words("not_person"):
         return False
-    return not any(name.endswith(s) and len(name) - len(s) <= 1 for s in words("address_suffix"))
+    if all(ch in "".join(ANONYMOUS_MARKS) for ch in name[1:]):
+        return False  # 张某, 张某某
+    return not any(name.endswith(s) and len(name) - len(s) <= 1 for s in ADDRESS_FORMS)
 
 
 @dataclass

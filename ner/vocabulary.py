@@ -29,6 +29,10 @@ STAFF_NOUN_FREQ = 30
 
 NOT_POSTS = frozenset(words.words("not_post"))
 NATIONAL_TITLES = frozenset(words.words("national_title"))
+# After a one-character surname, a form of address that makes the whole "name" (陈小姐, 王先生, 黄君):
+# such a name is no one's (the credits and the model's persons drop it; the graph makes no node of it).
+ADDRESS_FORMS = words.words("address_form")
+ANONYMOUS_MARKS = words.words("anonymous_mark")  # 张某, 张某某: a name that hides the person
 # What ends a place's name inside a noun chain: the longer suffixes, then every division's ending.
 PLACE_SUFFIXES = words.words("place_suffix") + words.words("division_ending")
 

@@ -185,6 +185,15 @@ def dictionary_non_name(word: str) -> bool:
     return jieba.dt.FREQ.get(word, 0) >= DICTIONARY_WORD_FREQ and not posseg.dt.word_tag_tab.get(word, "").startswith("nr")
 
 
+def function_word_given(name: str, lex: Lexicons) -> bool:
+    """段|之一, 如|附件 (no surname), 何|其中: what follows the surname is a function word in jieba's
+    dictionary (a pronoun, locative, conjunction, preposition, particle), which no given
+    name is; given names that are content words (建国, 海燕, 国庆) stay names."""
+    surname = surname_length(name, 0, lex)
+    given = name[surname:] if surname else name[1:]
+    return len(given) >= 2 and posseg.dt.word_tag_tab.get(given, "")[:1] in grammar.FUNCTION_FLAGS
+
+
 def _common_word(word: str) -> bool:
     """A frequent dictionary word that jieba does not tag as a name (干部, 小组, 凯旋) is no name."""
     if len(word) != 2 or jieba.dt.FREQ.get(word, 0) < COMMON_WORD_FREQ:

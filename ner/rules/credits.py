@@ -18,7 +18,13 @@ import re
 from dataclasses import dataclass
 
 from zhkg.ner.rules import grammar
-from zhkg.ner.rules.chains import Lexicons, role_ending_at, roles_ending_at, surname_length
+from zhkg.ner.rules.chains import (
+    Lexicons,
+    function_word_given,
+    role_ending_at,
+    roles_ending_at,
+    surname_length,
+)
 from zhkg.ner.rules.facts import Mention, Proposal, Proposals
 from zhkg.ner.rules.registry import rule
 
@@ -295,7 +301,8 @@ def _credits(text: str, lex: Lexicons) -> list[Credit]:
         name = re.sub(r"\s", "", m.group(1))
         at_end = not text[m.end():].strip()
         c = Credit(name, m.start(1), m.end(1), AUTHOR if at_end else None, m.start(), m.end())
-        if 2 <= len(name) <= 3 and (at_end or surname_length(name, 0, lex)) and not _covered(c, credits):
+        if 2 <= len(name) <= 3 and (at_end or surname_length(name, 0, lex)) and not function_word_given(name, lex) \
+                and not _covered(c, credits):
             credits.append(c)
     return credits
 

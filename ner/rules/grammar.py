@@ -39,6 +39,7 @@ DIVISION_CHARS = words.division_endings("province", "city", "county", "district"
 ANY_DIVISION_CHARS = DIVISION_CHARS + words.division_endings("ward", "banner")
 CITY_COUNTY_CHARS = words.division_endings("city", "county", "district")
 COUNTY_CHARS = words.division_endings("county", "district")
+TOWN_CHARS = words.division_endings("town")
 COMMITTEE_LEVEL_CHARS = words.division_endings("province", "city", "county", "district")
 BANNER_CHARS = words.division_endings("banner")
 CITY_CHAR = words.division_endings("city")
@@ -189,3 +190,6 @@ def without_deputy(role: str) -> str:
 ORDINAL = re.compile(rf"第(?:\d+|[{words.chars('numeral_chars')}]+)")
 # A title only one national body has, and the names that body goes by: implied_unit.
 IMPLIED_UNITS = words.values("implied_unit")
+# The first letters of jieba's tags for function words (pronoun, locative, conjunction, preposition, particle;
+# not adverbs or numerals, which given names can be: 赵真真, 沙万里): no given name is one (段|之一).
+FUNCTION_FLAGS = frozenset("rfcpu")

@@ -25,6 +25,7 @@ from zhkg.ner.rules.chains import (
     Lexicons,
     Token,
     dictionary_non_name,
+    function_word_given,
     role_starting_at,
     surname_length,
 )
@@ -56,7 +57,8 @@ def find_persons(text: str, tokens: list[Token], credits: list[Credit], lex: Lex
     def add(start: int, name: str, checked: bool = False) -> None:
         end = start + len(name)
         if name and 2 <= len(name) <= 4 and CJK.match(name) and not _place_word(name, text, start, end, gaz) \
-                and not name.endswith(multi_char_units) and (checked or _fits_words(start, end, covering)):
+                and not name.endswith(multi_char_units) and not function_word_given(name, lex) \
+                and (checked or _fits_words(start, end, covering)):
             found.setdefault((start, end), Mention(start, end, name))  # 柳营|区长 is the head of 柳营区
 
     multi_char_units = tuple(u for u in lex.org_suffixes if len(u) >= 2)  # 将军|区公所

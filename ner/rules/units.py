@@ -50,6 +50,14 @@ class DocContext:
                 return div
         return None
 
+    def town_before(self, pos: int, level: str) -> str | None:
+        """The last town (镇, 乡) named before `pos`, as written in full."""
+        i = bisect_left(self.places, (pos,))
+        for _, _, div in reversed(self.places[:i]):
+            if div.level == "town" and div.name.endswith(level):
+                return div.name
+        return None
+
     def place_headed_by(self, role: str, pos: int) -> str | None:
         """县长 or 副市长 with no unit written: the place written right before it (嘉义市长), the home city
         (or the city of the home county), else the county last named."""
@@ -245,6 +253,10 @@ def resolve_unit(unit: str, pos: int, ctx: DocContext, lex: Lexicons) -> str:
         county = ctx.place_before(pos, (unit[0],))
         if county:
             return county.name + unit[1:]
+    if unit[0] in grammar.TOWN_CHARS and len(unit) > 1:
+        town = ctx.town_before(pos, unit[0])
+        if town:
+            return town + unit[1:]  # 镇党委 in a town's news: the town last named
     head = next((unit[:n] for n in range(min(len(unit), MAX_SUFFIX), 1, -1) if unit[:n] in lex.org_suffix_set), None)
     if head:
         earlier = ctx.unit_before(pos, head)
