@@ -60,6 +60,11 @@ def values(cls: str) -> dict[str, str]:
     return dict(_classes()[cls])
 
 
+def with_value(cls: str, value: str) -> tuple[str, ...]:
+    """The words of a class whose row carries `value` (`anaphor_determiner` … self: 本, 我), in file order."""
+    return tuple(w for w, v in _classes()[cls] if v == value)
+
+
 def division_endings(*levels: str) -> str:
     """The one-character endings of divisions of these levels (`county`, `district`: 县区), highest
     level first, from the `division_ending` class."""

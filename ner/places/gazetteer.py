@@ -239,16 +239,17 @@ class Gazetteer:
         """The division ``name`` most likely means, given other places (names or codes) in context.
 
         A division the context names in full whose short form ``name`` is (永康区 … 永康) is that division,
-        even where the short form is registered for others. Else a candidate scores when the context names one of its ancestors (county 4, prefecture 2,
-        province 1: the nearer, the more telling) or one of its descendants. Highest score wins; ties
+        even where the short form is registered for others. Else a candidate scores when the context
+        names one of its ancestors (county 4, prefecture 2, province 1: the nearer, the more telling)
+        or one of its descendants. Highest score wins; ties
         go to the higher administrative level; a tie at the same level is genuinely ambiguous → None.
         """
         candidates = self.lookup(name)
         if not candidates:
             return None
         ctx = self._context_keys(context)
-        written = {self.by_key[k] for k in ctx if len(self.by_key[k].name) == len(name) + 1
-                   and self.by_key[k].name.startswith(name) and self.by_key[k].key not in {c.key for c in candidates}}
+        named = (self.by_key[k] for k in ctx if k not in {c.key for c in candidates})
+        written = {d for d in named if len(d.name) == len(name) + 1 and d.name.startswith(name)}
         if len(written) == 1:
             return written.pop()  # 永康区 named in full, then 永康: the short form of the division named
         if len(candidates) == 1:

@@ -175,6 +175,9 @@ def _before_honours(text: str, pos: int, s0: int) -> int:
     return pos
 
 
+_NAME_RUN_STOPS = (*SPEECH, *grammar.POST_VERBS, *grammar.NAME_RUN_STOPS)  # 拿督某某|说, |将出任
+
+
 def honoured_names(text: str) -> Iterator[tuple[int, int]]:
     """(start, end) of the name after a rank or honour that only stands before names (拿督某某, 丹斯里某某):
     the run of characters up to the next pause, two to six long (transliterated names are long)."""
@@ -183,8 +186,7 @@ def honoured_names(text: str) -> Iterator[tuple[int, int]]:
         if not run:
             continue
         name = run.group()
-        stops = (*SPEECH, *grammar.POST_VERBS, *grammar.NAME_RUN_STOPS)
-        cut = next((k for k in range(2, min(len(name), 7)) if name.startswith(stops, k)), None)
+        cut = next((k for k in range(2, min(len(name), 7)) if name.startswith(_NAME_RUN_STOPS, k)), None)
         end = run.start() + cut if cut else run.end()
         if 2 <= end - run.start() <= 6 and (cut or text[end:end + 1] in (*ITEM_SEPS, "（", "(", " ", "\n", "")):
             yield run.start(), end

@@ -236,9 +236,9 @@ def _titled_contact(text: str, m: re.Match, role: str, issuer: str | None, lex: 
     if not 2 <= len(name) <= 3 or not surname_length(name, 0, lex) or name in lex.roles:
         return []
     unit = "".join(words[:-1]) or (issuer if role in grammar.RELEASE_AUTHORS or title else None)
-    start = text.index(last, m.start(2)) if last in text[m.start(2):run.end()] else -1
-    if start < 0 or unit and not lex.ends_like_unit(unit):
+    if unit and not lex.ends_like_unit(unit):
         return []
+    start = run.start() + run.group().rindex(last)
     out = [Credit(name, start, start + len(name), role, m.start(1), run.end(), unit=unit, rule="contact")]
     if title:
         out.append(Credit(name, start, start + len(name), title, m.start(1), run.end(), unit=unit, rule="contact"))

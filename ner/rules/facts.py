@@ -9,19 +9,17 @@ unit).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Generator
 from dataclasses import dataclass
 
 from zhkg.ner.rules import grammar
-from zhkg.ner.rules.chains import Lexicons
+from zhkg.ner.rules.chains import CJK, Lexicons
 from zhkg.ner.rules.registry import Rule, rule_named
 from zhkg.ner.rules.units import DocContext, city_of_unit, leading_words, resolve_unit, strip_status
 from zhkg.ner.text.visible import visible
 
 # A fact with no unit, of a rule whose posts are held in units, is trusted this much less.
 NO_UNIT_PENALTY = 0.15
-CJK_ONLY = re.compile(r"[\u4e00-\u9fff]+")
 
 @dataclass
 class Mention:
@@ -230,12 +228,11 @@ def abbreviated_unit(role: str | None, unit: str | None, lex: Lexicons) -> tuple
         head = role[k:]
         word = grammar.without_head_prefixes(head)[:-len(grammar.HEAD_TITLE_ENDING)]
         short = role[:k]
-        modifier = next((m for m in grammar.NOT_ABBREVIATION_STARTS if m and short.endswith(m)), "")
-        if modifier:  # 党校|常务|副校长: the modifier is the title's
-            continue
+        if short.endswith(grammar.NOT_ABBREVIATION_STARTS):
+            continue  # 党校|常务|副校长: the modifier is the title's
         if head in lex.roles and head.endswith(grammar.HEAD_TITLE_ENDING) and word and lex.ends_like_unit(word) \
                 and head not in grammar.TEAM_TITLES \
-                and word[-1] not in grammar.ANY_DIVISION_CHARS and CJK_ONLY.fullmatch(short) \
+                and word[-1] not in grammar.ANY_DIVISION_CHARS and CJK.match(short) \
                 and not short.startswith(grammar.NOT_ABBREVIATION_STARTS):
             named = short if short.endswith(word) else short + word  # 农业局|局长, 组织部|副部长: the unit is whole
             return head, (unit or "") + named

@@ -65,13 +65,11 @@ POSSESSIVE = words.word("possessive")
 SOCIETY_TITLES = frozenset(words.words("society_title"))
 SOCIETY_ENDINGS = words.words("society_ending")
 SOCIETY_ORGANS = frozenset(words.words("society_organ"))
-# A term's ordinal before an organ (第四届理事会, 第61届董事会).
-ORDINAL_TERM = re.compile(rf"^第(?:\d+|[{words.chars('numeral_chars')}]+){words.word('term_counter')}")
 POST_COPULA = words.word("post_copula")
 COMRADE = words.word("comrade")
 SUBJECT_COUNT = words.word("subject_count")
 TITLE_MODIFIERS = frozenset(words.words("title_modifier"))
-KEPT_MODIFIERS = frozenset(w for w, v in words.values("title_modifier").items() if v == "kept")
+KEPT_MODIFIERS = frozenset(words.with_value("title_modifier", "kept"))
 RANK_PREFIXES = frozenset(words.words("rank_prefix"))
 HEAD_TITLE_ENDING = words.word("head_title_ending")
 _HEAD_TITLE_PREFIXES = words.values("head_title_prefix")
@@ -86,6 +84,19 @@ HONORIFICS = words.words("honorific")
 HONORIFIC_AFTER = words.words("honorific_after")
 RANKS = words.words("rank")
 
+# What a title's first characters are when they are no unit's short name (副|局长, 常务|副局长, 原|局长,
+# 代理|局长, 新任|局长): the abbreviated-title reading (`facts.abbreviated_unit`) never starts with them.
+NOT_ABBREVIATION_STARTS = (*RANK_PREFIXES, *words.words("head_title_prefix"), *STATUS_MARKERS, *ACTING_PREFIXES,
+                           *POST_VERBS, *POST_ENDING_VERBS, *TITLE_MODIFIERS)
+# The head of a team, not of a unit (值班组长, 专案组长): what is written before it is part of the title.
+TEAM_TITLES = frozenset(words.words("team_title"))
+# Ranks and honours written between titles and a name (二级大法官, 拿督): no post, no part of the name;
+# longest first. Those of `honour_before_name` stand only before a name.
+HONOUR_RANKS = tuple(sorted(words.words("honour_rank"), key=len, reverse=True))
+HONOUR_BEFORE_NAME = re.compile("|".join(sorted(words.words("honour_before_name"), key=len, reverse=True)))
+# A title only one national body has, and the names that body goes by: implied_unit.
+IMPLIED_UNITS = words.values("implied_unit")
+
 # --- units (units.tsv)
 NATIONAL_PREFIXES = words.words("national_prefix")
 STATE_PREFIXES = NATIONAL_PREFIXES + words.words("party_prefix")
@@ -99,7 +110,7 @@ DEPARTMENT_HEADS = frozenset(words.chars("department_head_chars"))
 SCHOOL_ENDINGS = words.words("school_ending")
 ALIAS_MARKERS = words.words("alias_marker")
 BOARD_TITLES = frozenset(words.words("board_title"))
-SELF_DETERMINERS = tuple(w for w, v in words.values("anaphor_determiner").items() if v == "self")
+SELF_DETERMINERS = words.with_value("anaphor_determiner", "self")
 GOVERNMENT = words.word("government_of_place")
 BRANCH = words.word("branch_prefix")
 ANAPHOR = re.compile(f"({_either(words.words('anaphor_determiner'))})({_either(words.words('anaphor_head'))})")
@@ -113,11 +124,22 @@ LIGHT_VERBS = frozenset(words.chars("light_verb_chars"))
 # Words that a unit name never runs across: the post verbs and the verbs of reporting.
 CHAIN_BREAK = frozenset({CONCURRENT, *(v for v in POST_VERBS if len(v) == 2), *words.words("chain_break"),
                          *POST_ENDING_VERBS})
-_AGE_UNITS = tuple(w for w, kind in words.values("age_word").items() if kind == "unit")
+_AGE_UNITS = words.with_value("age_word", "unit")
 _AGE_WORDS = tuple(w for w, kind in words.values("age_word").items() if kind != "unit")
 # Age and generation modifiers between a unit and a title: "派出所59岁的民警".
 MODIFIER = re.compile(rf"(\d{{1,3}}|[{words.chars('numeral_chars')}]{{1,3}})({_either(_AGE_UNITS)})的?$"
                       rf"|({_either(_AGE_WORDS)})的?$")
+
+UNIT_LEAD_WORDS = frozenset(words.words("unit_lead_word"))
+# The member's title of a party organ written after it: …党组|成员 is 党组成员, …党委|委员 is 党委委员.
+ORGAN_MEMBER_TITLES = words.values("organ_member_title")
+# A party organ that, written alone, is the organ of the unit the article is about (党组书记、院长某某).
+OWN_ORGANS = frozenset(words.words("own_organ"))
+PUBLIC_PREFIXES = words.words("public_prefix")
+# An ordinal (第六, 第1): before a branch's head (第六分局长) it names the branch; with a term's counter
+# before an organ (第四届理事会, 第61届董事会) it names the term.
+ORDINAL = re.compile(rf"第(?:\d+|[{words.chars('numeral_chars')}]+)")
+ORDINAL_TERM = re.compile(rf"^{ORDINAL.pattern}{words.word('term_counter')}")
 
 # --- names and lists (names.tsv)
 CONJUNCTIONS = words.chars("conjunction_chars")
@@ -137,12 +159,17 @@ PROFILE = re.compile(rf"^[ \u3000\t]*([{_HAN}](?:[ \u3000]{{0,2}}[{_HAN}]){{1,3}
 # A notice's line that opens with a name and its post (`李某，某集团原党组成员、副总经理，曾任…`).
 COMMA_PROFILE = re.compile(r"^[ \u3000\t]*([\u4e00-\u9fff]{2,4})[，,]([^，,。；;：:\n]{3,60})(?=[，,。；;])", re.MULTILINE)
 
+NAME_RUN_STOPS = words.words("name_run_stop")
+# The first letters of jieba's tags for function words (pronoun, locative, conjunction, preposition, particle;
+# not adverbs or numerals, which given names can be: 赵真真, 沙万里): no given name is one (段|之一).
+FUNCTION_FLAGS = frozenset("rfcpu")
+
 # --- credits (credits.tsv)
 BYLINE_ROLES = words.words("byline_role")
 PHOTO_CREDIT = words.word("photo_credit")
 MEDIA_SUFFIXES = words.words("media_suffix")
 CONTACT_ROLES = frozenset(words.words("contact_role"))
-RELEASE_AUTHORS = frozenset(w for w, role in words.values("contact_role").items() if role == "author")
+RELEASE_AUTHORS = frozenset(words.with_value("contact_role", "author"))
 ISSUER_LABELS = words.words("issuer_label")
 HEADER_LABELS = words.words("header_label")
 
@@ -161,24 +188,6 @@ def without_head_prefixes(role: str, deputy: bool = True) -> str:
             role = role.removeprefix(prefix)
     return role
 
-# What a title's first characters are when they are no unit's short name (副|局长, 常务|副局长, 原|局长,
-# 代理|局长, 新任|局长): the abbreviated-title reading (`facts.abbreviated_unit`) never starts with them.
-NOT_ABBREVIATION_STARTS = (*RANK_PREFIXES, *words.words("head_title_prefix"), *STATUS_MARKERS, *ACTING_PREFIXES,
-                           *POST_VERBS, *POST_ENDING_VERBS, *TITLE_MODIFIERS)
-UNIT_LEAD_WORDS = frozenset(words.words("unit_lead_word"))
-# The member's title of a party organ written after it: …党组|成员 is 党组成员, …党委|委员 is 党委委员.
-ORGAN_MEMBER_TITLES = words.values("organ_member_title")
-# A party organ that, written alone, is the organ of the unit the article is about (党组书记、院长某某).
-OWN_ORGANS = frozenset(words.words("own_organ"))
-# The head of a team, not of a unit (值班组长, 专案组长): what is written before it is part of the title.
-TEAM_TITLES = frozenset(words.words("team_title"))
-# Ranks and honours written between titles and a name (二级大法官, 拿督): no post, no part of the name;
-# longest first. Those of `honour_before_name` stand only before a name.
-HONOUR_RANKS = tuple(sorted(words.words("honour_rank"), key=len, reverse=True))
-HONOUR_BEFORE_NAME = re.compile("|".join(sorted(words.words("honour_before_name"), key=len, reverse=True)))
-NAME_RUN_STOPS = words.words("name_run_stop")
-PUBLIC_PREFIXES = words.words("public_prefix")
-
 
 def without_deputy(role: str) -> str:
     """副主任 → 主任, 常务副市长 → 市长: the principal's title of a deputy's; the title itself otherwise."""
@@ -186,10 +195,3 @@ def without_deputy(role: str) -> str:
         if kind == "deputy" and prefix in role:
             return role[role.index(prefix) + len(prefix):]
     return role
-# An ordinal (第六, 第1): before a branch's head (第六分局长) it names the branch.
-ORDINAL = re.compile(rf"第(?:\d+|[{words.chars('numeral_chars')}]+)")
-# A title only one national body has, and the names that body goes by: implied_unit.
-IMPLIED_UNITS = words.values("implied_unit")
-# The first letters of jieba's tags for function words (pronoun, locative, conjunction, preposition, particle;
-# not adverbs or numerals, which given names can be: 赵真真, 沙万里): no given name is one (段|之一).
-FUNCTION_FLAGS = frozenset("rfcpu")

@@ -33,6 +33,7 @@ _SUBJECT_TAIL = re.compile(rf"(?:{grammar.SUBJECT_COUNT}(?:\d+|[{words.chars('nu
 # A name opening a clause of a notice, right before its post verb (夏某某任…公司总经理): jieba may have
 # joined the name's last character and the verb into a word (胜|任 → 胜任), so the clause bounds the name.
 _NOTICE_VERBS = sorted(grammar.NOTICE_VERBS, key=len, reverse=True)
+_SINGLE_VERB = _NOTICE_VERBS[-1]  # 任: the one-character verb a name's last character may have been read into
 _CLAUSE_SUBJECT = re.compile(rf"(?:^|(?<=[。；;：:\n，,]))\s*((?:[\u4e00-\u9fff]{{2,4}}、)*[\u4e00-\u9fff]{{2,4}}?)"
                              rf"(?={_SUBJECT_TAIL.pattern}(?:{'|'.join(_NOTICE_VERBS)}))")
 
@@ -138,7 +139,7 @@ def _verb_tokens(text: str, s0: int, s1: int, tokens: list[Token],
             end = s0 + m.end()
             if end not in found and not any(t.start < s0 + m.start() < t.end - 1 for t, _ in found.values()):
                 found[end] = (Token(s0 + m.start(), end, verb, "v"), verb)
-    single = min(grammar.NOTICE_VERBS, key=len)
+    single = _SINGLE_VERB
     for p in people:
         end = p.end + (len(grammar.COMRADE) if text.startswith(grammar.COMRADE, p.end) else 0)
         if text.startswith(single, end) and end + 1 not in found and not text.startswith(single * 2, end):

@@ -40,7 +40,7 @@ class DocContext:
     gaz: Gazetteer
     issuer: str | None = None   # the unit that issued the document, when the user named it (--issuer)
     units: list[tuple[int, str]] = field(default_factory=list)   # (offset, resolved unit) seen so far
-    _institutions: dict[str, str | None] = field(default_factory=dict)
+    _most_named_cache: dict[str, str | None] = field(default_factory=dict)
     _aliases: list[tuple[int, str, str]] | None = None
 
     def place_before(self, pos: int, suffixes: tuple[str, ...]) -> Division | None:
@@ -115,7 +115,10 @@ class DocContext:
         return self.society(lex) if role in grammar.SOCIETY_TITLES else None
 
     def _most_named(self, key: str, kinds: tuple[str, ...], lex: Lexicons, head: str, least: int = 1) -> str | None:
-        if key not in self._institutions:
+        """The unit ending with one of `kinds` the article names most (its own organs and the headline
+        weigh more), named at least `least` times; None on a tie. Cached under `key`: the institution,
+        the association and the speaker's own unit are each counted once per document."""
+        if key not in self._most_named_cache:
             counts: Counter[str] = Counter()
             for m in re.finditer("|".join(kinds), self.text):
                 span = unit_ending_at(self.text, m.end(), lex)
@@ -130,8 +133,8 @@ class DocContext:
                         counts[name] += INSTITUTION_WEIGHT if own or headline else 1
             ranked = counts.most_common(2)
             tie = len(ranked) == 2 and ranked[0][1] == ranked[1][1]
-            self._institutions[key] = ranked[0][0] if ranked and not tie and ranked[0][1] >= least else None
-        return self._institutions[key]
+            self._most_named_cache[key] = ranked[0][0] if ranked and not tie and ranked[0][1] >= least else None
+        return self._most_named_cache[key]
 
     def aliases(self, lex: Lexicons) -> list[tuple[int, str, str]]:
         """(offset, short name, unit) for each short name the document defines for a unit it names
