@@ -14,6 +14,7 @@ from pathlib import Path
 import docx
 import pytest
 
+from zhkg.api import extract
 from zhkg.cache import document_key
 from zhkg.ner.extract import UnknownHome, _doc_or_text, home_division
 from zhkg.ner.text.corpus import RecordFields, iter_records
@@ -367,3 +368,27 @@ def test_a_docx_is_told_by_its_bytes_when_named_otherwise(tmp_path):
     word_file(tmp_path / "a.docx", [LIU], [["x"]])
     found = read_document((tmp_path / "a.docx").read_bytes())
     assert found.text.startswith(LIU) and found.meta["format"] == "docx"
+
+
+def test_a_pdf_wrapped_at_its_width_reads_as_sentences():
+    """pypdf gives a PDF's lines as the page wraps them: a notice's sentence (and a name) cut at the margin
+    is one sentence again, while a line that ends a sentence or a numbered item stays a line."""
+    lines = ["任免通知",
+             "经研究决定：王建军同志任太原市小店区卫生健康局局长，免去其太原市小",
+             "店区教育局局长职务；赵立新同志任太原市小店区教育局局长，免去其太原",
+             "市小店区教育局副局长职务。",
+             "一、以上同志任期三年。"]
+    text = read_pdf(text_pdf(lines)).text
+    assert text.splitlines() == ["任免通知", "".join(lines[1:4]), lines[4]]
+    facts = {(f["person"], f["role"], f["unit"], f["status"]) for f in extract(text)}
+    assert ("王建军", "局长", "太原市小店区教育局", "former") in facts
+    assert ("赵立新", "副局长", "太原市小店区教育局", "former") in facts
+
+
+def test_a_line_break_inside_a_word_is_no_break():
+    """An editor's fixed width cut 先生 in two: the name before it is read, and offsets still point into
+    the text as it was written."""
+    text = "董事会于2021年1月25日收到刘海波先生递交的辞职报告。刘海波先\n生因工作变动原因辞去公司董事长职务。"
+    facts = extract(text)
+    found = [f for f in facts if f["person"] == "刘海波" and f["role"] == "董事长" and f["status"] == "former"]
+    assert found and text[found[0]["start"]:found[0]["end"]].startswith("刘海波先\n生")

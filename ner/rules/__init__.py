@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 from bisect import bisect_left
 
 from zhkg.ner.rules import grammar  # also imported from here by the components
@@ -56,6 +57,8 @@ def extract_facts(text: str, persons: list[Mention], credits: list[Credit], ctx:
     antecedents = Antecedents(text)
     by_start = sorted(persons, key=lambda m: m.start)
     for sent_idx, (s0, s1) in enumerate(sentences(text)):
+        if navigation(text[s0:s1]):
+            continue
         people = [p for p in by_start if s0 <= p.start < s1]
         subject = antecedents.subject(s0, s1, people)
         if subject is not None:
@@ -97,6 +100,21 @@ def _run(rule: Rule, proposals: Proposals, fb: FactBuilder) -> bool | None:
             proposal = proposals.send(fb.add(rule, proposal))
     except StopIteration as done:
         return done.value
+
+
+# A saved page's menu: a line of short items parted by tabs (市政資訊\t\t市長施政總報告\t\t法規查詢).
+_MENU_ITEM_CHARS = 12
+_MENU_ITEMS = 4
+_TAB_RUN = re.compile(r"\t+")
+_SENTENCE_PUNCT = re.compile("[，,。；;！？]")
+
+
+def navigation(line: str) -> bool:
+    """A line of a page's menu, with no sentence in it: it states no post (市長施政總報告 is a menu item,
+    not 市長 施政總)."""
+    items = [i.strip() for i in _TAB_RUN.split(line) if i.strip()]
+    return len(items) >= _MENU_ITEMS and all(len(i) <= _MENU_ITEM_CHARS for i in items) \
+        and not _SENTENCE_PUNCT.search(line)
 
 
 def sentences(text: str) -> list[tuple[int, int]]:

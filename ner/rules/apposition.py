@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from zhkg.ner.rules import grammar
 from zhkg.ner.rules.chains import (
@@ -27,6 +28,7 @@ from zhkg.ner.rules.facts import Fact, Mention, Proposal, Proposals
 from zhkg.ner.rules.persons import SPEECH, bare_name
 from zhkg.ner.rules.registry import NameSource, Sentence, Vouch, rule
 from zhkg.ner.rules.units import department_of, head_title, unit_for_title
+from zhkg.ner.vocabulary import MAX_PLACE_CHARS, load_gazetteer
 
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 ITEM_SEPS = ("、", "，", "。", "；", "）", "」")
@@ -76,7 +78,9 @@ def _segment(text: str, j: int, s0: int, tokens: list[Token], lex: Lexicons):
             unit = _with_anaphor(text, unit, s0)
         gap = text[unit[1]:unit_end] if unit else ""
         if not head and not mod and len(gap) == 2 and gap not in grammar.NOT_POSTS and CJK.match(gap) \
-                and not any(t.start == unit[1] and t.flag in grammar.STOP_FLAGS | {"m"} for t in tokens):
+                and not any(t.start == unit[1] and (t.flag in grammar.STOP_FLAGS | {"m"} or t.flag.startswith("v")
+                                                    and t.flag != "vn" and gap not in _title_openers(lex.roles))
+                            for t in tokens):  # 收到|董事长: a verb, not a title's first word (执行|秘书)
             core = gap + core  # 主管|护师: a two-character modifier left between unit and title
         elif not head and not mod and gap in grammar.RANK_PREFIXES:
             core = gap + core  # 副|主任医师
@@ -86,7 +90,10 @@ def _segment(text: str, j: int, s0: int, tokens: list[Token], lex: Lexicons):
             unit = (rs, rs + len(head))
         if unit is None and not head:
             unit = _anaphor_before(text, unit_end, s0)
-        if head_title(core, lex) and (unit is None or not text[unit[0]:unit[1]].endswith(core[0])):
+        whole_office = unit is not None and unit[1] == rs and core[0] in grammar.DIVISION_CHARS \
+            and lex.ends_like_unit(text[unit[0]:unit[1]]) and not _ends_with_place(text[unit[0]:unit[1]])
+        # 仁德区公所|区长: the office is whole before its head (柳营|区长 is a place's head: 营 ends no unit there)
+        if head_title(core, lex) and not whole_office and (unit is None or not text[unit[0]:unit[1]].endswith(core[0])):
             shared = _shared_head(text, (None, core, rs, status), s0, tokens, lex)
             if shared[0] is not None:
                 return shared
@@ -95,6 +102,17 @@ def _segment(text: str, j: int, s0: int, tokens: list[Token], lex: Lexicons):
             return candidate
         best = best or candidate
     return _shared_head(text, best, s0, tokens, lex) if best else None
+
+
+@lru_cache(maxsize=1)
+def _title_openers(roles: frozenset[str]) -> frozenset[str]:
+    """The two-character words titles of the lexicon start with (执行 of 执行主席, 主管 of 主管护师)."""
+    return frozenset(r[:2] for r in roles if len(r) > 3)
+
+
+def _ends_with_place(name: str) -> bool:
+    gaz = load_gazetteer()
+    return any(name[-n:] in gaz for n in range(2, min(len(name), MAX_PLACE_CHARS) + 1))
 
 
 def _shared_head(text: str, seg, s0: int, tokens: list[Token], lex: Lexicons):

@@ -35,6 +35,8 @@ CJK = re.compile(r"^[\u3400-\u9fff]+$")
 MAX_UNIT_CHARS = 40
 # A dictionary verb this frequent (执行 14,504) before a title ends no unit; jieba's guesses (编办/v) may.
 VERB_FREQ = 1000
+# The characters that close a date written with digits (2021年1月25日).
+DATE_UNITS = frozenset("年月日")
 # A one-character verb this frequent (作 28,016) after a name is the predicate; a rare one (咏 615) may
 # be the name's last character that jieba split off.
 NAME_VERB_FREQ = 5000
@@ -285,6 +287,8 @@ def unit_ending_at(text: str, end: int, lex: Lexicons, floor: int = 0,
             continue
         if w in grammar.CHAIN_BREAK or f in grammar.STOP_FLAGS or not CJK.match(w) and f != "m" and not w.isalnum():
             break
+        if f == "m" and w in DATE_UNITS and k > 0 and toks[k - 1].word.isdigit():
+            break  # 于2021年1月25日|收到公司: a date stands in no unit's name
         if w in grammar.LIGHT_VERBS and f == "v":
             break  # 领导班子|要|认真学习领会: 要, 是, 有 stand in no unit's name
         if f.startswith("v") and f != "vn":
@@ -306,6 +310,8 @@ def unit_ending_at(text: str, end: int, lex: Lexicons, floor: int = 0,
     if last.flag == "v" and len(last.word) >= 2 and last.start > s and jieba.dt.FREQ.get(last.word, 0) >= VERB_FREQ:
         end = last.start  # 推动中心|执行/v|秘书: a verb before the title is no unit's end (执行 is no 银行)
     run = text[s:end]
+    if last.flag == "ns" and last.start > s and not lex.ends_like_unit(run) and lex.ends_like_unit(text[s:last.start]):
+        return s, end  # 水保局|台南|分局长: a place after a unit begins the name of the branch the title heads
     for cut in range(len(run), max(len(run) - 5, 1), -1):
         if lex.ends_like_unit(run[:cut]):
             return s, s + cut
@@ -319,7 +325,8 @@ def _joins_one_name(toks: list[Token], k: int, lex: Lexicons) -> bool:
         return False
     left, right = toks[k - 1], toks[k + 1]
     return left.flag.startswith("n") and left.flag != "nr" and right.flag.startswith("n") \
-        and not lex.ends_like_unit(left.word) and left.word not in grammar.HOME_PREFIXES
+        and not lex.ends_like_unit(left.word) and left.word not in grammar.HOME_PREFIXES \
+        and left.word not in lex.roles  # 甲区长|与|乙区: a title ends one post, 与 starts the next
 
 
 def _start_at_division(toks: list[Token], keep: int, lex: Lexicons) -> int:

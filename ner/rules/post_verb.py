@@ -110,8 +110,8 @@ def _post_of(s: Sentence, p: Mention, t: Token, verb: str) -> Proposals:
             and not text.startswith(grammar.POSTS_CLOSING, end):
         end += 1
     status = grammar.STATUS_OF.get(verb, "current")
-    if text[max(s.start, t.start - 2):t.start] in grammar.POST_ENDED:
-        status = "former"  # 不再担任…职务
+    if text[max(s.start, t.start - 2):t.start] in grammar.POST_ENDED or text.startswith(grammar.POST_PERIOD, end):
+        status = "former"  # 不再担任…职务, 任…期间
     start = s.start if s.antecedent else p.start
     part_start = t.end + (1 if text.startswith(grammar.POST_COPULA, t.end) else 0)  # 当选为副会长
     obj = text[part_start:end]

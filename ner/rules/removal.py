@@ -1,7 +1,8 @@
 """removal: `免去[name]（同志）的[unit][title]、[title]职务`, posts a notice ends.
 
 免去张某的浙江某某集团有限公司党委副书记、副董事长、总经理职务: the name right after the removing verb
-holds each post listed up to the post word (职务) that closes the object, as former. The verbs are data
+holds each post listed up to the post word (职务) that closes the object, as former; 免去其…职务 after a
+clause about a name (甲任…局长，免去其…职务) is that name's. The verbs are data
 (`removal_verb` in ner/data/words/posts.tsv); the object must close with a post word, so 免去费用 or
 免去了一场误会 is no removal.
 """
@@ -43,6 +44,10 @@ def removal(s: Sentence) -> Proposals:
     text = s.text
     for v in VERB.finditer(text, s.start, s.end):
         p = next((q for q in s.people if q.start == v.end()), None)
-        m = _OBJECT.match(text, p.end, s.end) if p else None
+        obj = p.end if p else None
+        if p is None and text.startswith(grammar.OBJECT_PRONOUN, v.end()):
+            before = [q for q in s.people if q.end <= v.start()]  # 甲任…，免去其…职务: 其 is the clause's subject
+            p, obj = (before[-1], v.end() + len(grammar.OBJECT_PRONOUN)) if before else (None, None)
+        m = _OBJECT.match(text, obj, s.end) if p else None
         if m:
             yield from post_titles(s, m.start(1), m.end(1), p, p.start, m.end(1), None)

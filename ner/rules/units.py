@@ -45,9 +45,10 @@ class DocContext:
 
     def place_before(self, pos: int, suffixes: tuple[str, ...]) -> Division | None:
         i = bisect_left(self.places, (pos,))
-        for start, _, div in reversed(self.places[:i]):
-            if div.name.endswith(suffixes) and div.level in ("county", "prefecture"):
-                return div
+        for start, end, div in reversed(self.places[:i]):
+            if div.name.endswith(suffixes) and div.level in ("county", "prefecture") \
+                    and (self.text[start:end].endswith(suffixes) or div == self.home):
+                return div  # 区委 is the 区 written as one (卫滨区), not a short name read as one (新华|院区)
         return None
 
     def town_before(self, pos: int, level: str) -> str | None:

@@ -1,6 +1,6 @@
 """Undo the damage that converters leave in Chinese news before it is tagged.
 
-Three transformations, in this order, each with an offset map so that every span of the result points
+Four transformations, in this order, each with an offset map so that every span of the result points
 back into the text as it was read:
 
 1. Mis-decoded GBK runs. In the seeds a GBK byte stream was cut inside a character: the orphaned lead
@@ -13,7 +13,10 @@ back into the text as it was read:
    than the original, or which cannot be decoded at all, is kept and flagged.
 2. Pinyin inserted after characters (``醫(yī)院``), removed when the parenthesis holds pinyin: tone marks,
    or toneless syllables of valid shape. ``(扩大)``, ``(2020)`` and ``(ABC)`` stay.
-3. Traditional folded to Simplified with OpenCC ``t2s``, whose dictionaries keep string length, so this
+3. Line breaks that cut a word (``管爱国先\n生``, where a PDF or an editor wrapped at a fixed width) are
+   taken out: between Han characters, after a line of 20 characters or more, where jieba's dictionary
+   words run across the break.
+4. Traditional folded to Simplified with OpenCC ``t2s``, whose dictionaries keep string length, so this
    step needs no map; a conversion that changes length falls back to converting line by line, then
    character by character.
 
@@ -331,10 +334,42 @@ def _pinyin_edits(text: str) -> list[_Edit]:
     ]
 
 
+# A line break inside a word is a wrap, not a break (a PDF's or an editor's fixed width: 管爱国先|生因工作…):
+# between two Han characters, after a line of at least this many characters that ends no sentence, where
+# the words around it run across it.
+_WRAP = re.compile(rf"(?<=[{_HAN}])[ \t\u3000]*\n[ \t\u3000]*(?=[{_HAN}])")
+_WRAP_MIN_LINE = 20
+_WRAP_WINDOW = 4
+
+
+def _wrap_edits(text: str) -> list[_Edit]:
+    """The line breaks that cut a word in two, taken out (the spaces around them too)."""
+    import jieba
+
+    edits = []
+    for m in _WRAP.finditer(text):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        if len(text[line_start:m.start()].strip()) < _WRAP_MIN_LINE:
+            continue
+        before = to_simplified(text[max(line_start, m.start() - _WRAP_WINDOW):m.start()])
+        after = to_simplified(text[m.end():m.end() + _WRAP_WINDOW].split("\n")[0])
+        bound = 0
+        for word in jieba.lcut(before + after, HMM=False):
+            bound += len(word)
+            if bound >= len(before):
+                break
+        if bound > len(before):
+            edits.append(_Edit(m.start(), m.end(), "", []))
+    return edits
+
+
 def normalize(raw: str) -> Normalized:
-    """Repair, strip pinyin, fold to Simplified; keep the way back to ``raw``'s offsets."""
+    """Repair, strip pinyin, join words cut by a wrap, fold to Simplified; keep the way back to ``raw``'s
+    offsets."""
     text1, s1, e1, placed = _apply(raw, _repairs(raw))
     text2, s2, e2, _ = _apply(text1, _pinyin_edits(text1))
+    text3, s3, e3, _ = _apply(text2, _wrap_edits(text2))
+    text2, s2, e2 = text3, [s2[j] for j in s3], [e2[j - 1] for j in e3]
     starts = [s1[j] for j in s2]
     ends = [e1[j - 1] for j in e2]
 

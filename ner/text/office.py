@@ -6,9 +6,10 @@ so a roster table reads `姓名 / 职务` cell by cell. Headers, footers and com
 Its `document.xml` is measured before it is parsed: a small zip that unpacks to gigabytes is refused
 by the size it claims (`MAX_XML_BYTES`).
 
-A PDF is read with pypdf, page by page (one line break between pages). Only a PDF with a text layer
-has text: a scan is images, and a PDF whose pages give no text is skipped as one ("unsupported: no
-text layer ... convert to text"), as is one encrypted with a password. The old binary formats (.doc,
+A PDF is read with pypdf, page by page (one line break between pages); a line as wide as the page's
+widest that ends no sentence is a wrap and joins the next (a notice's sentence, a name cut at the
+margin). Only a PDF with a text layer has text: a scan is images, and a PDF whose pages give no text is
+skipped as one ("unsupported: no text layer ... convert to text"), as is one encrypted with a password. The old binary formats (.doc,
 .wps) are no .docx: named directly they are read as bytes and skipped as binary.
 """
 
@@ -16,7 +17,10 @@ from __future__ import annotations
 
 import io
 import logging
+import re
+import unicodedata
 import zipfile
+from itertools import pairwise
 
 from zhkg.ner.text.reading import Decoded, UnreadableInput
 
@@ -75,6 +79,36 @@ def read_docx(data: bytes) -> Decoded:
     return Decoded(text + "\n", "docx", (), meta)
 
 
+# A page's text is wrapped at its width: a line as wide as the page's widest lines that ends no sentence
+# goes on in the next line, unless that one opens an item (一、, （二）, 3., 第四条).
+_FULL_LINE = 0.85
+_MIN_WIDTH = 20
+_SENTENCE_ENDS = "。！？!?；;：:”’」』）)】》"
+_ITEM = re.compile(r"\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．]|第[一二三四五六七八九十百\d]+[条章节])")
+
+
+def _width(line: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line.rstrip())
+
+
+def _unwrapped(page: str) -> str:
+    """A page's lines with the wraps of its width joined (nothing between Han characters, else a space)."""
+    lines = page.split("\n")
+    widest = max((_width(line) for line in lines), default=0)
+    if widest < _MIN_WIDTH:
+        return page
+    out = [lines[0]]
+    for prev, line in pairwise(lines):
+        tail = prev.rstrip()
+        if tail and line.strip() and _width(prev) >= _FULL_LINE * widest and tail[-1] not in _SENTENCE_ENDS \
+                and not _ITEM.match(line):
+            glue = "" if unicodedata.east_asian_width(tail[-1]) in "WF" else " "
+            out[-1] = out[-1].rstrip() + glue + line.lstrip()
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
 def read_pdf(data: bytes) -> Decoded:
     """The text layer of a PDF, page by page; `UnreadableInput` for a scan, a locked or broken file."""
     from pypdf import PdfReader
@@ -88,7 +122,7 @@ def read_pdf(data: bytes) -> Decoded:
         raise
     except Exception as e:  # pypdf raises many kinds on a broken file: each is one skipped file, never a crash
         raise UnreadableInput(f"unsupported: not a readable PDF ({type(e).__name__}); {_CONVERT}") from e
-    text = "\n".join(page.strip("\n") for page in pages)
+    text = "\n".join(_unwrapped(page.strip("\n")) for page in pages)
     if not text.strip():
         raise UnreadableInput(f"unsupported: no text layer (a scanned PDF?); {_CONVERT}")
     meta = {"format": "pdf"}
