@@ -23,7 +23,7 @@ from spacy.util import filter_spans
 from zhkg.ner import words
 from zhkg.ner.places.homecity import MIN_SCORE, MIN_SHARE, infer_home_city
 from zhkg.ner.rules import Mention, extract_facts, grammar
-from zhkg.ner.rules.chains import surname_length, tag, unit_ending_at
+from zhkg.ner.rules.chains import role_ending_at, role_starting_at, surname_length, tag, unit_ending_at
 from zhkg.ner.rules.credits import find_credits
 from zhkg.ner.rules.persons import WORD_FREQ, find_persons
 from zhkg.ner.rules.units import DocContext, resolve_unit
@@ -50,6 +50,8 @@ PLACE_SUFFIX_CHARS = set(grammar.DIVISION_CHARS)
 COMMON_NAME_WORD_FREQ = 50
 # Dictionary frequency from which a two-character verb (上任) opening a rule's name makes it word-like.
 COMMON_VERB_FREQ = 300
+# The longest unit ending read after a name that starts a unit named after a person (張榮發|基金會).
+MAX_NAMED_UNIT_SUFFIX = 3
 # What a model may take into a place it joins (暨|梅河口市): the conjunctions and 同, 跟.
 CONJUNCTIONS = set(grammar.CONJUNCTIONS + words.chars("comitative_chars"))
 PLACE_ENDINGS = tuple(grammar.DIVISION_CHARS + grammar.BANNER_CHARS) + words.words("place_ending")
@@ -264,11 +266,23 @@ def make_person_tagger(nlp: Language, name: str, spans_key: str, common_name_wor
         modelled = [Span(doc, e.start, e.end, label="PERSON") for e in model_persons
                     if not taken.intersection(range(e.start, e.end)) and plausible_name(e.text, doc, e.start_char)]
         named = [s for s in ruled + filter_spans(modelled) if not grammar.ANONYMOUS_NAME.search("".join(s.text.split()))
-                 and s.text not in grammar.TITLE_MODIFIERS]
+                 and s.text not in grammar.TITLE_MODIFIERS and not _names_a_unit(s, text, lex, words)]
         doc.spans[spans_key] = sorted(named, key=lambda s: s.start)  # 张某某, 王女士 name nobody
         return doc
 
     return tag_persons
+
+
+def _names_a_unit(span: Span, text: str, lex, words: dict[int, object]) -> bool:
+    """張榮發|基金會, 天主教瑞復益|中心, 曾文|農工: a name followed by a unit's ending of two characters or
+    more is the start of that unit's name, not a person; a title after it (王某|中心主任) or one written as
+    a word right before it (立法委員|郭國文|服務處: the office of that member) keeps the name."""
+    start, end = span.start_char, span.end_char
+    if not any(text[end:end + k] in lex.org_suffix_set for k in range(2, MAX_NAMED_UNIT_SUFFIX + 1)) \
+            or role_starting_at(text, end, lex) is not None:
+        return False
+    title = role_ending_at(text, start, lex)
+    return title is None or title not in words
 
 
 def _model_length(span: Span, doc: Doc, text: str, model_starts: dict[int, Span], words: dict[int, object]) -> Span:

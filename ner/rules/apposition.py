@@ -38,6 +38,9 @@ NOT_NAME_START = frozenset({"p", "c", "u", "uj", "ul", "uz", "ud", "ug", "uv", "
 # A dictionary verb this frequent (回应 548, 收到 1,823) between a unit and a title is the predicate of the
 # unit; a rarer one (援藏 19) modifies the title.
 PREDICATE_FREQ = 300
+# The shortest unit read as whole before a head's title (役政署|组长); a shorter one (观旅|局长) is the
+# title's abbreviation.
+WHOLE_OFFICE_CHARS = 3
 
 
 def _status_before(text: str, pos: int) -> tuple[str, int]:
@@ -99,9 +102,12 @@ def _segment(text: str, j: int, s0: int, tokens: list[Token], lex: Lexicons):
             unit = (rs, rs + len(head))
         if unit is None and not head:
             unit = _anaphor_before(text, unit_end, s0)
-        whole_office = unit is not None and unit[1] == rs and core[0] in grammar.DIVISION_CHARS \
-            and lex.ends_like_unit(text[unit[0]:unit[1]]) and not _ends_with_place(text[unit[0]:unit[1]])
-        # 仁德区公所|区长: the office is whole before its head (柳营|区长 is a place's head: 营 ends no unit there)
+        named = text[unit[0]:unit[1]] if unit is not None else ""
+        whole_office = unit is not None and unit[1] == rs and len(named) >= WHOLE_OFFICE_CHARS \
+            and lex.ends_like_unit(named) and not _ends_with_place(named) \
+            and not any(jieba.dt.FREQ.get(named[-n:] + core[0], 0) for n in (2, 3))
+        # 仁德区公所|区长, 役政署|组长: the unit is whole before its (sub-unit's) head; not 民政|局长 (民政局 is a
+        # word) nor 柳营|区长 (a place's head: 营 ends no unit there)
         if head_title(core, lex) and not whole_office and (unit is None or not text[unit[0]:unit[1]].endswith(core[0])):
             shared = _shared_head(text, (None, core, rs, status), s0, tokens, lex)
             if shared[0] is not None:

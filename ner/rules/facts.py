@@ -143,8 +143,9 @@ class FactBuilder:
         if unit:
             unit, former = strip_status(unit, self.lex)
             status = "former" if former else status
-            unit = resolve_unit(unit, pos, self.ctx, self.lex)
-            self.ctx.units.append((pos, unit))
+            unit = resolve_unit(unit, pos, self.ctx, self.lex) or None
+            if unit is not None:
+                self.ctx.units.append((pos, unit))
         elif role and rule.needs_unit:
             unit = self.ctx.place_headed_by(role, pos) or self.ctx.unit_headed_by(role, pos, self.lex) \
                 or self.ctx.company_for(role, pos, self.lex) or self.ctx.society_for(role, pos, self.lex) \

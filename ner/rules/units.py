@@ -226,11 +226,15 @@ def _company_suffixes() -> tuple[str, ...]:
 
 
 def resolve_unit(unit: str, pos: int, ctx: DocContext, lex: Lexicons) -> str:
+    """`unit` as its document means it (see the module's docstring); "" for 本市 where the article's city
+    is unknown."""
     unit = unit[leading_words(unit):]  # 经|教育局 as the model tagged it: the units named before stay clean
     aliased = ctx.expand_alias(unit, pos, lex)
     if aliased:
         return aliased
     home = ctx.home.name if ctx.home else None
+    if unit in grammar.HOME_PREFIXES and home is None:
+        return ""  # 本市 in an article whose city is unknown: no unit anyone could read
     city_char = grammar.CITY_CHAR
     for prefix in grammar.HOME_PREFIXES:
         if unit.startswith(prefix) and home:
