@@ -41,6 +41,9 @@ PREDICATE_FREQ = 300
 # The shortest unit read as whole before a head's title (役政署|组长); a shorter one (观旅|局长) is the
 # title's abbreviation.
 WHOLE_OFFICE_CHARS = 3
+# What joins two titles of one name (副主任、主任; 市委常委兼秘书长; 市委常委及区委书记, as Macau and Hong Kong
+# write it): a title before it belongs to the same name.
+TITLE_JOINERS = (grammar.LIST_SEP, "兼", "及")
 
 
 def _status_before(text: str, pos: int) -> tuple[str, int]:
@@ -91,6 +94,8 @@ def _segment(text: str, j: int, s0: int, tokens: list[Token], lex: Lexicons):
             return None, core, rs, status  # 南市府|回应|市议员, 董事会|收到|董事长: the unit is the verb's
             # subject, not the title's; 执行|秘书 opens titles of the lexicon, 防治|科长 carries its unit's
             # name, 援藏|专家 is too rare a verb to be the predicate
+        if gap and _state(gap):
+            unit, gap = (unit[0], unit_end), ""  # 土团党|柔州|主席: the party's branch in that state
         if not head and not mod and len(gap) == 2 and gap not in grammar.NOT_POSTS and CJK.match(gap) \
                 and not any(t.start == unit[1] and t.flag in grammar.STOP_FLAGS | {"m"} for t in tokens):
             core = gap + core  # 主管|护师: a two-character modifier left between unit and title
@@ -123,6 +128,13 @@ def _segment(text: str, j: int, s0: int, tokens: list[Token], lex: Lexicons):
 def _title_openers(roles: frozenset[str]) -> frozenset[str]:
     """The two-character words titles of the lexicon start with (执行 of 执行主席, 主管 of 主管护师)."""
     return frozenset(r[:2] for r in roles if len(r) > 3)
+
+
+def _state(name: str) -> bool:
+    """A state written between a party and its title (行动党|柔州|主席), as Malaysia's Chinese press
+    writes a party's state branch: a province-level division outside the mainland and Taiwan."""
+    return any(d.level == "province" and d.key[:2] not in ("TW", "HK", "MO") and not d.key[:1].isdigit()
+               for d in load_gazetteer().lookup(name))
 
 
 def _ends_with_place(name: str) -> bool:
@@ -190,7 +202,7 @@ def _apposition(text: str, p: Mention, s0: int, tokens: list[Token], lex: Lexico
         status = outer if status == "current" else status
         segments.append((unit, core, status, seg_start))
         j = seg_start
-        if j - 1 > s0 and text[j - 1] in (grammar.LIST_SEP, "兼"):
+        if j - 1 > s0 and text[j - 1] in TITLE_JOINERS:
             j -= 1
             continue
         break

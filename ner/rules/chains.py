@@ -282,6 +282,9 @@ def unit_ending_at(text: str, end: int, lex: Lexicons, floor: int = 0,
         if len(w) == 1 and (w in lex.org_suffix_set or w in grammar.VILLAGE_WARD) and (f == "zg" or k == len(toks) - 1 and k > 0):
             keep = k  # 保安|组/zg|科长, 环保|所/c|所长, 三光|里/f: a unit word jieba reads as something else
             continue
+        if k == 0 and w in grammar.ANY_DIVISION_CHARS and k + 1 < len(toks):
+            keep = k  # 县|工作专班 opening a clause: the level stands for the county named before
+            continue
         if w in grammar.CONJUNCTIONS and _joins_one_name(toks, k, lex):
             keep = k  # 粮食|和|物资储备局, 文化|和|旅游厅: 和 inside one unit's name
             continue
@@ -326,7 +329,8 @@ def _joins_one_name(toks: list[Token], k: int, lex: Lexicons) -> bool:
     left, right = toks[k - 1], toks[k + 1]
     return left.flag.startswith("n") and left.flag != "nr" and right.flag.startswith("n") \
         and not lex.ends_like_unit(left.word) and left.word not in grammar.HOME_PREFIXES \
-        and left.word not in lex.roles  # 甲区长|与|乙区: a title ends one post, 与 starts the next
+        and role_ending_at(left.word, len(left.word), lex) is None  # 甲区长|与|乙区, 区委书记|及|人大: a title
+    # ends one post, the conjunction starts the next
 
 
 def _start_at_division(toks: list[Token], keep: int, lex: Lexicons) -> int:

@@ -126,7 +126,7 @@ def bare_name(cand: str, lex: Lexicons) -> bool:
 
 def list_before(text: str, pos: int, lex: Lexicons) -> list[tuple[int, str]]:
     """`选举孙某、郑某同志为…`: bare names listed before a name, each between 、 and 、 (the first one
-    after the verb, punctuation or conjunction that opens the list)."""
+    after the verb, punctuation, conjunction or unit that opens the list)."""
     out = []
     while pos > 1 and text[pos - 1] == grammar.LIST_SEP:
         m = _CJK_TAIL.search(text, max(0, pos - 12), pos - 1)
@@ -134,7 +134,8 @@ def list_before(text: str, pos: int, lex: Lexicons) -> list[tuple[int, str]]:
             break
         chunk = m.group()
         name = next((chunk[-n:] for n in (3, 2) if len(chunk) >= n and bare_name(chunk[-n:], lex)
-                     and (len(chunk) == n or chunk[:-n].endswith(LIST_OPENERS))), None)
+                     and (len(chunk) == n or chunk[:-n].endswith(LIST_OPENERS) or lex.ends_like_unit(chunk[:-n]))),
+                    None)  # 县工作专班|甲、乙: a unit may open the list too
         if name is None:
             break
         pos = pos - 1 - len(name)

@@ -33,10 +33,11 @@ def title_after_names(src: NameSource) -> Iterator[tuple[Mention, Vouch]]:
     for i in src.surname_starts:
         for n in (3, 2):
             cand = text[i:i + n]
-            if text.startswith(grammar.HONORIFIC_AFTER, i + n) and bare_name(cand, lex) \
+            if text.startswith((*grammar.HONORIFIC_AFTER, grammar.SUBJECT_COUNT + grammar.COMRADE), i + n) \
+                    and bare_name(cand, lex) \
                     and (i == 0 or not CJK.match(text[i - 1]) or text[i - 1] in grammar.NAME_LEFT_WORDS
                          or covering.get(i) is not None and covering[i].start == i):
-                yield Mention(i, i + n, cand), "pattern"  # 郑海同志
+                yield Mention(i, i + n, cand), "pattern"  # 郑海同志, 甲、郑海等同志
                 break
 
 
@@ -110,7 +111,6 @@ def _item_end(text: str, pos: int, lex: Lexicons) -> bool:
 def title_after(s: Sentence, p: Mention, made: list[Fact]) -> Proposals:
     """The fact of a title (or 同志) right after `p`; False when neither follows the name."""
     text, lex = s.text, s.lex
-    after = text[p.end:s.end]
     quoted = p.start > s.start and text[p.start - 1] in grammar.NAME_QUOTES \
         and text[p.end:p.end + 1] == grammar.NAME_QUOTES[text[p.start - 1]]
     name_start, name_end = (p.start - 1, p.end + 1) if quoted else (p.start, p.end)  # 基金会「杜某」执行长
@@ -121,9 +121,25 @@ def title_after(s: Sentence, p: Mention, made: list[Fact]) -> Proposals:
             else None
         yield Proposal(p, text[name_end:re_end], unit, unit[0] if unit else p.start, re_end, s.index)
         return True
-    if after.startswith("同志"):
-        unit = unit_ending_at(text, p.start, lex, floor=s.start, tokens=s.tokens)
-        if unit:
-            yield Proposal(p, None, unit, unit[0], p.end + 2, s.index)
+    first, last = _listed_with(text, p, s.people)
+    tail = text[last.end:last.end + len(grammar.SUBJECT_COUNT + grammar.COMRADE)]
+    if tail.startswith(grammar.COMRADE) or first is not last and tail == grammar.SUBJECT_COUNT + grammar.COMRADE:
+        unit = unit_ending_at(text, first.start, lex, floor=s.start, tokens=s.tokens)
+        if unit and unit[1] == first.start:
+            # 财政局王某同志; 县工作专班甲、乙、丙等同志: each listed comrade of the unit right before the list
+            # (会议|选举|甲、乙同志为…: a verb stands between, no unit)
+            yield Proposal(p, None, unit, unit[0], last.end + len(tail), s.index)
         return True
     return False
+
+
+def _listed_with(text: str, p: Mention, people: list[Mention]) -> tuple[Mention, Mention]:
+    """The first and last name of the list of names parted by 、 that holds `p` (`p` twice when alone)."""
+    by_start = {q.start: q for q in people}
+    by_end = {q.end: q for q in people}
+    first = last = p
+    while first.start > 0 and text[first.start - 1] == grammar.LIST_SEP and first.start - 1 in by_end:
+        first = by_end[first.start - 1]
+    while text[last.end:last.end + 1] == grammar.LIST_SEP and last.end + 1 in by_start:
+        last = by_start[last.end + 1]
+    return first, last
