@@ -14,7 +14,7 @@ from zhkg.ner.rules.post_verb import post_object
 from zhkg.ner.rules.registry import Sentence, rule
 
 # Verbs of elections and appointments, and the `（同志）为` that introduces the post after a name.
-APPOINT = re.compile(r"选举|任命|决定任|提名|推选|聘任|聘请|当选|增补")
+APPOINT = re.compile(r"选举|任命|委任|决定任|提名|推选|聘任|聘请|当选|增补")
 APPOINTED_AS = re.compile(r"(?:同志)?为(?!了|主|重点|核心|抓手|目标)")
 
 

@@ -29,11 +29,11 @@ from zhkg.ner.rules.chains import (
 from zhkg.ner.rules.facts import Fact, Mention, Proposal, Proposals
 from zhkg.ner.rules.persons import SPEECH, bare_name
 from zhkg.ner.rules.registry import NameSource, Sentence, Vouch, rule
-from zhkg.ner.rules.units import department_of, head_title, unit_for_title
+from zhkg.ner.rules.units import department_of, head_title, is_state, unit_for_title
 from zhkg.ner.vocabulary import MAX_PLACE_CHARS, load_gazetteer
 
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
-ITEM_SEPS = ("、", "，", "。", "；", "）", "」")
+ITEM_SEPS = ("、", "，", "。", "；", "）", "」", ",", ";")
 NOT_NAME_START = frozenset({"p", "c", "u", "uj", "ul", "uz", "ud", "ug", "uv", "d", "r", "y", "e", "o", "x"})
 # A dictionary verb this frequent (回应 548, 收到 1,823) between a unit and a title is the predicate of the
 # unit; a rarer one (援藏 19) modifies the title.
@@ -53,7 +53,8 @@ def _status_before(text: str, pos: int) -> tuple[str, int]:
     for marker, status in grammar.STATUS_OF.items():
         if text.startswith(marker, pos - len(marker)):
             before = text[max(0, pos - len(marker) - 6):pos - len(marker)]
-            if len(marker) > 1 or not before or before[-1] in "，、 \n" or lex.ends_like_unit(before):
+            if len(marker) > 1 or not before or before[-1] in "，、 \n" or lex.ends_like_unit(before) \
+                    or before.endswith(grammar.COUNTRIES):  # 美国|前|国务卿
                 return status, pos - len(marker)
     return "current", pos
 
@@ -94,7 +95,7 @@ def _segment(text: str, j: int, s0: int, tokens: list[Token], lex: Lexicons):
             return None, core, rs, status  # 南市府|回应|市议员, 董事会|收到|董事长: the unit is the verb's
             # subject, not the title's; 执行|秘书 opens titles of the lexicon, 防治|科长 carries its unit's
             # name, 援藏|专家 is too rare a verb to be the predicate
-        if gap and _state(gap):
+        if gap and is_state(gap):
             unit, gap = (unit[0], unit_end), ""  # 土团党|柔州|主席: the party's branch in that state
         if not head and not mod and len(gap) == 2 and gap not in grammar.NOT_POSTS and CJK.match(gap) \
                 and not any(t.start == unit[1] and t.flag in grammar.STOP_FLAGS | {"m"} for t in tokens):
@@ -106,7 +107,7 @@ def _segment(text: str, j: int, s0: int, tokens: list[Token], lex: Lexicons):
         if head and unit is None:
             unit = (rs, rs + len(head))
         if unit is None and not head:
-            unit = _anaphor_before(text, unit_end, s0)
+            unit = _anaphor_before(text, unit_end, s0) or _state_into_title(text, rs, s0) or _country_before(text, unit_end, s0)
         named = text[unit[0]:unit[1]] if unit is not None else ""
         whole_office = unit is not None and unit[1] == rs and len(named) >= WHOLE_OFFICE_CHARS \
             and lex.ends_like_unit(named) and not _ends_with_place(named) \
@@ -130,11 +131,18 @@ def _title_openers(roles: frozenset[str]) -> frozenset[str]:
     return frozenset(r[:2] for r in roles if len(r) > 3)
 
 
-def _state(name: str) -> bool:
-    """A state written between a party and its title (行动党|柔州|主席), as Malaysia's Chinese press
-    writes a party's state branch: a province-level division outside the mainland and Taiwan."""
-    return any(d.level == "province" and d.key[:2] not in ("TW", "HK", "MO") and not d.key[:1].isdigit()
-               for d in load_gazetteer().lookup(name))
+def _country_before(text: str, end: int, s0: int) -> tuple[int, int] | None:
+    """南非|总统, 美国|前国务卿: a foreign state written right before a title with no unit is its unit."""
+    country = next((c for c in grammar.COUNTRIES if text.startswith(c, end - len(c)) and end - len(c) >= s0), None)
+    return (end - len(country), end) if country else None
+
+
+def _state_into_title(text: str, rs: int, s0: int) -> tuple[int, int] | None:
+    """柔佛州务大臣: a state's full name written into its title (柔佛州 + 州务大臣) is the title's unit."""
+    for n in range(2, MAX_PLACE_CHARS + 1):
+        if rs + 1 - n >= s0 and is_state(text[rs + 1 - n:rs + 1]) and load_gazetteer().is_full_name(text[rs + 1 - n:rs + 1]):
+            return rs + 1 - n, rs + 1
+    return None
 
 
 def _ends_with_place(name: str) -> bool:

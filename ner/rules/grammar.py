@@ -101,6 +101,7 @@ IMPLIED_UNITS = words.values("implied_unit")
 
 # --- units (units.tsv)
 NATIONAL_PREFIXES = words.words("national_prefix")
+COUNTRIES = tuple(sorted(words.words("country"), key=len, reverse=True))
 STATE_PREFIXES = NATIONAL_PREFIXES + words.words("party_prefix")
 HOME_PREFIXES = words.words("home_prefix")
 COMMITTEES = frozenset(words.words("committee"))

@@ -17,6 +17,7 @@ import re
 import jieba
 import jieba.posseg
 
+from zhkg.ner import words
 from zhkg.ner.places.gazetteer import load_gazetteer
 from zhkg.ner.rules import grammar
 from zhkg.ner.rules.chains import (
@@ -26,6 +27,7 @@ from zhkg.ner.rules.chains import (
     Token,
     dictionary_non_name,
     function_word_given,
+    role_ending_at,
     role_starting_at,
     surname_length,
 )
@@ -42,6 +44,9 @@ LIST_OPENERS = ("选举", "任命", "提名", "推选", "邀请", "感谢", "看
 WORD_FREQ = 50
 NAME_FLAGS = ("nr", "nrfg", "nrt")
 SPEECH = ("说", "表示", "介绍", "告诉", "坦言", "感慨", "回忆")
+# A foreign name transliterated: four to six characters of Xinhua's transliteration tables in a row.
+_TRANSLITERATED = re.compile(f"[{words.chars('transliteration_chars')}]+")
+MIN_TRANSLITERATED, MAX_TRANSLITERATED = 4, 6
 
 
 def find_persons(text: str, tokens: list[Token], credits: list[Credit], lex: Lexicons) -> list[Mention]:
@@ -56,7 +61,7 @@ def find_persons(text: str, tokens: list[Token], credits: list[Credit], lex: Lex
 
     def add(start: int, name: str, checked: bool = False) -> None:
         end = start + len(name)
-        if name and 2 <= len(name) <= 4 and CJK.match(name) and not _place_word(name, text, start, end, gaz) \
+        if name and (2 <= len(name) <= 4 or _long_transliterated(name)) and CJK.match(name) and not _place_word(name, text, start, end, gaz) \
                 and not name.endswith(multi_char_units) and not function_word_given(name, lex) \
                 and (checked or _fits_words(start, end, covering)):
             found.setdefault((start, end), Mention(start, end, name))  # 柳营|区长 is the head of 柳营区
@@ -83,6 +88,8 @@ def find_persons(text: str, tokens: list[Token], credits: list[Credit], lex: Lex
                 add(m.start, m.name, checked=vouch == "pattern")
     for c in credits:
         found.setdefault((c.start, c.end), Mention(c.start, c.end, c.name))
+    for start, end in transliterated_names(text, lex):
+        found.setdefault((start, end), Mention(start, end, text[start:end]))
     for m in sorted(found.values(), key=lambda m: m.start):
         for start, name in list_continuation(text, m.end, lex):
             add(start, name, checked=True)
@@ -92,13 +99,29 @@ def find_persons(text: str, tokens: list[Token], credits: list[Credit], lex: Lex
     return _consolidate(text, sorted(found.values(), key=lambda m: m.start))
 
 
+def _long_transliterated(name: str) -> bool:
+    """沙鲁丁嘉马 after 拿督: a foreign name longer than any Chinese one."""
+    return MIN_TRANSLITERATED <= len(name) <= MAX_TRANSLITERATED and bool(_TRANSLITERATED.fullmatch(name))
+
+
+def transliterated_names(text: str, lex: Lexicons) -> list[tuple[int, int]]:
+    """(start, end) of a foreign name written right after a title (法国外交部长勒德里昂, 南非总统拉马福萨):
+    a run of four to six characters all of `transliteration_chars`, which no Chinese name is."""
+    out = []
+    for m in _TRANSLITERATED.finditer(text):
+        if MIN_TRANSLITERATED <= len(m.group()) <= MAX_TRANSLITERATED and role_ending_at(text, m.start(), lex) is not None \
+                and not dictionary_non_name(m.group()):
+            out.append((m.start(), m.end()))
+    return out
+
+
 def _other_mentions(text: str, found: dict[tuple[int, int], Mention], covering: dict) -> None:
     """A name found where the grammar put it (教授王立新) is the same name where it stands alone later
     (王立新历任…): every other occurrence becomes a mention too, unless it lies inside another mention
     or, for a two-character name, inside a longer word (高歌|猛进). Longer names go first, so that 王小林
     written again is 王小林, not 小林 (in set order the build depended on the hash seed)."""
     taken = [(m.start, m.end) for m in found.values()]
-    names = {m.name for m in found.values() if CJK.match(m.name) and 2 <= len(m.name) <= 4}
+    names = {m.name for m in found.values() if CJK.match(m.name) and (2 <= len(m.name) <= 4 or _long_transliterated(m.name))}
     for name in sorted(names, key=lambda n: (-len(n), n)):
         for occ in re.finditer(re.escape(name), text):
             s, e = occ.start(), occ.end()

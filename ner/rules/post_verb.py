@@ -25,7 +25,7 @@ from zhkg.ner.rules.chains import (
 )
 from zhkg.ner.rules.facts import Fact, Mention, Proposal, Proposals
 from zhkg.ner.rules.registry import NameSource, Sentence, Vouch, rule
-from zhkg.ner.rules.units import unit_for_title
+from zhkg.ner.rules.units import is_state, unit_for_title
 
 # What may stand between the last name of a subject list and its verb: 等7名同志, 同志, 先生.
 _SUBJECT_TAIL = re.compile(rf"(?:{grammar.SUBJECT_COUNT}(?:\d+|[{words.chars('numeral_chars')}]+)?[{words.chars('person_counter')}]?)?"
@@ -208,6 +208,8 @@ def post_object(s: Sentence, o0: int, o1: int, p: Mention, start: int, end: int,
     """One object of a post verb: `[unit][title]`, split after the last unit word, else at the title;
     returns the fact it became."""
     text, lex = s.text, s.lex
+    if any(o0 <= q.start < o1 for q in s.people if q is not p):
+        return None  # 甲委|任|乙为…: an object holding another name is no post of the subject's
     split = unit_and_role(text[o0:o1], lex)
     if split:
         u, r = split
@@ -216,10 +218,15 @@ def post_object(s: Sentence, o0: int, o1: int, p: Mention, start: int, end: int,
     if rs is not None and rs >= o0:
         head, core = split_role(text[rs:o1], lex)
         unit = (o0, rs + len(head)) if rs + len(head) > o0 else None
-        if unit and not lex.ends_like_unit(text[unit[0]:unit[1]]):
+        if unit and not lex.ends_like_unit(text[unit[0]:unit[1]]) and not _state_branch(text[unit[0]:unit[1]]):
             return None
         return (yield Proposal(p, core, unit, start, end, s.index, status))
     return None
+
+
+def _state_branch(unit: str) -> bool:
+    """希盟|柔州: a party or coalition's branch in a state, written party first."""
+    return any(len(unit) - n >= 2 and is_state(unit[-n:]) for n in range(2, 5))
 
 
 def pronoun_subject(text: str, s0: int, s1: int) -> bool:

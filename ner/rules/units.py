@@ -190,6 +190,13 @@ class DocContext:
         return unit[:unit.rindex(head) + len(head)]
 
 
+def is_state(name: str) -> bool:
+    """A state, as Malaysia's Chinese press writes it between a party and its title (行动党|柔州|主席) or into
+    a title (柔佛州|务大臣): a province-level division outside the mainland, Taiwan, Hong Kong and Macau."""
+    return any(d.level == "province" and d.key[:2] not in ("TW", "HK", "MO") and not d.key[:1].isdigit()
+               for d in load_gazetteer().lookup(name))
+
+
 def leading_words(unit: str) -> int:
     """How many characters before a unit's name are words no name starts with, which a span read into it
     (随后|学校, 经|教育局, 并在|市委): the words of `unit_lead_word`, as jieba cuts them; 0 when what would
@@ -321,6 +328,8 @@ def city_of_unit(unit: str | None, ctx: DocContext) -> Division | None:
     National bodies (中央纪委, 国家监委, 全国总工会, 国务院) sit in no city."""
     if unit and unit.startswith(grammar.NATIONAL_PREFIXES):
         return _local_branch_city(unit, ctx)
+    if unit and unit.startswith(grammar.COUNTRIES):
+        return None  # 南非, 法国欧洲和外交部: a foreign state's body sits in no city of the gazetteer
     public = next((p for p in grammar.PUBLIC_PREFIXES if unit and unit.startswith(p) and len(unit) > len(p) + 1), "")
     if public:
         return city_of_unit(unit[len(public):], ctx)  # 国立|高雄师范大学: the place after the prefix
