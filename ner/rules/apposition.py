@@ -257,14 +257,17 @@ def apposition_names(src: NameSource) -> Iterator[tuple[Mention, Vouch]]:
         word = covering.get(i)
         rs = role_ending_at(text, i, lex)
         if word is not None and rs is not None and word.start == i - 1 == rs + 1 and text[rs + 1] == "长" \
-                and len(word.word) == 2:
-            word = None  # 主计处长|方盆 (jieba reads 长方): the word starts inside the title before the name
+                and len(word.word) in (2, 3):
+            word = None  # 主计处长|方盆 (jieba reads 长方, 长林明): the word starts inside the title before the name
         item = _CJK_RUN.match(text, i)
         item = item.group() if item else ""
         rank = next((r for r in grammar.RANKS if item.endswith(r) and 2 <= len(item) - len(r) <= 3), "")
         item = item[:len(item) - len(rank)]
-        if rs is not None and 2 <= len(item) <= 3 and bare_name(item, lex) \
-                and (rank or text[i + len(item):i + len(item) + 1] in ITEM_SEPS):
+        closed = text[i + len(item):i + len(item) + 1] in ITEM_SEPS
+        if rs is not None and 2 <= len(item) <= 3 and (rank or closed) \
+                and (bare_name(item, lex) or closed and len(item) == 3 and bare_name(item, lex, closed=True)):
+            # 主席林政则, : a whole item after a title is the name, even where its last character could be
+            # a function word (则)
             yield Mention(i, i + len(item), item), "pattern"
             continue
         if word is not None and (word.start != i or word.flag in NOT_NAME_START):

@@ -138,12 +138,15 @@ def _word_bounded(start: int, end: int, covering: dict) -> bool:
     return (first is None or first.start == start) and (last is None or last.end == end)
 
 
-def bare_name(cand: str, lex: Lexicons) -> bool:
-    """A surname and a given name that make no dictionary word, no place and no unit."""
+def bare_name(cand: str, lex: Lexicons, closed: bool = False) -> bool:
+    """A surname and a given name that make no dictionary word, no place and no unit; `closed`: the name
+    fills a list item, so its last character may be one that mostly ends no name (林政则,), unless it is a
+    verb (蔡琼|说,)."""
     return bool(CJK.match(cand)) and surname_length(cand, 0, lex) > 0 and cand[0] not in grammar.NAME_LEFT_WORDS \
         and cand[0] not in grammar.RANK_PREFIXES and cand[-1] not in grammar.RANK_PREFIXES \
         and cand[1:] not in lex.roles and cand[1:] not in grammar.TITLE_MODIFIERS and cand not in grammar.TITLE_MODIFIERS \
-        and cand[-1] not in NAME_END and not dictionary_non_name(cand) and not lex.ends_like_unit(cand) \
+        and (cand[-1] not in NAME_END or closed and not jieba.posseg.dt.word_tag_tab.get(cand[-1], "").startswith("v")) \
+        and not dictionary_non_name(cand) and not lex.ends_like_unit(cand) \
         and not load_gazetteer().lookup(cand)
 
 
