@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 import jieba
+import jieba.posseg
 
 from zhkg.ner.rules import grammar
 from zhkg.ner.rules.chains import (
@@ -38,6 +39,9 @@ NOT_NAME_START = frozenset({"p", "c", "u", "uj", "ul", "uz", "ud", "ug", "uv", "
 # A dictionary verb this frequent (回应 548, 收到 1,823) between a unit and a title is the predicate of the
 # unit; a rarer one (援藏 19) modifies the title.
 PREDICATE_FREQ = 300
+# A dictionary verb this frequent (上阵 275) after a surname at an item's end is a predicate, no given name
+# (跃进 128 may still be one).
+VERB_GIVEN_FREQ = 200
 # The shortest unit read as whole before a head's title (役政署|组长); a shorter one (观旅|局长) is the
 # title's abbreviation.
 WHOLE_OFFICE_CHARS = 3
@@ -129,6 +133,14 @@ def _segment(text: str, j: int, s0: int, tokens: list[Token], lex: Lexicons):
 def _title_openers(roles: frozenset[str]) -> frozenset[str]:
     """The two-character words titles of the lexicon start with (执行 of 执行主席, 主管 of 主管护师)."""
     return frozenset(r[:2] for r in roles if len(r) > 3)
+
+
+def _verb_given(item: str) -> bool:
+    """书记|齐上阵,: after a surname, a common verb (上阵) closing the item is the clause's predicate, no
+    given name."""
+    given = item[1:]
+    return len(given) == 2 and jieba.posseg.dt.word_tag_tab.get(given) == "v" \
+        and jieba.dt.FREQ.get(given, 0) >= VERB_GIVEN_FREQ
 
 
 def _country_before(text: str, end: int, s0: int) -> tuple[int, int] | None:
@@ -264,7 +276,7 @@ def apposition_names(src: NameSource) -> Iterator[tuple[Mention, Vouch]]:
         rank = next((r for r in grammar.RANKS if item.endswith(r) and 2 <= len(item) - len(r) <= 3), "")
         item = item[:len(item) - len(rank)]
         closed = text[i + len(item):i + len(item) + 1] in ITEM_SEPS
-        if rs is not None and 2 <= len(item) <= 3 and (rank or closed) \
+        if rs is not None and 2 <= len(item) <= 3 and (rank or closed) and not _verb_given(item) \
                 and (bare_name(item, lex) or closed and len(item) == 3 and bare_name(item, lex, closed=True)):
             # 主席林政则, : a whole item after a title is the name, even where its last character could be
             # a function word (则)

@@ -43,6 +43,9 @@ LIST_OPENERS = ("选举", "任命", "提名", "推选", "邀请", "感谢", "看
 # A dictionary word this frequent, tagged as something else than a name, is that word (严守, 高歌).
 WORD_FREQ = 50
 NAME_FLAGS = ("nr", "nrfg", "nrt")
+# The tags (jieba's first letter) of a name's last character that a name filling its item may still end
+# with: adverbs and conjunctions (则, 而), which stand at an item's end only inside a name.
+CLOSED_NAME_ENDS = ("d", "c")
 SPEECH = ("说", "表示", "介绍", "告诉", "坦言", "感慨", "回忆")
 # A foreign name transliterated: four to six characters of Xinhua's transliteration tables in a row.
 _TRANSLITERATED = re.compile(f"[{words.chars('transliteration_chars')}]+")
@@ -140,12 +143,12 @@ def _word_bounded(start: int, end: int, covering: dict) -> bool:
 
 def bare_name(cand: str, lex: Lexicons, closed: bool = False) -> bool:
     """A surname and a given name that make no dictionary word, no place and no unit; `closed`: the name
-    fills a list item, so its last character may be one that mostly ends no name (林政则,), unless it is a
-    verb (蔡琼|说,)."""
+    fills a list item, so its last character may be an adverb or a conjunction that mostly ends no name
+    (林政则,), never a verb or a measure word (蔡琼|说, 齐上|阵)."""
     return bool(CJK.match(cand)) and surname_length(cand, 0, lex) > 0 and cand[0] not in grammar.NAME_LEFT_WORDS \
         and cand[0] not in grammar.RANK_PREFIXES and cand[-1] not in grammar.RANK_PREFIXES \
         and cand[1:] not in lex.roles and cand[1:] not in grammar.TITLE_MODIFIERS and cand not in grammar.TITLE_MODIFIERS \
-        and (cand[-1] not in NAME_END or closed and not jieba.posseg.dt.word_tag_tab.get(cand[-1], "").startswith("v")) \
+        and (cand[-1] not in NAME_END or closed and jieba.posseg.dt.word_tag_tab.get(cand[-1], "")[:1] in CLOSED_NAME_ENDS) \
         and not dictionary_non_name(cand) and not lex.ends_like_unit(cand) \
         and not load_gazetteer().lookup(cand)
 
