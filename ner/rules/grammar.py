@@ -84,6 +84,7 @@ SINGULAR_HEADS = words.words("singular_head")
 PARTY_ROLES = frozenset(words.words("party_role"))
 HONORIFICS = words.words("honorific")
 HONORIFIC_AFTER = words.words("honorific_after")
+LINE_ROSTER_HONORIFICS = (*words.words("roster_honorific"), *HONORIFIC_AFTER)
 RANKS = words.words("rank")
 
 # What a title's first characters are when they are no unit's short name (副|局长, 常务|副局长, 原|局长,
@@ -153,7 +154,7 @@ NAME_LEFT_WORDS = frozenset(CONJUNCTIONS + words.chars("name_opener_chars"))
 # What may follow a list item's title: punctuation and the words that close or extend a list.
 ITEM_END = frozenset("、，,。；;：:！!？?）)」』”\" \u3000\t\n" + words.chars("item_closer_chars") + CONJUNCTIONS)
 # Names that stand for a person without naming one (张某某, 王女士), or that name an award or an event.
-ANONYMOUS_NAME = re.compile(rf"{_either(words.words('anonymous_mark'))}|^[{_HAN}]"
+ANONYMOUS_NAME = re.compile(rf"{_either(words.words('anonymous_mark'))}|^(?:{_either(words.words('weekday'))})$|^[{_HAN}]"
                             rf"(?:{_either(words.words('address_form'))})$|[{words.chars('award_ending_chars')}]$")
 # The opening of a personnel profile (任前公示, 干部简历): `杨某某，男，汉族，…`; the posts of the paragraph
 # are this person's.

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 
 from zhkg.ner.rules import grammar
-from zhkg.ner.rules.chains import CJK, Lexicons, role_ending_at, surname_length
+from zhkg.ner.rules.chains import CJK, Lexicons, role_ending_at, surname_length, unit_and_role
 from zhkg.ner.rules.facts import Mention, Proposal, Proposals
 from zhkg.ner.rules.lists import clause_unit
 from zhkg.ner.rules.registry import NameSource, Sentence, Vouch, rule
@@ -59,3 +59,73 @@ def roster(s: Sentence) -> Proposals:
         role = s.text[role_start:role_end]
         for p in names:
             yield Proposal(p, role, unit, role_start, p.end, s.index)
+
+
+# A roster set one person to a line under its heading (政府委任以下人士为某某委员会委员:), as Hong Kong and
+# Macau notices print them: the name, an honorific or degree, post-nominal letters, a post in brackets.
+_LINE_ITEM = re.compile(r"[ \t\u3000]*([\u4e00-\u9fff]{2,4}?)(" + "|".join(map(re.escape, grammar.LINE_ROSTER_HONORIFICS))
+                        + r")?(?:[ \t]*[,，][ \t]*[A-Z]{2,4})*[ \t]*(?:[（(]([\u4e00-\u9fff]{2,8})[）)])?[ \t]*")
+_HEADING_POST = re.compile(r"(?:为|為)([\u4e00-\u9fff]{3,30})[，,：:]")
+MAX_ROSTER_LINES = 80
+_BRACKETED = re.compile(r"[（(][^）)]*[）)]\s*$")
+# A line this short that ends with a title (政务司司长(主席), 房屋及规划地政局局长) may stand among a roster's
+# lines: a member named by post.
+BARE_TITLE_CHARS = 20
+
+
+def _line_item(text: str, start: int, end: int, lex: Lexicons) -> re.Match | None:
+    m = _LINE_ITEM.fullmatch(text, start, end)
+    if m and m.group(2):
+        return m  # 狄某某先生, 廖长城先生: the honorific vouches for the name
+    return m if m and surname_length(m.group(1), 0, lex) and not lex.ends_like_unit(m.group(1)) else None
+
+
+def _heading_post(text: str, line_start: int, lex: Lexicons) -> tuple[int, str, str] | None:
+    """(offset, unit, title) of the heading a line of a roster sits under: the nearest line above that
+    ends with a colon, every line between being a roster line or a bare title."""
+    pos = line_start
+    for _ in range(MAX_ROSTER_LINES):
+        if pos <= 0:
+            return None
+        prev_start = text.rfind("\n", 0, pos - 1) + 1
+        line = text[prev_start:pos - 1].strip()
+        if line.endswith((":", "：")):
+            found = list(_HEADING_POST.finditer(line))
+            if not found:
+                return None
+            obj = found[-1].group(1)
+            split = unit_and_role(obj, lex)
+            return (prev_start + line.find(obj), *split) if split else None
+        bare = _BRACKETED.sub("", line)
+        if line and not _line_item(line, 0, len(line), lex) \
+                and not (len(bare) <= BARE_TITLE_CHARS and role_ending_at(bare, len(bare), lex) is not None):
+            return None
+        pos = prev_start
+    return None
+
+
+def line_roster_names(src: NameSource) -> Iterator[tuple[Mention, Vouch]]:
+    """The names of every line of a roster set one to a line."""
+    text, lex = src.text, src.lex
+    line_start = 0
+    for line in text.split("\n"):
+        m = _line_item(text, line_start, line_start + len(line), lex)
+        if m and (m.group(2) or m.group(3) or "," in line) and _heading_post(text, line_start, lex):
+            yield Mention(m.start(1), m.end(1), m.group(1)), "layout"
+        line_start += len(line) + 1
+
+
+@rule("line_roster", reads="`…为[unit][title]:` then `[name][honorific], JP(副主席)` a line each", scope="sentence",
+      precedence=13, confidence=0.75, names=line_roster_names)
+def line_roster(s: Sentence) -> Proposals:
+    """Each name of a roster line holds the heading's title in its unit, and the post written in brackets
+    after it."""
+    m = _line_item(s.text, s.start, s.start + len(s.text[s.start:s.end].rstrip()), s.lex)
+    p = next((q for q in s.people if m and q.start == m.start(1)), None)
+    heading = _heading_post(s.text, s.start, s.lex) if p else None
+    if heading is None:
+        return
+    _, unit, title = heading
+    fact = yield Proposal(p, title, None, p.start, s.end, s.index, None, unit)
+    if m.group(3) and fact is not None:
+        yield Proposal(p, m.group(3), None, p.start, s.end, s.index, None, unit)
