@@ -29,7 +29,7 @@ from zhkg.ner.rules.facts import Mention, Proposal, Proposals
 from zhkg.ner.rules.registry import rule
 
 _ROLES = "|".join(sorted(grammar.BYLINE_ROLES, key=len, reverse=True))
-BYLINE = re.compile(rf"(?:^|(?<=[\s（(【\[■●▲◆★:：/|。！？]))({_ROLES})[ \u3000\t]*[:：]?")
+BYLINE = re.compile(rf"(?:^|(?<=[\s（(【\[■●▲◆★:：/|｜。！？]))({_ROLES})[ \u3000\t]*(?:[:：][ \u3000\t]*)?")
 PHOTO = re.compile(r"(?:^|(?<=[。！？\s）)]))([\u4e00-\u9fff](?:[ \u3000]?[\u4e00-\u9fff]){1,2})[ \u3000]+摄(?=$|[\s）)。])", re.MULTILINE)
 CLOSING = re.compile(r"[（(][ \u3000]*([\u4e00-\u9fff](?:[ \u3000]?[\u4e00-\u9fff]){1,2})[ \u3000]*[）)][ \u3000]*$", re.MULTILINE)
 SITE_BYLINE = re.compile(rf"^[ \u3000]*([\u4e00-\u9fff]{{2,20}}(?:{'|'.join(grammar.MEDIA_SUFFIXES)}))[ \u3000]+"
@@ -136,7 +136,7 @@ def _in_layout(text: str, start: int) -> bool:
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", start)
     line_end = len(text) if line_end < 0 else line_end
-    before = text[line_start:start].strip(" \u3000\t■●▲◆★（(【[")
+    before = text[line_start:start].strip(" \u3000\t■●▲◆★（(【[|｜")  # | 编辑: 某某 | 时间: … (a page's header)
     return line_end - line_start <= LAYOUT_LINE or not before
 
 

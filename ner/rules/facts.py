@@ -169,7 +169,7 @@ class FactBuilder:
         if implied is None:
             return None
         unit, *names = implied.split("|")
-        return unit if any(n in self.ctx.text for n in (unit, *names)) else None
+        return unit if ANY_ARTICLE in names or any(n in self.ctx.text for n in (unit, *names)) else None
 
     def _principals_unit(self, role: str, sentence: int) -> str | None:
         """副主任某某 with no unit, in a sentence that named the 主任 of one unit before (…常委会主任甲主持，
@@ -187,6 +187,9 @@ class FactBuilder:
                     proposal.sentence, rule.confidence, f.unit_start, f.unit_end, f.city_key)
         self.facts.append(fact)
         return fact
+
+
+ANY_ARTICLE = "*"  # an implied unit's names: the title means the body in every article
 
 
 def dedupe(facts: list[Fact]) -> list[Fact]:
