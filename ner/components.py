@@ -23,7 +23,14 @@ from spacy.util import filter_spans
 from zhkg.ner import words
 from zhkg.ner.places.homecity import MIN_SCORE, MIN_SHARE, infer_home_city
 from zhkg.ner.rules import Mention, extract_facts, grammar
-from zhkg.ner.rules.chains import role_ending_at, role_starting_at, surname_length, tag, unit_ending_at
+from zhkg.ner.rules.chains import (
+    common_verb,
+    role_ending_at,
+    role_starting_at,
+    surname_length,
+    tag,
+    unit_ending_at,
+)
 from zhkg.ner.rules.credits import find_credits
 from zhkg.ner.rules.persons import WORD_FREQ, find_persons
 from zhkg.ner.rules.units import DocContext, resolve_unit
@@ -314,12 +321,8 @@ def _word_the_model_rejects(span: Span, text: str, model_tokens: set[int], commo
     each of them."""
     listed = text[span.end_char:span.end_char + 1] == "、" or text[max(0, span.start_char - 1):span.start_char] == "、"
     name = span.text
-    wordlike = jieba.dt.FREQ.get(name, 0) >= common_name_word_freq or len(name) == 3 and _common_verb(name[:2])
+    wordlike = jieba.dt.FREQ.get(name, 0) >= common_name_word_freq or len(name) == 3 and common_verb(name[:2], COMMON_VERB_FREQ)
     return not listed and wordlike and model_tokens.isdisjoint(range(span.start, span.end))
-
-
-def _common_verb(word: str) -> bool:
-    return jieba.dt.FREQ.get(word, 0) >= COMMON_VERB_FREQ and jieba.posseg.dt.word_tag_tab.get(word, "") == "v"
 
 
 def plausible_name(text: str, doc: Doc, start: int) -> bool:

@@ -12,13 +12,13 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 import jieba
-import jieba.posseg
 
 from zhkg.ner.rules import grammar
 from zhkg.ner.rules.chains import (
     CJK,
     Lexicons,
     Token,
+    common_verb,
     department_of_title,
     lexicons,
     name_at,
@@ -118,7 +118,7 @@ def _segment(text: str, j: int, s0: int, tokens: list[Token], lex: Lexicons):
             and not any(jieba.dt.FREQ.get(named[-n:] + core[0], 0) for n in (2, 3))
         # 仁德区公所|区长, 役政署|组长: the unit is whole before its (sub-unit's) head; not 民政|局长 (民政局 is a
         # word) nor 柳营|区长 (a place's head: 营 ends no unit there)
-        if head_title(core, lex) and not whole_office and (unit is None or not text[unit[0]:unit[1]].endswith(core[0])):
+        if head_title(core, lex) and not whole_office and not named.endswith(core[0]):
             shared = _shared_head(text, (None, core, rs, status), s0, tokens, lex)
             if shared[0] is not None:
                 return shared
@@ -138,9 +138,7 @@ def _title_openers(roles: frozenset[str]) -> frozenset[str]:
 def _verb_given(item: str) -> bool:
     """书记|齐上阵,: after a surname, a common verb (上阵) closing the item is the clause's predicate, no
     given name."""
-    given = item[1:]
-    return len(given) == 2 and jieba.posseg.dt.word_tag_tab.get(given) == "v" \
-        and jieba.dt.FREQ.get(given, 0) >= VERB_GIVEN_FREQ
+    return len(item) == 3 and common_verb(item[1:], VERB_GIVEN_FREQ)
 
 
 def _country_before(text: str, end: int, s0: int) -> tuple[int, int] | None:
@@ -152,7 +150,8 @@ def _country_before(text: str, end: int, s0: int) -> tuple[int, int] | None:
 def _state_into_title(text: str, rs: int, s0: int) -> tuple[int, int] | None:
     """柔佛州务大臣: a state's full name written into its title (柔佛州 + 州务大臣) is the title's unit."""
     for n in range(2, MAX_PLACE_CHARS + 1):
-        if rs + 1 - n >= s0 and is_state(text[rs + 1 - n:rs + 1]) and load_gazetteer().is_full_name(text[rs + 1 - n:rs + 1]):
+        name = text[rs + 1 - n:rs + 1]
+        if rs + 1 - n >= s0 and is_state(name) and load_gazetteer().is_full_name(name):
             return rs + 1 - n, rs + 1
     return None
 

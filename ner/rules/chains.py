@@ -196,6 +196,12 @@ def function_word_given(name: str, lex: Lexicons) -> bool:
     return len(given) >= 2 and posseg.dt.word_tag_tab.get(given, "")[:1] in grammar.FUNCTION_FLAGS
 
 
+def common_verb(word: str, freq: int) -> bool:
+    """A word jieba's dictionary tags as a verb and counts at least `freq` times (上阵 275, 回应 548): where a
+    name or a title would hold it, it is the clause's predicate."""
+    return jieba.dt.FREQ.get(word, 0) >= freq and posseg.dt.word_tag_tab.get(word, "") == "v"
+
+
 def _common_word(word: str) -> bool:
     """A frequent dictionary word that jieba does not tag as a name (干部, 小组, 凯旋) is no name."""
     if len(word) != 2 or jieba.dt.FREQ.get(word, 0) < COMMON_WORD_FREQ:

@@ -112,7 +112,7 @@ def transliterated_names(text: str, lex: Lexicons) -> list[tuple[int, int]]:
     a run of four to six characters all of `transliteration_chars`, which no Chinese name is."""
     out = []
     for m in _TRANSLITERATED.finditer(text):
-        if MIN_TRANSLITERATED <= len(m.group()) <= MAX_TRANSLITERATED and role_ending_at(text, m.start(), lex) is not None \
+        if _long_transliterated(m.group()) and role_ending_at(text, m.start(), lex) is not None \
                 and not dictionary_non_name(m.group()):
             out.append((m.start(), m.end()))
     return out

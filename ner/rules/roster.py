@@ -4,6 +4,10 @@
 title written before the opener (`roster_opener` in ner/data/words/names.tsv), in the unit written earlier
 in the clause. Only bare names (a surname, two to four characters) are read: an item with its own title
 (市长某某) is the apposition rule's; a list without a colon is not a roster.
+
+line_roster: `…委任以下人士为[unit][title]:` and then one person to a line (`某某先生, JP(副主席)`), as Hong
+Kong and Macau notices print their members: each name holds the heading's title in its unit, and the post
+in brackets after it; a line with only a title (政务司司长(主席)) may stand among them.
 """
 
 from __future__ import annotations
@@ -65,7 +69,7 @@ def roster(s: Sentence) -> Proposals:
 # Macau notices print them: the name, an honorific or degree, post-nominal letters, a post in brackets.
 _LINE_ITEM = re.compile(r"[ \t\u3000]*([\u4e00-\u9fff]{2,4}?)(" + "|".join(map(re.escape, grammar.LINE_ROSTER_HONORIFICS))
                         + r")?(?:[ \t]*[,，][ \t]*[A-Z]{2,4})*[ \t]*(?:[（(]([\u4e00-\u9fff]{2,8})[）)])?[ \t]*")
-_HEADING_POST = re.compile(r"(?:为|為)([\u4e00-\u9fff]{3,30})[，,：:]")
+_HEADING_POST = re.compile(r"为([\u4e00-\u9fff]{3,30})[，,：:]")
 MAX_ROSTER_LINES = 80
 _BRACKETED = re.compile(r"[（(][^）)]*[）)]\s*$")
 # A line this short that ends with a title (政务司司长(主席), 房屋及规划地政局局长) may stand among a roster's
@@ -80,8 +84,8 @@ def _line_item(text: str, start: int, end: int, lex: Lexicons) -> re.Match | Non
     return m if m and surname_length(m.group(1), 0, lex) and not lex.ends_like_unit(m.group(1)) else None
 
 
-def _heading_post(text: str, line_start: int, lex: Lexicons) -> tuple[int, str, str] | None:
-    """(offset, unit, title) of the heading a line of a roster sits under: the nearest line above that
+def _heading_post(text: str, line_start: int, lex: Lexicons) -> tuple[str, str] | None:
+    """(unit, title) of the heading a line of a roster sits under: the nearest line above that
     ends with a colon, every line between being a roster line or a bare title."""
     pos = line_start
     for _ in range(MAX_ROSTER_LINES):
@@ -93,9 +97,7 @@ def _heading_post(text: str, line_start: int, lex: Lexicons) -> tuple[int, str, 
             found = list(_HEADING_POST.finditer(line))
             if not found:
                 return None
-            obj = found[-1].group(1)
-            split = unit_and_role(obj, lex)
-            return (prev_start + line.find(obj), *split) if split else None
+            return unit_and_role(found[-1].group(1), lex)
         bare = _BRACKETED.sub("", line)
         if line and not _line_item(line, 0, len(line), lex) \
                 and not (len(bare) <= BARE_TITLE_CHARS and role_ending_at(bare, len(bare), lex) is not None):
@@ -125,7 +127,7 @@ def line_roster(s: Sentence) -> Proposals:
     heading = _heading_post(s.text, s.start, s.lex) if p else None
     if heading is None:
         return
-    _, unit, title = heading
+    unit, title = heading
     fact = yield Proposal(p, title, None, p.start, s.end, s.index, None, unit)
     if m.group(3) and fact is not None:
         yield Proposal(p, m.group(3), None, p.start, s.end, s.index, None, unit)
