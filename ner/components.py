@@ -32,7 +32,7 @@ from zhkg.ner.rules.chains import (
     unit_ending_at,
 )
 from zhkg.ner.rules.credits import find_credits
-from zhkg.ner.rules.persons import WORD_FREQ, find_persons
+from zhkg.ner.rules.persons import SPEECH, WORD_FREQ, find_persons
 from zhkg.ner.rules.units import DocContext, resolve_unit
 from zhkg.ner.text.normalize import to_simplified
 from zhkg.ner.vocabulary import lexicons, load_gazetteer
@@ -302,8 +302,8 @@ def _model_length(span: Span, doc: Doc, text: str, model_starts: dict[int, Span]
     if e is None or abs(len(e.text) - len(span.text)) != 1 or " " in span.text:
         return span
     if len(e.text) < len(span.text):
-        if text.startswith(grammar.RANKS + grammar.HONORIFIC_AFTER, span.end_char):
-            return span  # 吕坤修|中将: a rank or honorific closes the rules' name
+        if text.startswith(grammar.RANKS + grammar.HONORIFIC_AFTER + SPEECH, span.end_char):
+            return span  # 吕坤修|中将, 黄瑞发|表示: a rank, honorific or speech verb closes the rules' name
         dropped = words.get(e.end_char)
         if text.count(span.text) >= 2 or dropped is None or dropped.end <= span.end_char:
             return span  # shorten only where the dropped character starts a longer word (谢耀|清代; not 沈德|咏)

@@ -50,6 +50,12 @@ WHOLE_OFFICE_CHARS = 3
 TITLE_JOINERS = (grammar.LIST_SEP, "兼", "及")
 
 
+_LATIN_GLOSS = re.compile(r"[(（][A-Za-z][A-Za-z &.,'-]*[A-Za-z.][)）]")
+_PORTFOLIO = re.compile(r"[(（][\u4e00-\u9fff、与和及]{2,16}[)）]")
+MAX_PORTFOLIO = 18
+MAX_GLOSS, MIN_GLOSSED_NAME, MAX_GLOSSED_NAME = 60, 2, 15
+
+
 def _status_before(text: str, pos: int) -> tuple[str, int]:
     """A time marker right before `pos` (时任, 原): single-character ones only after a unit or a pause,
     so 草原 or 平原 are not read as 原."""
@@ -111,7 +117,8 @@ def _segment(text: str, j: int, s0: int, tokens: list[Token], lex: Lexicons):
         if head and unit is None:
             unit = (rs, rs + len(head))
         if unit is None and not head:
-            unit = _anaphor_before(text, unit_end, s0) or _state_into_title(text, rs, s0) or _country_before(text, unit_end, s0)
+            unit = _anaphor_before(text, unit_end, s0) or _state_into_title(text, rs, s0) \
+                or _country_before(text, unit_end, s0) or _glossed_name_before(text, unit_end, s0, tokens)
         named = text[unit[0]:unit[1]] if unit is not None else ""
         whole_office = unit is not None and unit[1] == rs and len(named) >= WHOLE_OFFICE_CHARS \
             and lex.ends_like_unit(named) and not _ends_with_place(named) \
@@ -154,6 +161,22 @@ def _state_into_title(text: str, rs: int, s0: int) -> tuple[int, int] | None:
         if rs + 1 - n >= s0 and is_state(name) and load_gazetteer().is_full_name(name):
             return rs + 1 - n, rs + 1
     return None
+
+
+def _glossed_name_before(text: str, end: int, s0: int, tokens: list[Token]) -> tuple[int, int] | None:
+    """星金融发展(Sing Investments & Finance)|执行董事: a Chinese name glossed in Latin letters right before a
+    title is the name of the body the title is held in, whatever its last word (Singapore's and Malaysia's
+    firms often end in no unit word). The name runs back over the words before the bracket up to a
+    pause, a function word or a verb."""
+    gloss = _LATIN_GLOSS.search(text, max(s0, end - MAX_GLOSS), end)
+    if gloss is None or gloss.end() != end:
+        return None
+    start = stop = gloss.start()
+    for t in sorted((t for t in tokens if s0 <= t.start and t.end <= stop), key=lambda t: -t.start):
+        if t.end != start or not CJK.match(t.word) or t.flag in grammar.STOP_FLAGS or t.flag in ("v", "vd", "m"):
+            break
+        start = t.start
+    return (start, stop) if MIN_GLOSSED_NAME <= stop - start <= MAX_GLOSSED_NAME else None
 
 
 def _ends_with_place(name: str) -> bool:
@@ -236,6 +259,15 @@ def _before_honours(text: str, pos: int, s0: int) -> int:
         if text.startswith(honour, pos - len(honour)):
             j = pos - len(honour)
             return j - 1 if j - 1 > s0 and text[j - 1] in "，," else j
+    return past_portfolio(text, pos, s0)
+
+
+def past_portfolio(text: str, pos: int, s0: int = 0) -> int:
+    """高级副总裁(企业发展与风险管理)|某某: where the title before a name ends, past the portfolio written in
+    brackets after it."""
+    portfolio = _PORTFOLIO.search(text, max(s0, pos - MAX_PORTFOLIO), pos)
+    if portfolio and portfolio.end() == pos and role_ending_at(text, portfolio.start(), lexicons()) is not None:
+        return portfolio.start()
     return pos
 
 
@@ -266,7 +298,7 @@ def apposition_names(src: NameSource) -> Iterator[tuple[Mention, Vouch]]:
         if grammar.HONOUR_BEFORE_NAME.match(text, i):
             continue  # 丹|斯里: an honour, whose first character is also a surname
         word = covering.get(i)
-        rs = role_ending_at(text, i, lex)
+        rs = role_ending_at(text, past_portfolio(text, i), lex)
         if word is not None and rs is not None and word.start == i - 1 == rs + 1 and text[rs + 1] == "长" \
                 and len(word.word) in (2, 3):
             word = None  # 主计处长|方盆 (jieba reads 长方, 长林明): the word starts inside the title before the name

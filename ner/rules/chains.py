@@ -46,14 +46,19 @@ NAME_FOLLOWERS = words.words("name_follower")
 CHINA_ABBREVIATION = words.word("china_abbreviation")
 
 
+_MAX_NOT_POST = max(map(len, grammar.NOT_POSTS))
+
+
 def role_ending_at(text: str, end: int, lex: Lexicons) -> int | None:
     """Start of the longest known title that ends at `end`, or None."""
     return next(iter(roles_ending_at(text, end, lex)), None)
 
 
 def roles_ending_at(text: str, end: int, lex: Lexicons) -> list[int]:
-    """Starts of every known title that ends at `end`, longest first (科主任, 主任)."""
-    return [end - n for n in range(min(MAX_TITLE_CHARS, end), 1, -1) if text[end - n:end] in lex.roles]
+    """Starts of every known title that ends at `end`, longest first (科主任, 主任); none inside a longer
+    word that is no post (创|作者, 保安员 is a title, 保安 no post)."""
+    shortest = next((n for n in range(min(_MAX_NOT_POST, end), 1, -1) if text[end - n:end] in grammar.NOT_POSTS), 1)
+    return [end - n for n in range(min(MAX_TITLE_CHARS, end), shortest, -1) if text[end - n:end] in lex.roles]
 
 
 def role_starting_at(text: str, start: int, lex: Lexicons) -> int | None:
@@ -139,7 +144,8 @@ def name_at(text: str, i: int, lex: Lexicons, strict: bool = True, word: Token |
         from_word = word.word
     from_window = _name_in_window(text, i, sl, lex, strict)
     if from_word and next_word is not None and next_word.start == word.end and len(next_word.word) == 1 \
-            and next_word.flag == "v" and jieba.dt.FREQ.get(next_word.word, 0) >= NAME_VERB_FREQ:
+            and next_word.flag == "v" and jieba.dt.FREQ.get(next_word.word, 0) >= NAME_VERB_FREQ \
+            and not text.startswith(grammar.SPEECH, next_word.end):
         return from_word  # 李希/nr|作/v|重要讲话: a common verb after a whole name is no part of it (沈德|咏 is)
     name = max((n for n in (from_word, from_window) if n), key=len, default=None)
     if name and len(name) == 2 and CJK.match(text[i + 2:i + 3] or "x") and text[i + 2] not in ADVERB_AFTER_NAME \
@@ -164,8 +170,8 @@ def _name_in_window(text: str, i: int, sl: int, lex: Lexicons, strict: bool) -> 
     w0, f0 = toks[0]
     if len(w0) >= 2:
         given = w0[:2]
-        if len(w0) > 2 and not f0.startswith("nr"):
-            return None
+        if len(w0) > 2 and not f0.startswith("nr") and not unknown_word(w0):
+            return None  # 赖|青足率|同: a word jieba made up of unknown characters begins with the given name
         if given[-1] in NAME_END or given[-1] in GIVEN_NAME_BREAK:
             given = given[0]  # 陈|明说, 刘|洋则: a one-character given name before a verb or an adverb
     else:
@@ -176,10 +182,19 @@ def _name_in_window(text: str, i: int, sl: int, lex: Lexicons, strict: bool) -> 
             if len(w1) == 1 and CJK.match(w1) and w1 not in NAME_BREAK and f1 not in grammar.STOP_FLAGS \
                     and not f1.startswith("v"):
                 given = w0 + w1
+            elif len(w1) == 2 and unknown_word(w1) and CJK.match(w1) and w1[0] not in NAME_BREAK \
+                    and not dictionary_non_name(text[i:i + sl] + w0):  # 主动|领题 is no name
+                given = w0 + w1[0]  # 林|渊|淙也|表示, 黄|伟|哲路|平: a made-up word begins with the name's last character
     if given[-1] in NAME_END or not CJK.match(given) or given in lex.roles or _verbish(given):
         return None
     name = text[i:i + sl] + given
     return None if _common_word(name) else name
+
+
+def unknown_word(word: str) -> bool:
+    """A word jieba's dictionary lacks: its HMM joined characters it did not know (淙也, 哲路), and a
+    rare given-name character is the likeliest of them."""
+    return word not in jieba.dt.FREQ
 
 
 def dictionary_non_name(word: str) -> bool:
@@ -288,8 +303,8 @@ def unit_ending_at(text: str, end: int, lex: Lexicons, floor: int = 0,
         if len(w) == 1 and (w in lex.org_suffix_set or w in grammar.VILLAGE_WARD) and (f == "zg" or k == len(toks) - 1 and k > 0):
             keep = k  # 保安|组/zg|科长, 环保|所/c|所长, 三光|里/f: a unit word jieba reads as something else
             continue
-        if k == 0 and w in grammar.ANY_DIVISION_CHARS and k + 1 < len(toks):
-            keep = k  # 县|工作专班 opening a clause: the level stands for the county named before
+        if (k == 0 or toks[k - 1].word in grammar.PAUSES) and w in grammar.ANY_DIVISION_CHARS and k + 1 < len(toks):
+            keep = k  # 县|工作专班 opening a clause or an item (、镇|主任科员): the level stands for the one named before
             continue
         if w in grammar.CONJUNCTIONS and _joins_one_name(toks, k, lex):
             keep = k  # 粮食|和|物资储备局, 文化|和|旅游厅: 和 inside one unit's name
@@ -308,9 +323,9 @@ def unit_ending_at(text: str, end: int, lex: Lexicons, floor: int = 0,
             if after_unit and right is not None and right.flag == "ns":
                 break
         keep = k
-    while keep + 1 < len(toks) and toks[keep].flag.startswith("v") and toks[keep].flag != "vn" \
+    while keep + 1 < len(toks) and toks[keep].flag.startswith("v") and toks[keep].flag not in ("vn", "vg") \
             and not (len(toks[keep + 1].word) == 1 and toks[keep + 1].word in lex.org_suffix_set):
-        keep += 1  # 指示|教育局: a leading verb is the predicate; 感染|科 is a department
+        keep += 1  # 指示|教育局: a leading verb is the predicate; 感染|科 is a department, 观/vg|旅局 one word
     if keep >= len(toks):
         return None
     keep = _start_at_division(toks, keep, lex)
@@ -321,6 +336,8 @@ def unit_ending_at(text: str, end: int, lex: Lexicons, floor: int = 0,
     run = text[s:end]
     if last.flag == "ns" and last.start > s and not lex.ends_like_unit(run) and lex.ends_like_unit(text[s:last.start]):
         return s, end  # 水保局|台南|分局长: a place after a unit begins the name of the branch the title heads
+    if run in grammar.TOWN_CHARS:
+        return s, end  # 、镇|主任科员: the town named before (resolved by the unit's reader); 市|议员 is one title
     for cut in range(len(run), max(len(run) - 5, 1), -1):
         if lex.ends_like_unit(run[:cut]):
             return s, s + cut

@@ -35,9 +35,14 @@ CLOSING = re.compile(r"[（(][ \u3000]*([\u4e00-\u9fff](?:[ \u3000]?[\u4e00-\u9f
 SITE_BYLINE = re.compile(rf"^[ \u3000]*([\u4e00-\u9fff]{{2,20}}(?:{'|'.join(grammar.MEDIA_SUFFIXES)}))[ \u3000]+"
                          r"([\u4e00-\u9fff](?:[ \u3000]?[\u4e00-\u9fff]){1,2})[ \u3000]*$", re.MULTILINE)
 _CONTACTS = "|".join(sorted(grammar.CONTACT_ROLES, key=len, reverse=True))
-# A contact line: at a line start or after the phone number of the one before it on the same line.
-CONTACT = re.compile(rf"(?:^|(?<=[\d\s)）]))((?:{_CONTACTS})|[\u4e00-\u9fff](?:[ \u3000]?[\u4e00-\u9fff]){{1,5}})"
-                     r"[ \u3000]*[:：][ \u3000]*([\u4e00-\u9fff]{2,30})", re.MULTILINE)
+_PREFIXES = "|".join(grammar.CONTACT_PREFIXES)
+_SPACED = r"[\u4e00-\u9fff][ \u3000]+[\u4e00-\u9fff][ \u3000]*[:：]"  # 科 长：, a label spaced to a width
+# A contact line: at a line start or after the phone number of the one before it on the same line, or
+# run on after a section's name (发稿单位：稽查检验科|承办科长：…, 土壤污染管理科|科 长：…).
+CONTACT = re.compile(rf"(?:^|(?<=[\d\s)）])|(?<=[科课股室组处])(?={_PREFIXES}|{_SPACED}))"
+                     rf"((?:{_CONTACTS})|[\u4e00-\u9fff](?:[ \u3000]?[\u4e00-\u9fff]){{1,5}})"
+                     rf"[ \u3000]*[:：][ \u3000]*((?:(?!(?<=[科课股室组处])(?:{_PREFIXES}|{_SPACED}))[\u4e00-\u9fff]){{2,30}})",
+                     re.MULTILINE)
 CONTACT_END = re.compile(r"[ \u3000\t]*(?:$|\n|电话|分机|传真|手机|TEL|Tel|tel|\d|[（(])")
 CAPTION_END = re.compile(r"[ \u3000]*(?:摄|$|\n)", re.MULTILINE)
 FIELD_CONTACT = re.compile(r"[\[【](?:联络人|连络人|联系人)[\]】][ \u3000]*([\u4e00-\u9fff]{2,4})(?=[\[【\s(（]|$)")
@@ -45,6 +50,9 @@ FIELD_UNIT = re.compile(r"[\[【](单位名称|机关名称)[\]】][ \u3000]*([\
 FIELD_WINDOW = 1500
 ISSUER = re.compile(rf"^[ \u3000]*(?:{'|'.join(grammar.ISSUER_LABELS)})[ \u3000]*[:：][ \u3000]*([\u4e00-\u9fff]{{2,30}})",
                     re.MULTILINE)
+_SPACED_LABEL = re.compile(r"[ \u3000]+[\u4e00-\u9fff][ \u3000]*[:：]")
+HANDLING = re.compile(rf"(?:^|(?<=\s))(?:{'|'.join(grammar.HANDLING_LABELS)})[ \u3000]*[:：][ \u3000]*([\u4e00-\u9fff]{{2,30}})",
+                      re.MULTILINE)
 NAME_SEP = re.compile(r"[ \u3000\t、，,]+")
 NAME_SEP_ACROSS_LINES = re.compile(r"[\s、，,]+")
 HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
@@ -78,18 +86,31 @@ def credit_post(c: Credit) -> Proposals:
                    unit_text=c.unit)
 
 
-HEADER_LABEL = re.compile("|".join(map(re.escape, sorted({*grammar.ISSUER_LABELS, *grammar.CONTACT_ROLES,
+HEADER_LABEL = re.compile("|".join(map(re.escape, sorted({*grammar.ISSUER_LABELS, *grammar.CONTACT_ROLES, *grammar.CONTACT_PREFIXES,
                                                            *grammar.HEADER_LABELS}, key=len, reverse=True))))
 
 
 def issuing_body(text: str) -> str | None:
     """The organization a release names as its issuer (`发稿单位：社会局`, `来源：中央纪委国家监委网站`), cut
     before the next label where a page ran its header fields together (社会局|发稿时间：…)."""
-    m = ISSUER.search(text)
+    return _field_value(ISSUER.search(text))
+
+
+def handling_unit(text: str, lex: Lexicons) -> str | None:
+    """The section a release names as in charge of it (`承办单位：清淨家园管理科`), or else its issuing body
+    where that is a unit (`发稿单位：稽查检验科`): where its contacts who write no unit of their own work."""
+    unit = _field_value(HANDLING.search(text)) or issuing_body(text)
+    return unit if unit and lex.ends_like_unit(unit) else None
+
+
+def _field_value(m: re.Match | None) -> str | None:
+    """A header field's value, cut before the next label where a page ran the fields together."""
     if not m:
         return None
     label = HEADER_LABEL.search(m.group(1))
     body = m.group(1)[:label.start()] if label else m.group(1)
+    if not label and _SPACED_LABEL.match(m.string, m.end(1)):
+        body = body[:-1]  # 土壤污染管理科|科 长：: the value's last character begins a label written with spaces
     return body if len(body) >= 2 else None
 
 
@@ -195,10 +216,12 @@ def _site_bylines(text: str, lex: Lexicons) -> list[Credit]:
 
 def _contacts(text: str, lex: Lexicons) -> list[Credit]:
     """The contact lines of a release: `ROLE：[unit][title]NAME`."""
-    issuer = issuing_body(text)
+    issuer, handling = issuing_body(text), handling_unit(text, lex)
     out = []
     for m in CONTACT.finditer(text):
         role = re.sub(r"\s", "", m.group(1))
+        if role.startswith(grammar.CONTACT_PREFIXES) and role not in grammar.CONTACT_ROLES:
+            role = role[len(next(p for p in grammar.CONTACT_PREFIXES if role.startswith(p))):]  # 承办|科长
         if role not in grammar.CONTACT_ROLES and role not in lex.roles:
             continue
         if not CONTACT_END.match(text, m.end(2)):
@@ -211,8 +234,8 @@ def _contacts(text: str, lex: Lexicons) -> list[Credit]:
         prefix = run[:split]
         name = run[split:]
         unit = _without_title(prefix, lex) if prefix else None
-        if not unit and role in grammar.RELEASE_AUTHORS:
-            unit = issuer
+        if not unit:
+            unit = issuer if role in grammar.RELEASE_AUTHORS else handling
         out.append(Credit(name, run_start + split, run_start + len(run), role, m.start(1), m.end(2),
                           unit=unit or None, rule="contact"))
     return out

@@ -25,12 +25,15 @@ def _either(alternatives: tuple[str, ...]) -> str:
 # Punctuation that ends a clause; `、` is kept apart because it joins coordinated titles and names.
 CLAUSE_PUNCT = set("，,。．.；;：:！!？?\n\r\t“”\"‘’'「」『』《》〈〉【】[]（）()—…·|/\\")
 LIST_SEP = "、"
+PAUSES = frozenset("、，,；;：:")  # what parts a clause into items
 SENTENCE_END = re.compile(r"[。！？!?\n]+")
 # Joins two posts of one person (局长兼书记).
 CONCURRENT = "兼"
 # Quotation marks that set off a name inside a post (基金会「杜某某」执行长).
 NAME_QUOTES = {"「": "」", "“": "”", "『": "』"}
 # jieba part-of-speech flags that never occur inside an organization name.
+# Verbs of speech that follow a name directly (某某|表示): what stands before them is the whole name.
+SPEECH = ("说", "表示", "介绍", "告诉", "坦言", "感慨", "回忆")
 STOP_FLAGS = frozenset({"p", "c", "u", "uj", "ul", "uz", "ud", "ug", "uv", "d", "r", "y", "e", "o", "x",
                         "t", "zg", "f", "i", "k"})
 
@@ -43,6 +46,8 @@ TOWN_CHARS = words.division_endings("town")
 COMMITTEE_LEVEL_CHARS = words.division_endings("province", "city", "county", "district")
 BANNER_CHARS = words.division_endings("banner")
 CITY_CHAR = words.division_endings("city")
+DISTRICT_CHAR = words.division_endings("district")
+FINANCE_WORDS = words.words("finance_word")
 VILLAGE_WARD = tuple(words.division_endings("ward"))
 
 # --- posts (posts.tsv)
@@ -175,6 +180,8 @@ MEDIA_SUFFIXES = words.words("media_suffix")
 CONTACT_ROLES = frozenset(words.words("contact_role"))
 RELEASE_AUTHORS = frozenset(words.with_value("contact_role", "author"))
 ISSUER_LABELS = words.words("issuer_label")
+HANDLING_LABELS = words.words("handling_label")
+CONTACT_PREFIXES = words.words("contact_prefix")
 HEADER_LABELS = words.words("header_label")
 
 

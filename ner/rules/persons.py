@@ -30,6 +30,7 @@ from zhkg.ner.rules.chains import (
     role_ending_at,
     role_starting_at,
     surname_length,
+    unknown_word,
 )
 from zhkg.ner.rules.copula import copula_title
 from zhkg.ner.rules.credits import Credit
@@ -46,7 +47,7 @@ NAME_FLAGS = ("nr", "nrfg", "nrt")
 # The tags (jieba's first letter) of a name's last character that a name filling its item may still end
 # with: adverbs and conjunctions (则, 而), which stand at an item's end only inside a name.
 CLOSED_NAME_ENDS = ("d", "c")
-SPEECH = ("说", "表示", "介绍", "告诉", "坦言", "感慨", "回忆")
+SPEECH = grammar.SPEECH
 # A foreign name transliterated: four to six characters of Xinhua's transliteration tables in a row.
 _TRANSLITERATED = re.compile(f"[{words.chars('transliteration_chars')}]+")
 MIN_TRANSLITERATED, MAX_TRANSLITERATED = 4, 6
@@ -99,7 +100,23 @@ def find_persons(text: str, tokens: list[Token], credits: list[Credit], lex: Lex
         for start, name in list_before(text, m.start, lex):
             add(start, name, checked=True)
     _other_mentions(text, found, covering)
-    return _consolidate(text, sorted(found.values(), key=lambda m: m.start))
+    kept = [m for m in found.values() if not _read_as_words(text, m, covering, lex)]
+    return _consolidate(text, sorted(kept, key=lambda m: m.start))
+
+
+def _read_as_words(text: str, m: Mention, covering: dict, lex: Lexicons) -> bool:
+    """于|黄市长 (under Mayor Huang) and 关心|之 (concerned about): characters that read as words around a
+    name-shaped span. A preposition or conjunction jieba reads on its own, before a surname and a title, is
+    no surname (the title is the surname's: 黄市长); a frequent dictionary word closed by a particle (之, 的)
+    is no name (王羲之 is: 王羲 is no word); nor is a division's name before its party organ."""
+    if m.name[-1] in grammar.ANY_DIVISION_CHARS and text.startswith(grammar.PARTY_ORGANS, m.end):
+        return True  # 黄狮村|党支部书记: a village (jieba's name) before its party branch
+    first = covering.get(m.start)
+    if m.end - m.start == 2 and first is not None and first.end == m.start + 1 and first.flag in ("p", "c") \
+            and text[m.start + 1] in lex.surnames and role_starting_at(text, m.end, lex) is not None:
+        return True
+    return m.end - m.start == 3 and dictionary_non_name(text[m.start:m.start + 2]) \
+        and jieba.posseg.dt.word_tag_tab.get(text[m.start + 2], "")[:1] == "u"
 
 
 def _long_transliterated(name: str) -> bool:
@@ -142,12 +159,13 @@ def _word_bounded(start: int, end: int, covering: dict) -> bool:
 
 
 def bare_name(cand: str, lex: Lexicons, closed: bool = False) -> bool:
-    """A surname and a given name that make no dictionary word, no place and no unit; `closed`: the name
+    """A surname and a given name that make no dictionary word, no place, no unit and open with no title
+    (董事|兼总裁); `closed`: the name
     fills a list item, so its last character may be an adverb or a conjunction that mostly ends no name
     (林政则,), never a verb or a measure word (蔡琼|说, 齐上|阵)."""
     return bool(CJK.match(cand)) and surname_length(cand, 0, lex) > 0 and cand[0] not in grammar.NAME_LEFT_WORDS \
         and cand[0] not in grammar.RANK_PREFIXES and cand[-1] not in grammar.RANK_PREFIXES \
-        and cand[1:] not in lex.roles and cand[1:] not in grammar.TITLE_MODIFIERS and cand not in grammar.TITLE_MODIFIERS \
+        and cand[1:] not in lex.roles and cand[:2] not in lex.roles and cand[1:] not in grammar.TITLE_MODIFIERS and cand not in grammar.TITLE_MODIFIERS \
         and (cand[-1] not in NAME_END or closed and jieba.posseg.dt.word_tag_tab.get(cand[-1], "")[:1] in CLOSED_NAME_ENDS) \
         and not dictionary_non_name(cand) and not lex.ends_like_unit(cand) \
         and not load_gazetteer().lookup(cand)
@@ -221,8 +239,8 @@ def _consolidate(text: str, mentions: list[Mention]) -> list[Mention]:
 def _fits_words(start: int, end: int, covering: dict) -> bool:
     """A name is not part of a longer word (加足|马力) nor a whole word of another kind (严守/a, 包联/ns)."""
     last = covering.get(end - 1)
-    if last is not None and last.end > end:
-        return False
+    if last is not None and last.end > end and not unknown_word(last.word):
+        return False  # jieba's made-up words (哲路, 淙也) may end a name
     first = covering.get(start)
     if first is not None and first.start == start and first.end == end and not first.flag.startswith("nr"):
         known = jieba.dt.FREQ.get(first.word, 0) >= WORD_FREQ

@@ -117,8 +117,8 @@ def title_after(s: Sentence, p: Mention, made: list[Fact]) -> Proposals:
     re_end = role_starting_at(text, name_end, lex)
     if re_end is not None and not _begins_unit_word(text, name_end, re_end, lex):
         unit = unit_ending_at(text, name_start, lex, floor=s.start, tokens=s.tokens)
-        unit = unit if unit and unit[1] == name_start and text[name_end:re_end] not in grammar.NATIONAL_TITLES \
-            else None
+        unit = unit if unit and unit[1] == name_start and (text[name_end:re_end] not in grammar.NATIONAL_TITLES
+                                                           or _central_body(text[unit[0]:unit[1]])) else None
         yield Proposal(p, text[name_end:re_end], unit, unit[0] if unit else p.start, re_end, s.index)
         return True
     first, last = _listed_with(text, p, s.people)
@@ -131,6 +131,12 @@ def title_after(s: Sentence, p: Mention, made: list[Fact]) -> Proposals:
             yield Proposal(p, None, unit, unit[0], last.end + len(tail), s.index)
         return True
     return False
+
+
+def _central_body(unit: str) -> bool:
+    """行政院|某某政委, 国务院|某某总理: a national title keeps a unit of the central state written before the
+    name (中国, 中央 or 国家 alone names no body)."""
+    return unit.startswith(grammar.NATIONAL_PREFIXES) and len(unit) > 2
 
 
 def _listed_with(text: str, p: Mention, people: list[Mention]) -> tuple[Mention, Mention]:

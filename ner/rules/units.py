@@ -268,10 +268,12 @@ def resolve_unit(unit: str, pos: int, ctx: DocContext, lex: Lexicons) -> str:
         county = ctx.place_before(pos, (unit[0],))
         if county:
             return county.name + unit[1:]
-    if unit[0] in grammar.TOWN_CHARS and len(unit) > 1:
+    if unit[0] in grammar.TOWN_CHARS:
         town = ctx.town_before(pos, unit[0])
         if town:
             return town + unit[1:]  # 镇党委 in a town's news: the town last named
+    if unit in grammar.ANY_DIVISION_CHARS:
+        return ""  # 、镇|主任科员 with no town named before: no unit anyone could read
     head = next((unit[:n] for n in range(min(len(unit), MAX_SUFFIX), 1, -1) if unit[:n] in lex.org_suffix_set), None)
     if head:
         earlier = ctx.unit_before(pos, head)
@@ -359,6 +361,8 @@ def city_of_unit(unit: str | None, ctx: DocContext) -> Division | None:
             if div is not None and ctx.home is not None and _region(div) != _region(ctx.home) \
                     and not ctx.gaz.is_full_name(name):
                 break  # 吉安医疗社团法人 in Taiwanese news: a short name across the strait is not that county
+        if div is not None and _brand(name, div, unit, ctx):
+            break  # 陕西省长安银行, 中原信托: a district's short name in a firm's name is a brand, not where it sits
         if div is None:
             continue
         anchor = div
@@ -371,6 +375,14 @@ def city_of_unit(unit: str | None, ctx: DocContext) -> Division | None:
     if best is None and anchor is not None:
         return None  # a province-level unit (湖北省政府) sits in no city
     return best or ctx.home
+
+
+def _brand(name: str, div: Division, unit: str, ctx: DocContext) -> bool:
+    """A city district's short name (长安 of 长安区) opening a firm's name: firms take old names and
+    regions as brands (长安银行 sits in 西安), where a county-level city's name (昆山农商银行) is where
+    the firm is."""
+    return div.level == "county" and div.name.endswith(grammar.DISTRICT_CHAR) and not ctx.gaz.is_full_name(name) \
+        and (_is_company(unit) or any(w in unit for w in grammar.FINANCE_WORDS))
 
 
 def _region(div: Division) -> str:

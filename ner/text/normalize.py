@@ -51,11 +51,12 @@ _SYLLABLE = re.compile(
 # A suspected run: a `?` right after a Han character, optional pinyin debris `shù)` left by an annotation
 # whose `(` the orphan byte swallowed, GBK double-byte characters (ASCII ! , : ; ? are full-width forms
 # folded by an earlier converter), and optionally the ASCII trail byte that ended it.
-_RUN = re.compile(
-    rf"(?<=[{_HAN}])\?(?P<junk>[a-z{_TONED}]{{1,6}}\))?"
+_RUN_AT = re.compile(
+    rf"\?(?P<junk>[a-z{_TONED}]{{1,6}}\))?"
     r"(?P<body>(?:[!,:;?]|[^\x00-\x7f\s])(?:[!,:;]|[^\x00-\x7f\s]|\?(?![\s]|$)){0,39})"
     r"(?P<term>[\x40-\x7e])?"
 )
+_RUN = re.compile(rf"(?<=[{_HAN}])" + _RUN_AT.pattern)  # a run starts after a Han character
 _FULLWIDTH = {"!": "！", ",": "，", ":": "：", ";": "；"}
 _PUNCT_PER_DE = {  # occurrences per occurrence of 的, People's Daily 1998
     "，": 1.334, "。": 0.630, "、": 0.301, "“": 0.128, "”": 0.129, "：": 0.047, "；": 0.039,
@@ -242,17 +243,34 @@ class _Edit:
 
 
 def _repairs(raw: str) -> list[_Edit]:
+    """The edits of every suspected run; a run repaired to end in a Han character lets a `?` right after
+    it start the next run, as it would when the repaired text is read again (normalizing twice must
+    change nothing: `㐀?匿N?匿N`)."""
     edits = []
     for m in _RUN.finditer(raw):
-        before, after = raw[m.start() - 1], raw[m.end() : m.end() + 1]
-        verdict = _judge(m[0], m["junk"] or "", m["body"], m["term"] or "", before, after)
-        if verdict is None or verdict[0] == "garbled":
-            verdict = _judge_folded(m, before, after) or verdict
-        if verdict is not None:
-            kind, text, spans, unsure = verdict
-            shifted = [(m.start() + s, m.start() + e) for s, e in spans]
-            edits.append(_Edit(m.start(), m.end(), text, shifted, kind, list(unsure)))
+        if edits and m.start() < edits[-1].end:
+            continue
+        before = raw[m.start() - 1]
+        while m is not None:
+            edit = _edit(m, before, raw[m.end() : m.end() + 1])
+            if edit is None:
+                break
+            edits.append(edit)
+            if edit.kind != "repaired" or not re.match(f"[{_HAN}]", edit.text[-1:]):
+                break
+            before, m = edit.text[-1], _RUN_AT.match(raw, m.end())
     return edits
+
+
+def _edit(m: re.Match, before: str, after: str) -> _Edit | None:
+    verdict = _judge(m[0], m["junk"] or "", m["body"], m["term"] or "", before, after)
+    if verdict is None or verdict[0] == "garbled":
+        verdict = _judge_folded(m, before, after) or verdict
+    if verdict is None:
+        return None
+    kind, text, spans, unsure = verdict
+    shifted = [(m.start() + s, m.start() + e) for s, e in spans]
+    return _Edit(m.start(), m.end(), text, shifted, kind, list(unsure))
 
 
 def _judge_folded(m: re.Match, before: str, after: str):
