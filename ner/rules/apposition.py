@@ -69,7 +69,7 @@ def _status_before(text: str, pos: int) -> tuple[str, int]:
     return "current", pos
 
 
-def _segment(text: str, j: int, s0: int, tokens: list[Token], lex: Lexicons):
+def title_before(text: str, j: int, s0: int, tokens: list[Token], lex: Lexicons):
     """The title ending at `j` and the unit before it; of several titles (科主任, 主任) the longest that
     leaves a unit before it, else the longest."""
     best = None
@@ -168,10 +168,10 @@ def _glossed_name_before(text: str, end: int, s0: int, tokens: list[Token]) -> t
     title is the name of the body the title is held in, whatever its last word (Singapore's and Malaysia's
     firms often end in no unit word). The name runs back over the words before the bracket up to a
     pause, a function word or a verb."""
-    gloss = _LATIN_GLOSS.search(text, max(s0, end - MAX_GLOSS), end)
-    if gloss is None or gloss.end() != end:
+    opening = max(text.rfind("(", max(s0, end - MAX_GLOSS), end), text.rfind("（", max(s0, end - MAX_GLOSS), end))
+    if opening < 0 or not _LATIN_GLOSS.fullmatch(text, opening, end):
         return None
-    start = stop = gloss.start()
+    start = stop = opening
     for t in sorted((t for t in tokens if s0 <= t.start and t.end <= stop), key=lambda t: -t.start):
         if t.end != start or not CJK.match(t.word) or t.flag in grammar.STOP_FLAGS or t.flag in ("v", "vd", "m"):
             break
@@ -226,7 +226,7 @@ def _apposition(text: str, p: Mention, s0: int, tokens: list[Token], lex: Lexico
     j = _before_honours(text, p.start, s0)
     floor = max([s0] + [m.end for m in others if m is not p and m.end <= p.start])  # no unit holds a name
     while j > s0:
-        seg = _segment(text, j, s0 if segments else floor, tokens, lex)
+        seg = title_before(text, j, s0 if segments else floor, tokens, lex)
         if seg is None:
             skip = max((w for w in grammar.NOT_POSTS if text.startswith(w, j - len(w))), key=len, default=None)
             k = j - len(skip) - 1 if skip else -1
@@ -265,9 +265,9 @@ def _before_honours(text: str, pos: int, s0: int) -> int:
 def past_portfolio(text: str, pos: int, s0: int = 0) -> int:
     """高级副总裁(企业发展与风险管理)|某某: where the title before a name ends, past the portfolio written in
     brackets after it."""
-    portfolio = _PORTFOLIO.search(text, max(s0, pos - MAX_PORTFOLIO), pos)
-    if portfolio and portfolio.end() == pos and role_ending_at(text, portfolio.start(), lexicons()) is not None:
-        return portfolio.start()
+    opening = max(text.rfind("(", max(s0, pos - MAX_PORTFOLIO), pos), text.rfind("（", max(s0, pos - MAX_PORTFOLIO), pos))
+    if opening >= 0 and _PORTFOLIO.fullmatch(text, opening, pos) and role_ending_at(text, opening, lexicons()) is not None:
+        return opening
     return pos
 
 

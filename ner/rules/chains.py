@@ -313,6 +313,8 @@ def unit_ending_at(text: str, end: int, lex: Lexicons, floor: int = 0,
             break
         if f == "m" and w in DATE_UNITS and k > 0 and toks[k - 1].word.isdigit():
             break  # 于2021年1月25日|收到公司: a date stands in no unit's name
+        if w in grammar.PEOPLE_MEASURES and k > 0 and toks[k - 1].flag == "m":
+            return None  # 邀集5位|专业评选委员: the title counts people, no unit is written before it
         if w in grammar.LIGHT_VERBS and f == "v":
             break  # 领导班子|要|认真学习领会: 要, 是, 有 stand in no unit's name
         if f.startswith("v") and f != "vn":

@@ -75,6 +75,8 @@ SOCIETY_ORGANS = frozenset(words.words("society_organ"))
 POST_COPULA = words.word("post_copula")
 COMRADE = words.word("comrade")
 SUBJECT_COUNT = words.word("subject_count")
+# Measure words that count people (5位|专业评选委员, 三名|副会长): what follows a count is no unit.
+PEOPLE_MEASURES = frozenset("名位个")
 TITLE_MODIFIERS = frozenset(words.words("title_modifier"))
 KEPT_MODIFIERS = frozenset(words.with_value("title_modifier", "kept"))
 RANK_PREFIXES = frozenset(words.words("rank_prefix"))
@@ -83,6 +85,7 @@ _HEAD_TITLE_PREFIXES = words.values("head_title_prefix")
 MEMBER_TITLE = words.word("member_title")
 UNIT_HEAD_TITLES = frozenset(words.words("unit_head_title"))
 NOT_POSTS = vocabulary.NOT_POSTS
+LIST_INTRODUCERS = words.words("list_introducer")
 UNIT_BOUND_ROLES = frozenset(words.words("unit_bound_role"))
 NATIONAL_TITLES = vocabulary.NATIONAL_TITLES
 SINGULAR_HEADS = words.words("singular_head")

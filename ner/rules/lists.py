@@ -13,8 +13,17 @@ import re
 from collections.abc import Iterator
 
 from zhkg.ner.rules import grammar
-from zhkg.ner.rules.chains import Lexicons, Token, role_starting_at, surname_length, unit_ending_at
+from zhkg.ner.rules.apposition import title_before
+from zhkg.ner.rules.chains import (
+    Lexicons,
+    Token,
+    role_ending_at,
+    role_starting_at,
+    surname_length,
+    unit_ending_at,
+)
 from zhkg.ner.rules.facts import Fact, Mention, Proposal, Proposals, SharedPost
+from zhkg.ner.rules.persons import bare_name
 from zhkg.ner.rules.registry import NameSource, Sentence, Vouch, rule, rule_named
 
 LIST_NAMES = re.compile(r"((?:[\u4e00-\u9fff]{2,4}、)+[\u4e00-\u9fff]{2,4})等(\d+|[一二三四五六七八九十两]+|多|数|几|诸)(名|位|个)")
@@ -96,3 +105,60 @@ def listed(s: Sentence, p: Mention, made: list[Fact]) -> Proposals:
         yield SharedPost(p, f, p.end, s.index)
         shared = True
     return shared
+
+
+_INTRO = re.compile(rf"[，,]?(?:他们|她们)?(?:{'|'.join(grammar.LIST_INTRODUCERS)})[：:]?")
+_RESTATED = re.compile(r"[，,]即|[：:]")
+RESTATE_WINDOW = 16
+_LIST_END = re.compile(r"[。；;！？!?]|等(?:人|[\d一二三四五六七八九十两多数几]+[名位个人])")
+_ITEM_SEP = re.compile(r"[、，,]|以及|和|及|与")
+
+
+def _title_lists(text: str, start: int, end: int, lex: Lexicons) -> Iterator[tuple[int, int, int, int]]:
+    """(title start, title end, list start, list end) of every `[title]，他们依序是甲、乙，以及丙` in
+    text[start:end]."""
+    for m in _INTRO.finditer(text, start, end):
+        rs = role_ending_at(text, m.start(), lex)
+        if rs is None or rs < start:
+            continue
+        ls = m.end()
+        again = _RESTATED.search(text, ls, min(end, ls + RESTATE_WINDOW))
+        ls = again.end() if again else ls  # 副主席包括了4党州主席，|即|甲、乙
+        stop = _LIST_END.search(text, ls, end)
+        yield rs, m.start(), ls, stop.start() if stop else end
+
+
+def title_list_names(src: NameSource) -> Iterator[tuple[Mention, Vouch]]:
+    """The bare names listed after a title and its introducer (评审委员包括陈某、张某): each item whole."""
+    text, lex = src.text, src.lex
+    for _, _, ls, le in _title_lists(text, 0, len(text), lex):
+        pos = ls
+        for sep in [*_ITEM_SEP.finditer(text, ls, le), None]:
+            item_end = sep.start() if sep else le
+            item = text[pos:item_end]
+            if 2 <= len(item) <= 3 and bare_name(item, lex, closed=True):
+                yield Mention(pos, item_end, item), "pattern"
+            pos = sep.end() if sep else le
+
+
+@rule("title_list", reads="`[title]，他们依序是A、B，以及C`, `[title]包括A、B`", scope="sentence", precedence=12,
+      confidence=0.75, names=title_list_names, exclusive=False)
+def title_list(s: Sentence) -> Proposals:
+    """`总商会选出三名副会长，他们依序是甲、乙，以及丙`: each name that ends an item of the list after the
+    title holds it, in the unit written right before the title, else the one the article implies (an item
+    may give its own posts too: 土团党柔州主席马兹兰 is also the 副主席 listed)."""
+    text, lex = s.text, s.lex
+    for rs, re_, ls, le in _title_lists(text, s.start, s.end, lex):
+        seg = title_before(text, re_, s.start, s.tokens, lex)  # 希盟柔州|副主席, as an apposition reads it
+        if seg is None:
+            continue
+        unit, role, rs = seg[0], seg[1], seg[2]
+        for p in s.people:
+            if ls <= p.start and p.end <= le and _ends_item(text, p.end, le):
+                yield Proposal(p, role, unit, unit[0] if unit else rs, p.end, s.index)
+
+
+def _ends_item(text: str, pos: int, le: int) -> bool:
+    """A name ends its list item: the list, a separator, a bracket (年龄) or an address form follows."""
+    return pos >= le or _ITEM_SEP.match(text, pos) is not None or text[pos] in "(（" \
+        or text.startswith(grammar.HONORIFIC_AFTER, pos)

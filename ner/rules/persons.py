@@ -25,6 +25,7 @@ from zhkg.ner.rules.chains import (
     NAME_END,
     Lexicons,
     Token,
+    common_verb,
     dictionary_non_name,
     function_word_given,
     role_ending_at,
@@ -48,6 +49,8 @@ NAME_FLAGS = ("nr", "nrfg", "nrt")
 # with: adverbs and conjunctions (则, 而), which stand at an item's end only inside a name.
 CLOSED_NAME_ENDS = ("d", "c")
 SPEECH = grammar.SPEECH
+# A verb this frequent opens no three-character name (包括|陈, 主持|人): the surname is the verb's.
+OPENING_VERB_FREQ = 3000
 # A foreign name transliterated: four to six characters of Xinhua's transliteration tables in a row.
 _TRANSLITERATED = re.compile(f"[{words.chars('transliteration_chars')}]+")
 MIN_TRANSLITERATED, MAX_TRANSLITERATED = 4, 6
@@ -66,6 +69,7 @@ def find_persons(text: str, tokens: list[Token], credits: list[Credit], lex: Lex
     def add(start: int, name: str, checked: bool = False) -> None:
         end = start + len(name)
         if name and (2 <= len(name) <= 4 or _long_transliterated(name)) and CJK.match(name) and not _place_word(name, text, start, end, gaz) \
+                and not (len(name) == 3 and common_verb(name[:2], OPENING_VERB_FREQ)) \
                 and not name.endswith(multi_char_units) and not function_word_given(name, lex) \
                 and (checked or _fits_words(start, end, covering)):
             found.setdefault((start, end), Mention(start, end, name))  # 柳营|区长 is the head of 柳营区
@@ -160,12 +164,13 @@ def _word_bounded(start: int, end: int, covering: dict) -> bool:
 
 def bare_name(cand: str, lex: Lexicons, closed: bool = False) -> bool:
     """A surname and a given name that make no dictionary word, no place, no unit and open with no title
-    (董事|兼总裁); `closed`: the name
+    (董事|兼总裁) or a frequent verb (包括|陈); `closed`: the name
     fills a list item, so its last character may be an adverb or a conjunction that mostly ends no name
     (林政则,), never a verb or a measure word (蔡琼|说, 齐上|阵)."""
     return bool(CJK.match(cand)) and surname_length(cand, 0, lex) > 0 and cand[0] not in grammar.NAME_LEFT_WORDS \
         and cand[0] not in grammar.RANK_PREFIXES and cand[-1] not in grammar.RANK_PREFIXES \
-        and cand[1:] not in lex.roles and cand[:2] not in lex.roles and cand[1:] not in grammar.TITLE_MODIFIERS and cand not in grammar.TITLE_MODIFIERS \
+        and cand[1:] not in lex.roles and cand[:2] not in lex.roles and cand[1:] not in grammar.TITLE_MODIFIERS \
+        and not (len(cand) == 3 and common_verb(cand[:2], OPENING_VERB_FREQ)) and cand not in grammar.TITLE_MODIFIERS \
         and (cand[-1] not in NAME_END or closed and jieba.posseg.dt.word_tag_tab.get(cand[-1], "")[:1] in CLOSED_NAME_ENDS) \
         and not dictionary_non_name(cand) and not lex.ends_like_unit(cand) \
         and not load_gazetteer().lookup(cand)

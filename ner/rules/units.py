@@ -378,11 +378,11 @@ def city_of_unit(unit: str | None, ctx: DocContext) -> Division | None:
 
 
 def _brand(name: str, div: Division, unit: str, ctx: DocContext) -> bool:
-    """A city district's short name (长安 of 长安区) opening a firm's name: firms take old names and
-    regions as brands (长安银行 sits in 西安), where a county-level city's name (昆山农商银行) is where
-    the firm is."""
+    """A city district's short name (长安 of 长安区) in a bank's or a financial firm's name: these take old
+    names and regions as brands (长安银行 sits in 西安), where a county-level city's name (昆山农商银行)
+    or a hotel's district (归仁饭店) is where the firm is."""
     return div.level == "county" and div.name.endswith(grammar.DISTRICT_CHAR) and not ctx.gaz.is_full_name(name) \
-        and (_is_company(unit) or any(w in unit for w in grammar.FINANCE_WORDS))
+        and any(w in unit for w in grammar.FINANCE_WORDS)
 
 
 def _region(div: Division) -> str:
