@@ -25,6 +25,7 @@ from zhkg.ner.places.homecity import MIN_SCORE, MIN_SHARE, infer_home_city
 from zhkg.ner.rules import Mention, extract_facts, grammar
 from zhkg.ner.rules.chains import (
     common_verb,
+    dictionary_non_name,
     role_ending_at,
     role_starting_at,
     surname_length,
@@ -331,7 +332,7 @@ def plausible_name(text: str, doc: Doc, start: int) -> bool:
     name = "".join(text.split())
     if "·" in name or "•" in name:
         return len(name) >= 3
-    if not 2 <= len(name) <= 4 or name in load_gazetteer() or name[-1] in PLACE_SUFFIX_CHARS:
+    if not 2 <= len(name) <= 4 or name in load_gazetteer() or name[-1] in PLACE_SUFFIX_CHARS or _division_short_name(name):
         return False
     end = start + len(text)
     inside = _words_within(doc, start, end)
@@ -340,12 +341,22 @@ def plausible_name(text: str, doc: Doc, start: int) -> bool:
     if any(len(t.word) >= 2 and not t.flag.startswith("nr") and jieba.dt.FREQ.get(t.word, 0) >= WORD_FREQ
            for t in inside):
         return False
+    if len(name) == 4 and dictionary_non_name(name[2:]):
+        return False  # 曾文|水库: a four-character name ends in a common word (a reservoir), no given name
     if len(inside) == 1 and inside[0].flag in ("ns", "nt", "v", "vd", "vn", "a", "ad", "d"):
         return False  # 他所包联/v的: one word jieba reads as a verb, a place or an organization
     if len(inside) == 2 and len(inside[0].word) == 1 and inside[0].flag in ("v", "p", "d", "c") \
             and inside[1].flag in ("n", "nz", "vn", "v"):
         return False  # 戴|党徽: a verb and its object
     return bool(surname_length(name, 0, lexicons())) or len(inside) == 1 and inside[0].flag.startswith("nr")
+
+
+def _division_short_name(name: str) -> bool:
+    """嘉义 (of 嘉义市 and 嘉义县): the short name of a county or a city, which the gazetteer does not take
+    alone where it names two divisions."""
+    gaz = load_gazetteer()
+    return any(d.level != "town" for ch in grammar.CITY_COUNTY_CHARS for d in gaz.lookup(name + ch)
+               if d.name == name + ch)
 
 
 def _words_within(doc: Doc, start: int, end: int) -> list:

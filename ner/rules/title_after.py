@@ -22,6 +22,7 @@ from zhkg.ner.rules.registry import NameSource, Sentence, Vouch, rule
 _QUOTED_NAME = re.compile(r"([「“『])([\u4e00-\u9fff]{2,3})([」”』])")
 TIME_WORDS = ("今", "昨", "日前", "近日", "上午", "下午", "晚间", "当天", "当日")
 PREDICATE_FLAGS = ("v", "t", "d", "p")
+MAX_ENDING = 4
 
 
 def title_after_names(src: NameSource) -> Iterator[tuple[Mention, Vouch]]:
@@ -64,7 +65,7 @@ def names_before_titles(text: str, lex: Lexicons, covering: dict[int, Token]) ->
                     and not after_unit or not (item_end or after_unit):
                 continue  # a boundary before the name, and the title closing the item unless a unit opens it
             word = covering.get(s)
-            inside_word = word is not None and word.start != s
+            inside_word = word is not None and word.start != s and not _word_across_ending(text, word, s, lex)
             if inside_word and (not after_unit or jieba.dt.FREQ.get(word.word, 0) >= WORD_FREQ) \
                     or covering.get(r - 1) is not None and covering[r - 1].end > r:
                 continue  # the name would start or end inside a word (安平区|王 may: jieba joins the unknown 区王;
@@ -72,6 +73,12 @@ def names_before_titles(text: str, lex: Lexicons, covering: dict[int, Token]) ->
             out.append((s, cand))
             break
     return out
+
+
+def _word_across_ending(text: str, word: Token, s: int, lex: Lexicons) -> bool:
+    """山上国|小苏|耿义: jieba's word starts inside a unit ending of two characters or more that ends right
+    before the name (国小, 中心), so it is no word of the text: the ending is whole."""
+    return any(s - n <= word.start and text[s - n:s] in lex.org_suffix_set for n in range(2, MAX_ENDING + 1))
 
 
 def quoted_names_before_titles(text: str, lex: Lexicons) -> list[tuple[int, str]]:
@@ -90,7 +97,8 @@ def _unit_with(cand: str, head: str, lex: Lexicons) -> bool:
     gazetteer knows), so the title is the unit's head, not a name's title."""
     if head in grammar.ANY_DIVISION_CHARS:
         return (cand + head) in load_gazetteer()
-    return head in lex.org_suffix_set and lex.ends_like_unit(cand + head)
+    return head in lex.org_suffix_set and lex.ends_like_unit(cand + head) \
+        and (cand in jieba.dt.FREQ or cand + head in jieba.dt.FREQ)  # 民政 is a word, 苏耿义|校长 a name
 
 
 def _begins_unit_word(text: str, start: int, end: int, lex: Lexicons) -> bool:
