@@ -33,7 +33,7 @@ from zhkg.ner.rules.chains import (
     unit_ending_at,
 )
 from zhkg.ner.rules.credits import find_credits
-from zhkg.ner.rules.persons import SPEECH, WORD_FREQ, find_persons
+from zhkg.ner.rules.persons import SPEECH, WORD_FREQ, division_before_organ, find_persons
 from zhkg.ner.rules.units import DocContext, resolve_unit
 from zhkg.ner.text.normalize import to_simplified
 from zhkg.ner.vocabulary import lexicons, load_gazetteer
@@ -274,7 +274,8 @@ def make_person_tagger(nlp: Language, name: str, spans_key: str, common_name_wor
         modelled = [Span(doc, e.start, e.end, label="PERSON") for e in model_persons
                     if not taken.intersection(range(e.start, e.end)) and plausible_name(e.text, doc, e.start_char)]
         named = [s for s in ruled + filter_spans(modelled) if not grammar.ANONYMOUS_NAME.search("".join(s.text.split()))
-                 and s.text not in grammar.TITLE_MODIFIERS and not _names_a_unit(s, text, lex, words)]
+                 and s.text not in grammar.TITLE_MODIFIERS and not _names_a_unit(s, text, lex, words)
+                 and not division_before_organ(text, s.start_char, s.end_char)]
         doc.spans[spans_key] = sorted(named, key=lambda s: s.start)  # 张某某, 王女士 name nobody
         return doc
 

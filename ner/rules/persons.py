@@ -108,13 +108,18 @@ def find_persons(text: str, tokens: list[Token], credits: list[Credit], lex: Lex
     return _consolidate(text, sorted(kept, key=lambda m: m.start))
 
 
+def division_before_organ(text: str, start: int, end: int) -> bool:
+    """黄狮村|党支部书记: a name-shaped division (jieba's or the model's name) before its party organ."""
+    return text[end - 1] in grammar.ANY_DIVISION_CHARS and text.startswith(grammar.PARTY_ORGANS, end)
+
+
 def _read_as_words(text: str, m: Mention, covering: dict, lex: Lexicons) -> bool:
     """于|黄市长 (under Mayor Huang) and 关心|之 (concerned about): characters that read as words around a
     name-shaped span. A preposition or conjunction jieba reads on its own, before a surname and a title, is
     no surname (the title is the surname's: 黄市长); a frequent dictionary word closed by a particle (之, 的)
     is no name (王羲之 is: 王羲 is no word); nor is a division's name before its party organ."""
-    if m.name[-1] in grammar.ANY_DIVISION_CHARS and text.startswith(grammar.PARTY_ORGANS, m.end):
-        return True  # 黄狮村|党支部书记: a village (jieba's name) before its party branch
+    if division_before_organ(text, m.start, m.end):
+        return True
     first = covering.get(m.start)
     if m.end - m.start == 2 and first is not None and first.end == m.start + 1 and first.flag in ("p", "c") \
             and text[m.start + 1] in lex.surnames and role_starting_at(text, m.end, lex) is not None:
@@ -170,6 +175,7 @@ def bare_name(cand: str, lex: Lexicons, closed: bool = False) -> bool:
     return bool(CJK.match(cand)) and surname_length(cand, 0, lex) > 0 and cand[0] not in grammar.NAME_LEFT_WORDS \
         and cand[0] not in grammar.RANK_PREFIXES and cand[-1] not in grammar.RANK_PREFIXES \
         and cand[1:] not in lex.roles and cand[:2] not in lex.roles and cand[1:] not in grammar.TITLE_MODIFIERS \
+        and cand[1:] not in grammar.ACTING_PREFIXES \
         and not (len(cand) == 3 and common_verb(cand[:2], OPENING_VERB_FREQ)) and cand not in grammar.TITLE_MODIFIERS \
         and (cand[-1] not in NAME_END or closed and jieba.posseg.dt.word_tag_tab.get(cand[-1], "")[:1] in CLOSED_NAME_ENDS) \
         and not dictionary_non_name(cand) and not lex.ends_like_unit(cand) \
