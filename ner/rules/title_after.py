@@ -66,10 +66,11 @@ def names_before_titles(text: str, lex: Lexicons, covering: dict[int, Token]) ->
                 continue  # a boundary before the name, and the title closing the item unless a unit opens it
             word = covering.get(s)
             inside_word = word is not None and word.start != s and not _word_across_ending(text, word, s, lex)
-            if inside_word and (not after_unit or jieba.dt.FREQ.get(word.word, 0) >= WORD_FREQ) \
+            if inside_word and (not after_unit or jieba.dt.FREQ.get(word.word, 0) >= WORD_FREQ
+                                or lex.ends_like_unit(word.word)) \
                     or covering.get(r - 1) is not None and covering[r - 1].end > r:
                 continue  # the name would start or end inside a word (安平区|王 may: jieba joins the unknown 区王;
-                # 社区|一线 may not)
+                # 社区|一线 may not, nor 文化和旅|游部原: a unit's word)
             out.append((s, cand))
             break
     return out
