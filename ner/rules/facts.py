@@ -122,6 +122,9 @@ class FactBuilder:
         status = proposal.status or rule.status
         if role in grammar.NOT_POSTS or role and role.endswith(grammar.HONORIFICS):
             return None  # 党员, 代表, 工艺大师: no post in a unit
+        verb = next((v for v in grammar.POST_VERBS if role and role.startswith(v) and _is_title(role[len(v):], self.lex)), None)
+        if verb:
+            role = role[len(verb):]  # 公会|担任理事长: the lexicon holds some titles with their verb
         if role and role[:1] in grammar.STATUS_MARKERS and _is_title(role[1:], self.lex):
             role, status = role[1:], grammar.STATUS_OF[role[:1]]  # 原副巡视员: the lexicon holds some with it
         acting = next((a for a in grammar.ACTING_PREFIXES if role and role.startswith(a)), None)

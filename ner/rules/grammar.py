@@ -55,6 +55,7 @@ POST_VERBS = words.words("post_verb")
 POST_ENDING_VERBS = words.words("post_ending_verb")
 STATUS_MARKERS = "".join(words.words("status_marker"))
 FORMER_IN_NAME = words.word("former_in_name")
+BEFORE_MARKER = "前"  # 前西港乡: the division before a merger, a former post
 STATUS_OF = {w: status for cls in ("post_verb", "status_marker", "post_ending_verb")
              for w, status in words.values(cls).items() if status}
 POST_ENDED = words.words("post_ended")
@@ -77,6 +78,8 @@ COMRADE = words.word("comrade")
 SUBJECT_COUNT = words.word("subject_count")
 # Measure words that count people (5位|专业评选委员, 三名|副会长): what follows a count is no unit.
 PEOPLE_MEASURES = frozenset("名位个")
+# A unit's own headquarters (局本部): the unit itself, as 本局 is.
+HEADQUARTERS = "本部"
 TITLE_MODIFIERS = frozenset(words.words("title_modifier"))
 KEPT_MODIFIERS = frozenset(words.with_value("title_modifier", "kept"))
 RANK_PREFIXES = frozenset(words.words("rank_prefix"))

@@ -251,6 +251,10 @@ def resolve_unit(unit: str, pos: int, ctx: DocContext, lex: Lexicons) -> str:
     inst = _institution_unit(unit, ctx, lex) or _society_organ(unit, ctx, lex)
     if inst:
         return inst
+    if len(unit) == 3 and unit.endswith(grammar.HEADQUARTERS) and unit[0] in lex.org_suffix_set:
+        own = ctx.own_unit(unit[0], lex)
+        if own:
+            return own  # 局本部 in a bureau's release: the bureau's own headquarters, i.e. the bureau
     m = grammar.ANAPHOR.match(unit)
     own = ctx.own_unit(m.group(2), lex) if m and m.group(1) in grammar.SELF_DETERMINERS else None
     if own:
@@ -403,6 +407,9 @@ def strip_status(unit: str, lex: Lexicons) -> tuple[str, bool]:
     former, markers = grammar.FORMER_IN_NAME, grammar.STATUS_MARKERS
     if unit.startswith(former) and len(unit) > 3 and unit[1:3] not in gaz and not jieba.dt.FREQ.get(unit[:2]):
         return unit[1:], True  # 原中国银行业监督管理委员会: the body itself is former
+    if unit.startswith(grammar.BEFORE_MARKER) and any(unit[1:1 + n] in gaz for n in range(2, 5)) \
+            and not any(gaz.is_full_name(unit[:n]) for n in range(2, 6)):
+        return unit[1:], True  # 县市合并|前|西港乡: a division as it was before (前郭县 is a name: 郭尔… is no place)
     if unit[-1:] in markers and len(unit) > 3 and lex.ends_like_unit(unit[:-1]):
         return unit[:-1], True  # 吉水县委|原|书记: the marker written between the unit and its title
     for i in range(2, len(unit) - 1):
