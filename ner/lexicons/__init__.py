@@ -552,8 +552,9 @@ def load_role_heads() -> dict[str, int]:
 
 @lru_cache(maxsize=1)
 def load_surnames() -> dict[str, int]:
-    """Surname → number of distinct names it begins (compound surnames have two characters)."""
-    return {r[0]: int(r[1]) for r in data_rows("surnames.txt")}
+    """Surname → number of distinct names it begins (compound surnames have two characters): the harvested
+    list and the hand-written regional one."""
+    return {r[0]: int(r[1]) for r in data_rows("surnames.txt") + data_rows("surnames_regional.txt")}
 
 
 @lru_cache(maxsize=1)

@@ -53,6 +53,7 @@ TITLE_JOINERS = (grammar.LIST_SEP, "兼", "及")
 _LATIN_GLOSS = re.compile(r"[(（][A-Za-z][A-Za-z &.,'-]*[A-Za-z.][)）]")
 _PORTFOLIO = re.compile(r"[(（][\u4e00-\u9fff、与和及]{2,16}[)）]")
 MAX_PORTFOLIO = 18
+MAX_ORDINAL_PREFIX = 4
 MAX_GLOSS, MIN_GLOSSED_NAME, MAX_GLOSSED_NAME = 60, 2, 15
 
 
@@ -112,8 +113,8 @@ def title_before(text: str, j: int, s0: int, tokens: list[Token], lex: Lexicons)
             core = gap + core  # 主管|护师: a two-character modifier left between unit and title
         elif not head and not mod and gap in grammar.RANK_PREFIXES:
             core = gap + core  # 副|主任医师
-        elif not head and grammar.ORDINAL.fullmatch(gap) and core.removesuffix(grammar.HEAD_TITLE_ENDING) in lex.org_suffix_set:
-            core = gap + core  # 本局|第六|分局长: the ordinal names the branch the title heads
+        elif not head and _ends_with_ordinal(gap) and core.removesuffix(grammar.HEAD_TITLE_ENDING) in lex.org_suffix_set:
+            core = gap + core  # 本局|第六|分局长, 刑事警察局|侦查第六|大队长: the ordinal names the branch the title heads
         if head and unit is None:
             unit = (rs, rs + len(head))
         if unit is None and not head:
@@ -161,6 +162,12 @@ def _state_into_title(text: str, rs: int, s0: int) -> tuple[int, int] | None:
         if rs + 1 - n >= s0 and is_state(name) and load_gazetteer().is_full_name(name):
             return rs + 1 - n, rs + 1
     return None
+
+
+def _ends_with_ordinal(gap: str) -> bool:
+    """第六 or 侦查第六: a gap between a unit and a title that ends with an ordinal (a word or two before it)."""
+    m = grammar.ORDINAL.search(gap)
+    return m is not None and m.end() == len(gap) and m.start() <= MAX_ORDINAL_PREFIX and CJK.match(gap)
 
 
 def _glossed_name_before(text: str, end: int, s0: int, tokens: list[Token]) -> tuple[int, int] | None:

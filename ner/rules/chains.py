@@ -122,6 +122,7 @@ GIVEN_NAME_BREAK = words.chars("given_name_break_chars")
 ADVERB_AFTER_NAME = NAME_BREAK | set(GIVEN_NAME_BREAK + words.chars("adverb_after_name_chars"))
 # A dictionary word this frequent (凯旋 50+) is that word unless the dictionary itself tags it a name.
 DICTIONARY_WORD_FREQ = 50
+PREDICATE_WORD_FREQ = 20
 
 
 def name_at(text: str, i: int, lex: Lexicons, strict: bool = True, word: Token | None = None,
@@ -218,8 +219,13 @@ def common_verb(word: str, freq: int) -> bool:
 
 
 def _common_word(word: str) -> bool:
-    """A frequent dictionary word that jieba does not tag as a name (干部, 小组, 凯旋) is no name."""
-    if len(word) != 2 or jieba.dt.FREQ.get(word, 0) < COMMON_WORD_FREQ:
+    """A frequent dictionary word that jieba does not tag as a name (干部, 小组, 凯旋), or a less frequent
+    one that is a predicate (简报/v), is no name."""
+    freq = jieba.dt.FREQ.get(word, 0) if len(word) == 2 else 0
+    tag = posseg.dt.word_tag_tab.get(word, "")
+    if freq >= PREDICATE_WORD_FREQ and tag[:1] in ("v", "a", "d") and not tag.startswith("nr"):
+        return True  # 副市长|简报: a verb, adjective or adverb of the dictionary, however rare, is no name
+    if freq < COMMON_WORD_FREQ:
         return False
     return not posseg.lcut(word)[0].flag.startswith("nr")
 

@@ -220,6 +220,8 @@ def _contacts(text: str, lex: Lexicons) -> list[Credit]:
     out = []
     for m in CONTACT.finditer(text):
         role = re.sub(r"\s", "", m.group(1))
+        if role in grammar.ISSUER_LABELS:
+            role = grammar.RELEASE_AUTHOR  # 发稿单位：综合规划科 某某 电话…: the issuer's line names its author
         if role.startswith(grammar.CONTACT_PREFIXES) and role not in grammar.CONTACT_ROLES:
             role = role[len(next(p for p in grammar.CONTACT_PREFIXES if role.startswith(p))):]  # 承办|科长
         if role not in grammar.CONTACT_ROLES and role not in lex.roles:
@@ -241,6 +243,7 @@ def _contacts(text: str, lex: Lexicons) -> list[Credit]:
     return out
 
 
+_PHONE_WORD = re.compile(r"电话|分机|传真|手机")
 _LINE_RUN = re.compile(r"[\u4e00-\u9fff][\u4e00-\u9fff \u3000]{1,40}")
 
 
@@ -249,9 +252,12 @@ def _titled_contact(text: str, m: re.Match, role: str, issuer: str | None, lex: 
     or with the title after the name. The contact's role is held in the unit written before the name
     (else, for the release's author, in the issuing body), and so is the title after the name."""
     run = _LINE_RUN.match(text, m.start(2))
-    if not run or not CONTACT_END.match(text, run.end()):
+    if not run:
         return []
-    words = run.group().split()
+    line = _PHONE_WORD.split(run.group(), maxsplit=1)[0].rstrip(" \u3000")  # 永续校园科 简文达 |电话：
+    if not line or not CONTACT_END.match(text, run.start() + len(line)):
+        return []
+    words = line.split()
     last = words[-1]
     title_start = role_ending_at(last, len(last), lex)
     title = last[title_start:] if title_start else ""
@@ -261,10 +267,11 @@ def _titled_contact(text: str, m: re.Match, role: str, issuer: str | None, lex: 
     unit = "".join(words[:-1]) or (issuer if role in grammar.RELEASE_AUTHORS or title else None)
     if unit and not lex.ends_like_unit(unit):
         return []
-    start = run.start() + run.group().rindex(last)
-    out = [Credit(name, start, start + len(name), role, m.start(1), run.end(), unit=unit, rule="contact")]
+    start = run.start() + line.rindex(last)
+    end = run.start() + len(line)
+    out = [Credit(name, start, start + len(name), role, m.start(1), end, unit=unit, rule="contact")]
     if title:
-        out.append(Credit(name, start, start + len(name), title, m.start(1), run.end(), unit=unit, rule="contact"))
+        out.append(Credit(name, start, start + len(name), title, m.start(1), end, unit=unit, rule="contact"))
     return out
 
 

@@ -185,6 +185,7 @@ PHOTO_CREDIT = words.word("photo_credit")
 MEDIA_SUFFIXES = words.words("media_suffix")
 CONTACT_ROLES = frozenset(words.words("contact_role"))
 RELEASE_AUTHORS = frozenset(words.with_value("contact_role", "author"))
+RELEASE_AUTHOR = words.with_value("contact_role", "author")[0]  # 发稿人
 ISSUER_LABELS = words.words("issuer_label")
 HANDLING_LABELS = words.words("handling_label")
 CONTACT_PREFIXES = words.words("contact_prefix")
