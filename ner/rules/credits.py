@@ -43,7 +43,10 @@ CONTACT = re.compile(rf"(?:^|(?<=[\d\s)）])|(?<=[科课股室组处])(?={_PREFI
                      rf"((?:{_CONTACTS})|[\u4e00-\u9fff](?:[ \u3000]?[\u4e00-\u9fff]){{1,5}})"
                      rf"[ \u3000]*[:：][ \u3000]*((?:(?!(?<=[科课股室组处])(?:{_PREFIXES}|{_SPACED}))[\u4e00-\u9fff]){{2,30}})",
                      re.MULTILINE)
-CONTACT_END = re.compile(r"[ \u3000\t]*(?:$|\n|电话|分机|传真|手机|TEL|Tel|tel|\d|[（(])")
+# Where a contact's text ends: the line, a phone, or (in a page header run together) the next labelled
+# field or a page tool (作者:某某  发布时间:…, 作者:某某 分享).
+CONTACT_END = re.compile(r"[ \u3000\t]*(?:$|\n|电话|分机|传真|手机|TEL|Tel|tel|\d|[（(])"
+                         rf"|[ \u3000\t]+(?:[\u4e00-\u9fff]{{2,6}}[:：]|{'|'.join(grammar.PAGE_TOOLS)})", re.MULTILINE)
 CAPTION_END = re.compile(r"[ \u3000]*(?:摄|$|\n)", re.MULTILINE)
 FIELD_CONTACT = re.compile(r"[\[【](?:联络人|连络人|联系人)[\]】][ \u3000]*([\u4e00-\u9fff]{2,4})(?=[\[【\s(（]|$)")
 FIELD_UNIT = re.compile(r"[\[【](单位名称|机关名称)[\]】][ \u3000]*([\u4e00-\u9fff]{2,40})")
@@ -220,7 +223,8 @@ def _contacts(text: str, lex: Lexicons) -> list[Credit]:
     out = []
     for m in CONTACT.finditer(text):
         role = re.sub(r"\s", "", m.group(1))
-        if role in grammar.ISSUER_LABELS:
+        issuer_line = role in grammar.ISSUER_LABELS
+        if issuer_line:
             role = grammar.RELEASE_AUTHOR  # 发稿单位：综合规划科 某某 电话…: the issuer's line names its author
         if role.startswith(grammar.CONTACT_PREFIXES) and role not in grammar.CONTACT_ROLES:
             role = role[len(next(p for p in grammar.CONTACT_PREFIXES if role.startswith(p))):]  # 承办|科长
@@ -229,6 +233,8 @@ def _contacts(text: str, lex: Lexicons) -> list[Credit]:
         if not CONTACT_END.match(text, m.end(2)):
             out += _titled_contact(text, m, role, issuer, lex)
             continue  # 主任：我觉得… is a speaker in an interview, not a contact line
+        if issuer_line:
+            continue  # 来源：某某常委会: the issuer alone, no author
         run, run_start = m.group(2), m.start(2)
         split = _name_at_end(run, lex)
         if split is None:

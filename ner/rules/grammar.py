@@ -46,6 +46,7 @@ TOWN_CHARS = words.division_endings("town")
 COMMITTEE_LEVEL_CHARS = words.division_endings("province", "city", "county", "district")
 BANNER_CHARS = words.division_endings("banner")
 CITY_CHAR = words.division_endings("city")
+PROVINCE_CHAR = words.division_endings("province")
 DISTRICT_CHAR = words.division_endings("district")
 FINANCE_WORDS = words.words("finance_word")
 VILLAGE_WARD = tuple(words.division_endings("ward"))
@@ -190,6 +191,7 @@ ISSUER_LABELS = words.words("issuer_label")
 HANDLING_LABELS = words.words("handling_label")
 CONTACT_PREFIXES = words.words("contact_prefix")
 HEADER_LABELS = words.words("header_label")
+PAGE_TOOLS = words.words("page_tool")
 
 
 def head_of(title: str) -> str:

@@ -63,6 +63,8 @@ class DocContext:
         """县长 or 副市长 with no unit written: the place written right before it (嘉义市长), the home city
         (or the city of the home county), else the county last named."""
         level = grammar.head_of(grammar.without_head_prefixes(role))
+        if level and level in grammar.PROVINCE_CHAR:
+            return self._province_before(pos)
         if not level or level not in grammar.CITY_COUNTY_CHARS:
             return None
         i = bisect_left(self.places, (pos,))
@@ -75,6 +77,16 @@ class DocContext:
                 return city.name  # an article about 将军区 of 台南市: 市长 is 台南市's
         place = self.place_before(pos, (level,))
         return place.name if place else None
+
+    def _province_before(self, pos: int) -> str | None:
+        """副省长 with no province written: the province last named before it, as written in full (辽宁省),
+        else the home city's province; a Taiwanese or Malaysian article names no 省 of the mainland."""
+        i = bisect_left(self.places, (pos,))
+        for _, _, div in reversed(self.places[:i]):
+            if div.level == "province" and div.name.endswith(grammar.PROVINCE_CHAR):
+                return div.name
+        home = self.gaz.province_of(self.home) if self.home is not None else None
+        return home.name if home is not None and home.name.endswith(grammar.PROVINCE_CHAR) else None
 
     def institution(self, head: str, lex: Lexicons) -> str | None:
         """The university, school, hospital or court the article is from, for 校党委, 我校, 院纪委: the
