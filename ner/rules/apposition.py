@@ -113,8 +113,9 @@ def title_before(text: str, j: int, s0: int, tokens: list[Token], lex: Lexicons)
             core = gap + core  # 主管|护师: a two-character modifier left between unit and title
         elif not head and not mod and gap in grammar.RANK_PREFIXES:
             core = gap + core  # 副|主任医师
-        elif not head and _ends_with_ordinal(gap) and core.removesuffix(grammar.HEAD_TITLE_ENDING) in lex.org_suffix_set:
-            core = gap + core  # 本局|第六|分局长, 刑事警察局|侦查第六|大队长: the ordinal names the branch the title heads
+        elif not head and _names_branch(gap, unit, tokens, lex) and core.removesuffix(grammar.HEAD_TITLE_ENDING) in lex.org_suffix_set:
+            core = gap + core  # 本局|第六|分局长, 刑事警察局|侦查第六|大队长, 本局学|甲|分局长, 本局|保安警察|大队长: the
+            # words between the unit and a branch head's title name the branch
         if head and unit is None:
             unit = (rs, rs + len(head))
         if unit is None and not head:
@@ -164,10 +165,19 @@ def _state_into_title(text: str, rs: int, s0: int) -> tuple[int, int] | None:
     return None
 
 
-def _ends_with_ordinal(gap: str) -> bool:
-    """第六 or 侦查第六: a gap between a unit and a title that ends with an ordinal (a word or two before it)."""
+def _names_branch(gap: str, unit: tuple[int, int] | None, tokens: list[Token], lex: Lexicons) -> bool:
+    """第六, 侦查第六, 保安警察, 甲 (of 学甲): the words between a unit and a branch head's title (分局长,
+    大队长) that name the branch: an ordinal with a word or two before it, or up to four characters of
+    content words (no verb, function word, status marker or lone surname)."""
     m = grammar.ORDINAL.search(gap)
-    return m is not None and m.end() == len(gap) and m.start() <= MAX_ORDINAL_PREFIX and CJK.match(gap)
+    if m is not None and m.end() == len(gap) and m.start() <= MAX_ORDINAL_PREFIX and CJK.match(gap):
+        return True
+    if unit is None or not 1 <= len(gap) <= MAX_ORDINAL_PREFIX or not CJK.match(gap) or gap in grammar.NOT_POSTS \
+            or gap[0] in grammar.STATUS_MARKERS or gap in grammar.TITLE_MODIFIERS or gap in lex.surnames:
+        return False  # 郭|司长: a surname before a title addresses its holder
+    inside = [t for t in tokens if unit[1] <= t.start < unit[1] + len(gap)]
+    return all(t.flag[:1] in ("n", "j", "g", "b") or len(t.word) == 1 and t.flag != "v" and t.flag not in grammar.STOP_FLAGS
+               for t in inside)
 
 
 def _glossed_name_before(text: str, end: int, s0: int, tokens: list[Token]) -> tuple[int, int] | None:

@@ -231,7 +231,7 @@ def abbreviated_unit(role: str | None, unit: str | None, lex: Lexicons) -> tuple
     name, read elsewhere) and not for a title the lexicon holds whole."""
     if not role or role in lex.roles:
         return _unit_word_restored(role, unit, lex)
-    for k in range(2, len(role) - 1):
+    for k in range(1, len(role) - 1):  # 甲|分局长 (本局学甲分局长, read as 本局学 + 甲分局长) from one character on
         head = role[k:]
         word = grammar.without_head_prefixes(head)[:-len(grammar.HEAD_TITLE_ENDING)]
         short = role[:k]
