@@ -346,7 +346,7 @@ def apposition(s: Sentence, p: Mention, made: list[Fact]) -> Proposals:
     segments = _apposition(s.text, p, s.start, s.tokens, s.lex, s.people)
     if not segments:
         return False
-    prev_unit = s.lent_unit(segments[0][3]) if segments[0][0] is None else None
+    prev_unit = s.lent_unit(segments[0][3], segments[0][1]) if segments[0][0] is None else None
     chain_status = "current"
     for unit, role, status, seg_start in segments:
         chain_status = status if status != "current" else chain_status

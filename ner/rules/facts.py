@@ -20,6 +20,8 @@ from zhkg.ner.text.visible import visible
 
 # A fact with no unit, of a rule whose posts are held in units, is trusted this much less.
 NO_UNIT_PENALTY = 0.15
+# Conjunctions that join two [title][name] items of one unit (会长甲及理事长乙), as 、 does.
+SHARED_UNIT_JOINERS = ("以及", "及", "和", "与")
 
 @dataclass
 class Mention:
@@ -95,13 +97,16 @@ class FactBuilder:
         self.ctx, self.lex = ctx, lex
         self.facts: list[Fact] = []
 
-    def shared_unit_before(self, pos: int):
-        """护士长王丽、护士赵晓燕: a title right after `name、` shares the unit of that name's post, when its
-        rule lends units."""
+    def shared_unit_before(self, pos: int, role: str | None = None):
+        """护士长王丽、护士赵晓燕, 协进会会长甲及理事长乙: a title right after `name、` (or `name及`) shares the unit
+        of that name's post, when its rule lends units."""
         text = self.ctx.text
-        if pos < 1 or text[pos - 1] != grammar.LIST_SEP:
-            return None
-        name_end = pos - 1
+        sep = next((c for c in (grammar.LIST_SEP, *SHARED_UNIT_JOINERS) if text.startswith(c, pos - len(c))), None)
+        if pos < 1 or sep is None or sep != grammar.LIST_SEP \
+                and (role is None or not _heads_a_unit(role, self.lex) and role not in grammar.SOCIETY_TITLES):
+            return None  # 区长甲和|市议员乙, 面包师甲及|艺人乙: a conjunction joins posts of different bodies
+        name_end = pos - len(sep)  # 会长甲|及|理事长乙: joined by a conjunction, only for a title that heads a
+        # unit or an association's
         rank = next((r for r in grammar.RANKS if text.startswith(r, name_end - len(r))), "")
         for f in reversed(self.facts):
             if f.person_end in (name_end, name_end - len(rank)) and f.unit and rule_named(f.rule).lends_unit \

@@ -143,6 +143,6 @@ class Sentence:
     people: list[Mention]
     tokens: list[Token]
     lex: Lexicons
-    lent_unit: Callable[[int], tuple | None]       # `FactBuilder.shared_unit_before`
+    lent_unit: Callable[[int, str | None], tuple | None]  # `FactBuilder.shared_unit_before`
     antecedent: Mention | None = None              # set in the antecedent scope: the sentence is about it
     posts: dict[int, list[Fact]] = field(default_factory=dict)  # facts made for each name, by its end
