@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Generator
 from dataclasses import dataclass
 
+import jieba
+
 from zhkg.ner.rules import grammar
 from zhkg.ner.rules.chains import CJK, Lexicons
 from zhkg.ner.rules.registry import Rule, rule_named
@@ -242,6 +244,8 @@ def abbreviated_unit(role: str | None, unit: str | None, lex: Lexicons) -> tuple
         short = role[:k]
         if short.endswith(grammar.NOT_ABBREVIATION_STARTS):
             continue  # 党校|常务|副校长: the modifier is the title's
+        if k == 1 and role[:2] in jieba.dt.FREQ:
+            continue  # 值|班组长: one character never splits a dictionary word (值班) off the title
         if head in lex.roles and head.endswith(grammar.HEAD_TITLE_ENDING) and word and lex.ends_like_unit(word) \
                 and head not in grammar.TEAM_TITLES \
                 and word[-1] not in grammar.ANY_DIVISION_CHARS and CJK.match(short) \
