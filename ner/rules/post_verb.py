@@ -137,7 +137,9 @@ def _verb_tokens(text: str, s0: int, s1: int, tokens: list[Token],
     for verb in (v for v in verbs if len(v) == 2):
         for m in re.finditer(verb, text[s0:s1]):
             end = s0 + m.end()
-            if end not in found and not any(t.start < s0 + m.start() < t.end - 1 for t, _ in found.values()):
+            shorter = end in found and len(found[end][1]) < len(verb)  # 曾|任: jieba's 任, the text's 曾任
+            if (end not in found or shorter) \
+                    and not any(t.start < s0 + m.start() < t.end - 1 for t, _ in found.values()):
                 found[end] = (Token(s0 + m.start(), end, verb, "v"), verb)
     single = _SINGLE_VERB
     for p in people:
