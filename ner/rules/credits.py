@@ -238,6 +238,7 @@ def _contacts(text: str, lex: Lexicons) -> list[Credit]:
         run, run_start = m.group(2), m.start(2)
         split = _name_at_end(run, lex)
         if split is None:
+            out += _titled_contact(text, m, role, issuer, lex)  # 业务联络人：某某主任 2991111: the title after the name
             continue
         prefix = run[:split]
         name = run[split:]
