@@ -53,7 +53,7 @@ TITLE_JOINERS = (grammar.LIST_SEP, "兼", "及")
 _LATIN_GLOSS = re.compile(r"[(（][A-Za-z][A-Za-z &.,'-]*[A-Za-z.][)）]")
 _PORTFOLIO = re.compile(r"[(（][\u4e00-\u9fff、与和及]{2,16}[)）]")
 MAX_PORTFOLIO = 18
-MAX_ORDINAL_PREFIX = 4
+MAX_BRANCH_WORDS = 4  # characters of the words that name a branch before its head's title
 MAX_GLOSS, MIN_GLOSSED_NAME, MAX_GLOSSED_NAME = 60, 2, 15
 
 
@@ -170,9 +170,9 @@ def _names_branch(gap: str, unit: tuple[int, int] | None, tokens: list[Token], l
     大队长) that name the branch: an ordinal with a word or two before it, or up to four characters of
     content words (no verb, function word, status marker or lone surname)."""
     m = grammar.ORDINAL.search(gap)
-    if m is not None and m.end() == len(gap) and m.start() <= MAX_ORDINAL_PREFIX and CJK.match(gap):
+    if m is not None and m.end() == len(gap) and m.start() <= MAX_BRANCH_WORDS and CJK.match(gap):
         return True
-    if unit is None or not 1 <= len(gap) <= MAX_ORDINAL_PREFIX or not CJK.match(gap) or gap in grammar.NOT_POSTS \
+    if unit is None or not 1 <= len(gap) <= MAX_BRANCH_WORDS or not CJK.match(gap) or gap in grammar.NOT_POSTS \
             or gap[0] in grammar.STATUS_MARKERS or gap in grammar.TITLE_MODIFIERS or gap in lex.surnames:
         return False  # 郭|司长: a surname before a title addresses its holder
     inside = [t for t in tokens if unit[1] <= t.start < unit[1] + len(gap)]
@@ -185,8 +185,8 @@ def _glossed_name_before(text: str, end: int, s0: int, tokens: list[Token]) -> t
     title is the name of the body the title is held in, whatever its last word (Singapore's and Malaysia's
     firms often end in no unit word). The name runs back over the words before the bracket up to a
     pause, a function word or a verb."""
-    opening = max(text.rfind("(", max(s0, end - MAX_GLOSS), end), text.rfind("（", max(s0, end - MAX_GLOSS), end))
-    if opening < 0 or not _LATIN_GLOSS.fullmatch(text, opening, end):
+    opening = _bracket_ending_at(text, end, s0, MAX_GLOSS, _LATIN_GLOSS)
+    if opening is None:
         return None
     start = stop = opening
     for t in sorted((t for t in tokens if s0 <= t.start and t.end <= stop), key=lambda t: -t.start):
@@ -240,7 +240,7 @@ def _apposition(text: str, p: Mention, s0: int, tokens: list[Token], lex: Lexico
     Titles coordinated with 、 share the name after them, unless another person stands inside the
     earlier one (服务处洪敏博秘书、盐水区长姜家彬: 秘书 is 洪敏博's)."""
     segments = []
-    j = _before_honours(text, p.start, s0)
+    j = _before_honours(text, p.start, s0, lex)
     floor = max([s0] + [m.end for m in others if m is not p and m.end <= p.start])  # no unit holds a name
     while j > s0:
         seg = title_before(text, j, s0 if segments else floor, tokens, lex)
@@ -269,23 +269,29 @@ def _apposition(text: str, p: Mention, s0: int, tokens: list[Token], lex: Lexico
     return segments
 
 
-def _before_honours(text: str, pos: int, s0: int) -> int:
+def _before_honours(text: str, pos: int, s0: int, lex: Lexicons) -> int:
     """Where the titles before a name end, past the ranks and honours written between them and the name
     (院长，二级大法官|游某, 州务大臣拿督|某某): a rank is no post and no part of the name (GUIDE)."""
     for honour in grammar.HONOUR_RANKS:
         if text.startswith(honour, pos - len(honour)):
             j = pos - len(honour)
             return j - 1 if j - 1 > s0 and text[j - 1] in "，," else j
-    return past_portfolio(text, pos, s0)
+    return past_portfolio(text, pos, lex, s0)
 
 
-def past_portfolio(text: str, pos: int, s0: int = 0) -> int:
+def past_portfolio(text: str, pos: int, lex: Lexicons, s0: int = 0) -> int:
     """高级副总裁(企业发展与风险管理)|某某: where the title before a name ends, past the portfolio written in
     brackets after it."""
-    opening = max(text.rfind("(", max(s0, pos - MAX_PORTFOLIO), pos), text.rfind("（", max(s0, pos - MAX_PORTFOLIO), pos))
-    if opening >= 0 and _PORTFOLIO.fullmatch(text, opening, pos) and role_ending_at(text, opening, lexicons()) is not None:
-        return opening
-    return pos
+    opening = _bracket_ending_at(text, pos, s0, MAX_PORTFOLIO, _PORTFOLIO)
+    return opening if opening is not None and role_ending_at(text, opening, lex) is not None else pos
+
+
+def _bracket_ending_at(text: str, end: int, s0: int, window: int, pattern: re.Pattern) -> int | None:
+    """Where the bracket that closes right at `end` opens, when its whole text (brackets included) is
+    `pattern` and it opens within `window` characters and after `s0`."""
+    lo = max(s0, end - window)
+    opening = max(text.rfind("(", lo, end), text.rfind("（", lo, end))
+    return opening if opening >= 0 and pattern.fullmatch(text, opening, end) else None
 
 
 _NAME_RUN_STOPS = (*SPEECH, *grammar.POST_VERBS, *grammar.NAME_RUN_STOPS)  # 拿督某某|说, |将出任
@@ -315,7 +321,7 @@ def apposition_names(src: NameSource) -> Iterator[tuple[Mention, Vouch]]:
         if grammar.HONOUR_BEFORE_NAME.match(text, i):
             continue  # 丹|斯里: an honour, whose first character is also a surname
         word = covering.get(i)
-        rs = role_ending_at(text, past_portfolio(text, i), lex)
+        rs = role_ending_at(text, past_portfolio(text, i, lex), lex)
         if word is not None and rs is not None and word.start == i - 1 == rs + 1 and text[rs + 1] == "长" \
                 and len(word.word) in (2, 3):
             word = None  # 主计处长|方盆 (jieba reads 长方, 长林明): the word starts inside the title before the name

@@ -226,8 +226,9 @@ def _contacts(text: str, lex: Lexicons) -> list[Credit]:
         issuer_line = role in grammar.ISSUER_LABELS
         if issuer_line:
             role = grammar.RELEASE_AUTHOR  # 发稿单位：综合规划科 某某 电话…: the issuer's line names its author
-        if role.startswith(grammar.CONTACT_PREFIXES) and role not in grammar.CONTACT_ROLES:
-            role = role[len(next(p for p in grammar.CONTACT_PREFIXES if role.startswith(p))):]  # 承办|科长
+        prefix = next((p for p in grammar.CONTACT_PREFIXES if role.startswith(p)), "")
+        if prefix and role not in grammar.CONTACT_ROLES:
+            role = role[len(prefix):]  # 承办|科长
         if role not in grammar.CONTACT_ROLES and role not in lex.roles:
             continue
         if not CONTACT_END.match(text, m.end(2)):

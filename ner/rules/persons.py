@@ -69,8 +69,7 @@ def find_persons(text: str, tokens: list[Token], credits: list[Credit], lex: Lex
     def add(start: int, name: str, checked: bool = False) -> None:
         end = start + len(name)
         if name and (2 <= len(name) <= 4 or _long_transliterated(name)) and CJK.match(name) and not _place_word(name, text, start, end, gaz) \
-                and not (len(name) == 3 and common_verb(name[:2], OPENING_VERB_FREQ)) \
-                and not name.endswith(multi_char_units) and not function_word_given(name, lex) \
+                and not _opens_with_verb(name) and not name.endswith(multi_char_units) and not function_word_given(name, lex) \
                 and (checked or _fits_words(start, end, covering)):
             found.setdefault((start, end), Mention(start, end, name))  # 柳营|区长 is the head of 柳营区
 
@@ -106,6 +105,11 @@ def find_persons(text: str, tokens: list[Token], credits: list[Credit], lex: Lex
     _other_mentions(text, found, covering)
     kept = [m for m in found.values() if not _read_as_words(text, m, covering, lex)]
     return _consolidate(text, sorted(kept, key=lambda m: m.start))
+
+
+def _opens_with_verb(name: str) -> bool:
+    """包括|陈: a three-character "name" whose surname and first given character make a frequent verb."""
+    return len(name) == 3 and common_verb(name[:2], OPENING_VERB_FREQ)
 
 
 def division_before_organ(text: str, start: int, end: int) -> bool:
@@ -176,7 +180,7 @@ def bare_name(cand: str, lex: Lexicons, closed: bool = False) -> bool:
         and cand[0] not in grammar.RANK_PREFIXES and cand[-1] not in grammar.RANK_PREFIXES \
         and cand[1:] not in lex.roles and cand[:2] not in lex.roles and cand[1:] not in grammar.TITLE_MODIFIERS \
         and cand[1:] not in grammar.ACTING_PREFIXES \
-        and not (len(cand) == 3 and common_verb(cand[:2], OPENING_VERB_FREQ)) and cand not in grammar.TITLE_MODIFIERS \
+        and not _opens_with_verb(cand) and cand not in grammar.TITLE_MODIFIERS \
         and (cand[-1] not in NAME_END or closed and jieba.posseg.dt.word_tag_tab.get(cand[-1], "")[:1] in CLOSED_NAME_ENDS) \
         and not dictionary_non_name(cand) and not lex.ends_like_unit(cand) \
         and not load_gazetteer().lookup(cand)
