@@ -34,6 +34,7 @@ from zhkg.ner.rules.chains import (
 )
 from zhkg.ner.rules.credits import find_credits
 from zhkg.ner.rules.persons import SPEECH, WORD_FREQ, division_before_organ, find_persons
+from zhkg.ner.rules.post_verb import SINGLE_VERB, object_titled
 from zhkg.ner.rules.units import DocContext, resolve_unit
 from zhkg.ner.text.normalize import to_simplified
 from zhkg.ner.vocabulary import lexicons, load_gazetteer
@@ -298,7 +299,7 @@ def _model_length(span: Span, doc: Doc, text: str, model_starts: dict[int, Span]
     """李俊|明主持 or 李希|作重要讲话: where the rules and the model start a name at the same character but
     differ by its last one, the model (which reads the characters around it) decides, unless the rules'
     longer name recurs in the document (黄伟哲 named five times is not 黄伟) or the model's extra
-    character is a verb (李希|作/v). `model_starts` maps start offsets to model persons, `words` start
+    character is a verb (李希|作/v, 聂舸|任 before a post). `model_starts` maps start offsets to model persons, `words` start
     offsets to jieba words."""
     e = model_starts.get(span.start_char)
     if e is None or abs(len(e.text) - len(span.text)) != 1 or " " in span.text:
@@ -312,6 +313,9 @@ def _model_length(span: Span, doc: Doc, text: str, model_starts: dict[int, Span]
     extra = words.get(span.end_char)
     if len(e.text) > len(span.text) and extra is not None and extra.end == e.end_char and extra.flag == "v":
         return span
+    if len(e.text) > len(span.text) and text.startswith(SINGLE_VERB, span.end_char) \
+            and object_titled(text, e.end_char, lexicons()):
+        return span  # 聂舸|任…公司副总经理: the model read the post verb into the name
     if len(e.text) > len(span.text) and text.count(span.text) > text.count(e.text):
         return span  # 黄伟哲|特别: the rules' name is written elsewhere without the model's extra character
     return Span(doc, e.start, e.end, label="PERSON") if plausible_name(e.text, doc, e.start_char) else span
@@ -492,8 +496,10 @@ def make_relations(nlp: Language, name: str, persons_key: str, places_key: str, 
         home = gaz.get(doc._.home_city) if doc._.home_city else None
         text = text_of(doc)
         ctx = DocContext(text, home, places, gaz, issuer=_issuer(doc))
+        titled = [s.end_char for s in doc.spans.get(persons_key, []) if _titled(text, s.end_char, lex)]
         for span in doc.spans.get(orgs_key, []):
-            ctx.units.append((span.start_char, resolve_unit(span.text, span.start_char, ctx, lex)))
+            if not any(span.start_char < end < span.end_char for end in titled):  # 谢某副院长代表学院: no unit
+                ctx.units.append((span.start_char, resolve_unit(span.text, span.start_char, ctx, lex)))
         persons = [_mention(s, doc._.credits or []) for s in doc.spans.get(persons_key, [])]
         facts = extract_facts(text, persons, doc._.credits or [], ctx, lex, _tokens(doc))
         doc._.facts = facts
@@ -502,6 +508,12 @@ def make_relations(nlp: Language, name: str, persons_key: str, places_key: str, 
         return doc
 
     return relations
+
+
+def _titled(text: str, pos: int, lex) -> bool:
+    """A title follows `pos` that is not the start of a unit's word (红白|理事会)."""
+    end = role_starting_at(text, pos, lex)
+    return end is not None and not any(text[pos:end + k] in lex.org_suffix_set for k in (1, 2))
 
 
 def _fact_units(doc: Doc) -> list[tuple[int, int]]:

@@ -23,10 +23,16 @@ from zhkg.ner.rules.chains import (
     unit_ending_at,
 )
 from zhkg.ner.rules.facts import Fact, Mention, Proposal, Proposals, SharedPost
-from zhkg.ner.rules.persons import bare_name
+from zhkg.ner.rules.persons import LAST_ITEM_JOINERS, bare_name
 from zhkg.ner.rules.registry import NameSource, Sentence, Vouch, rule, rule_named
 
-LIST_NAMES = re.compile(r"((?:[\u4e00-\u9fff]{2,4}、)+[\u4e00-\u9fff]{2,4})等(\d+|[一二三四五六七八九十两]+|多|数|几|诸)(名|位|个)")
+# `A、B、C等3名` (等: the count may be larger than the list), or `A、B两位`, `A与B两位` (no 等: the count is
+# the list's length, its last item may follow 与/和/及).
+LIST_NAMES = re.compile(r"((?:[\u4e00-\u9fff]{2,4}、)*[\u4e00-\u9fff]{2,4}[、与和及][\u4e00-\u9fff]{2,4}?)(等)?"
+                        r"(\d+|[一二三四五六七八九十两]+|多|数|几|诸)(名|位|个)")
+_LAST_JOINERS = LAST_ITEM_JOINERS
+_LAST_JOINER = re.compile(rf"[{_LAST_JOINERS}](?=[^、{_LAST_JOINERS}]+$)")
+_COUNTS = {ch: n for n, ch in enumerate("一两三四五六七八九", start=1)} | {"二": 2}
 
 
 def shared_post_names(src: NameSource) -> Iterator[tuple[Mention, Vouch]]:
@@ -45,6 +51,8 @@ def shared_post(s: Sentence) -> Proposals:
     for m in LIST_NAMES.finditer(text, s.start, s.end):
         role_end = role_starting_at(text, m.end(), lex) or _noun_after(s.tokens, m.end())
         role = text[m.end():role_end] if role_end else None
+        if role is None and m.group(2) is None:
+            continue  # 甲及乙2名优秀教练: a list without 等 is read only before a title
         unit = clause_unit(s, m.start())
         for p in list_mentions(m, lex):
             yield Proposal(p, role, unit, m.start(), role_end or m.end(), s.index)
@@ -71,9 +79,17 @@ def _noun_after(tokens: list[Token], pos: int) -> int | None:
 
 
 def list_mentions(m: re.Match, lex: Lexicons) -> list[Mention]:
-    """The names of a `A、B、C等3名` list; the first item may have swallowed words before it
+    """The names of a `A、B、C等3名` or `A与B两位` list; the first item may have swallowed words before it
     (天泽社区的高歌): it is cut to the surname-initial tail as long as the other names."""
     names = m.group(1).split(grammar.LIST_SEP)
+    if m.group(2) is None:  # 甲与乙两位: no 等, the count is the list's
+        last = _LAST_JOINER.split(names[-1])
+        names[-1:] = last
+        count = m.group(3)
+        if len(names) != (int(count) if count.isdigit() else _COUNTS.get(count)):
+            return []
+    elif _LAST_JOINER.search(names[-1]):
+        return []
     first = names[0]
     width = max(len(n) for n in names[1:])
     if len(first) > width or not surname_length(first, 0, lex):
@@ -83,7 +99,7 @@ def list_mentions(m: re.Match, lex: Lexicons) -> list[Mention]:
         names[0] = tails[0]
     if not all(surname_length(n, 0, lex) and 2 <= len(n) <= 3 for n in names):
         return []
-    out, pos = [], m.end(1) - len(grammar.LIST_SEP.join(names))
+    out, pos = [], m.end(1) - sum(len(n) + 1 for n in names) + 1
     for n in names:
         out.append(Mention(pos, pos + len(n), n))
         pos += len(n) + 1
@@ -93,9 +109,9 @@ def list_mentions(m: re.Match, lex: Lexicons) -> list[Mention]:
 @rule("listed", reads="`[title]A、B、C`: bare names after a titled one", scope="mention", precedence=25,
       confidence=0.8, lends_post=True, exclusive=False)
 def listed(s: Sentence, p: Mention, made: list[Fact]) -> Proposals:
-    """`市议员王家贞、许至椿、陈怡珍`: a name no rule gave a post, listed right after one whose post is
-    lent, shares it, unless the title is one a unit has a single holder of (市长黄伟哲、叶泽山)."""
-    if made or p.start == 0 or s.text[p.start - 1] != grammar.LIST_SEP:
+    """`市议员王家贞、许至椿、陈怡珍` (or `…、许至椿和陈怡珍`): a name no rule gave a post, listed right after
+    one whose post is lent, shares it, unless the title is one a unit has a single holder of (市长黄伟哲、叶泽山)."""
+    if made or p.start == 0 or s.text[p.start - 1] != grammar.LIST_SEP and not _last_item(s, p):
         return False
     shared = False
     for f in s.posts.get(p.start - 1, []):
@@ -105,6 +121,15 @@ def listed(s: Sentence, p: Mention, made: list[Fact]) -> Proposals:
         yield SharedPost(p, f, p.end, s.index)
         shared = True
     return shared
+
+
+def _last_item(s: Sentence, p: Mention) -> bool:
+    """甲、乙和丙: a name after 和/及/与 that closes a list of names parted by 、 (two names joined by 和
+    alone may hold different posts: 记者甲和乙)."""
+    if s.text[p.start - 1] not in _LAST_JOINERS:
+        return False
+    before = next((q for q in s.people if q.end == p.start - 1), None)
+    return before is not None and before.start > 0 and s.text[before.start - 1] == grammar.LIST_SEP
 
 
 _INTRO = re.compile(rf"[，,]?(?:他们|她们)?(?:{'|'.join(grammar.LIST_INTRODUCERS)})[：:]?")

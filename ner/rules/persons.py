@@ -28,6 +28,7 @@ from zhkg.ner.rules.chains import (
     common_verb,
     dictionary_non_name,
     function_word_given,
+    name_at,
     role_ending_at,
     role_starting_at,
     surname_length,
@@ -49,6 +50,7 @@ NAME_FLAGS = ("nr", "nrfg", "nrt")
 # with: adverbs and conjunctions (则, 而), which stand at an item's end only inside a name.
 CLOSED_NAME_ENDS = ("d", "c")
 SPEECH = grammar.SPEECH
+LAST_ITEM_JOINERS = "和及与"  # 甲、乙和丙
 # A verb this frequent opens no three-character name (包括|陈, 主持|人): the surname is the verb's.
 OPENING_VERB_FREQ = 3000
 # A foreign name transliterated: four to six characters of Xinhua's transliteration tables in a row.
@@ -209,7 +211,7 @@ def list_before(text: str, pos: int, lex: Lexicons) -> list[tuple[int, str]]:
 
 def list_continuation(text: str, pos: int, lex: Lexicons) -> list[tuple[int, str]]:
     """`市议员王家贞、许至椿、陈怡珍…`: bare names listed after a name, each between 、 and 、 (the last
-    one up to the punctuation or conjunction that closes the list)."""
+    one up to the punctuation or conjunction that closes the list, and one more after 和, 及 or 与)."""
     out = []
     while pos < len(text) and text[pos] == grammar.LIST_SEP:
         m = _CJK_RUN.match(text, pos + 1)
@@ -226,6 +228,9 @@ def list_continuation(text: str, pos: int, lex: Lexicons) -> list[tuple[int, str
         out.append((pos + 1, name))
         pos = pos + 1 + len(name)
         if cut < len(chunk):
+            last = name_at(text, pos + 1, lex) if chunk[cut] in LAST_ITEM_JOINERS else None
+            if last and bare_name(last, lex):
+                out.append((pos + 1, last))  # 甲、乙和丙: the name after the conjunction closes the list
             break
     return out
 

@@ -33,9 +33,12 @@ _SUBJECT_TAIL = re.compile(rf"(?:{grammar.SUBJECT_COUNT}(?:\d+|[{words.chars('nu
 # A name opening a clause of a notice, right before its post verb (夏某某任…公司总经理): jieba may have
 # joined the name's last character and the verb into a word (胜|任 → 胜任), so the clause bounds the name.
 _NOTICE_VERBS = sorted(grammar.NOTICE_VERBS, key=len, reverse=True)
-_SINGLE_VERB = _NOTICE_VERBS[-1]  # 任: the one-character verb a name's last character may have been read into
+SINGLE_VERB = _NOTICE_VERBS[-1]  # 任: the one-character verb a name's last character may have been read into
+# An adverb may stand between the subject and the verb (某某将担任): it ends the name.
+_ADVERB = re.compile(f"(?:{'|'.join(words.words('subject_adverb'))})?")
+_TAKING_UP = words.with_value("subject_adverb", "new")
 _CLAUSE_SUBJECT = re.compile(rf"(?:^|(?<=[。；;：:\n，,]))\s*((?:[\u4e00-\u9fff]{{2,4}}、)*[\u4e00-\u9fff]{{2,4}}?)"
-                             rf"(?={_SUBJECT_TAIL.pattern}(?:{'|'.join(_NOTICE_VERBS)}))")
+                             rf"(?={_SUBJECT_TAIL.pattern}{_ADVERB.pattern}(?:{'|'.join(_NOTICE_VERBS)}))")
 
 
 def clause_subjects(src: NameSource) -> Iterator[tuple[Mention, Vouch]]:
@@ -43,9 +46,9 @@ def clause_subjects(src: NameSource) -> Iterator[tuple[Mention, Vouch]]:
     them too: 甲、乙当选副会长); every item must start with a surname."""
     text, lex = src.text, src.lex
     for m in _CLAUSE_SUBJECT.finditer(text):
-        verb_at = _SUBJECT_TAIL.match(text, m.end()).end()
+        verb_at = _ADVERB.match(text, _SUBJECT_TAIL.match(text, m.end()).end()).end()
         verb = next((v for v in _NOTICE_VERBS if text.startswith(v, verb_at)), None)
-        if verb is None or not _object_titled(text, verb_at + len(verb), lex):
+        if verb is None or not object_titled(text, verb_at + len(verb), lex):
             continue
         items, pos = [], m.start(1)
         for name in m.group(1).split(grammar.LIST_SEP):
@@ -59,7 +62,7 @@ def clause_subjects(src: NameSource) -> Iterator[tuple[Mention, Vouch]]:
                 yield p, "pattern"
 
 
-def _object_titled(text: str, obj: int, lex: Lexicons) -> bool:
+def object_titled(text: str, obj: int, lex: Lexicons) -> bool:
     """The object of a post verb, up to the clause's end (or 职务), ends with a known title."""
     stop = obj
     while stop < len(text) and text[stop] not in grammar.CLAUSE_PUNCT and text[stop] != grammar.LIST_SEP:
@@ -110,6 +113,8 @@ def _post_of(s: Sentence, p: Mention, t: Token, verb: str) -> Proposals:
             and not text.startswith(grammar.POSTS_CLOSING, end):
         end += 1
     status = grammar.STATUS_OF.get(verb, "current")
+    if status == "current" and text[max(s.start, t.start - 2):t.start].endswith(_TAKING_UP):
+        status = "new"  # 将担任, 拟担任: a post being taken up
     if text[max(s.start, t.start - 2):t.start] in grammar.POST_ENDED or text.startswith(grammar.POST_PERIOD, end):
         status = "former"  # 不再担任…职务, 任…期间
     start = s.start if s.antecedent else p.start
@@ -141,7 +146,7 @@ def _verb_tokens(text: str, s0: int, s1: int, tokens: list[Token],
             if (end not in found or shorter) \
                     and not any(t.start < s0 + m.start() < t.end - 1 for t, _ in found.values()):
                 found[end] = (Token(s0 + m.start(), end, verb, "v"), verb)
-    single = _SINGLE_VERB
+    single = SINGLE_VERB
     for p in people:
         end = p.end + (len(grammar.COMRADE) if text.startswith(grammar.COMRADE, p.end) else 0)
         if text.startswith(single, end) and end + 1 not in found and not text.startswith(single * 2, end):

@@ -183,8 +183,8 @@ class DocContext:
 
     def unit_headed_by(self, role: str, pos: int, lex: Lexicons) -> str | None:
         """卸任局长廖宗山 with no unit written: the head of the one unit with that head (局) the article
-        named before; only for the head itself (局长, 院长), not its deputies or other titles."""
-        head = grammar.head_of(grammar.without_head_prefixes(role, deputy=False))
+        named before; for the head (局长, 院长) and its deputies (副院长), not other titles."""
+        head = grammar.head_of(grammar.without_head_prefixes(role))
         if head not in lex.org_suffix_set or head in grammar.DIVISION_CHARS:
             return None
         named = {unit[:unit.rindex(head) + 1] for offset, unit in self.units
