@@ -263,7 +263,7 @@ def make_person_tagger(nlp: Language, name: str, spans_key: str, common_name_wor
         text = text_of(doc)
         doc._.credits = find_credits(text, lex)
         mentions = find_persons(text, _tokens(doc), doc._.credits, lex)
-        model_persons = model_entities(doc, "PERSON")
+        model_persons = [_without_honour(e, doc) for e in model_entities(doc, "PERSON")]
         model_starts = {e.start_char: e for e in model_persons}
         words = {t.start: t for t in _tokens(doc)}
         ruled = filter_spans([_model_length(s, doc, text, model_starts, words)
@@ -281,6 +281,14 @@ def make_person_tagger(nlp: Language, name: str, spans_key: str, common_name_wor
         return doc
 
     return tag_persons
+
+
+def _without_honour(span: Span, doc: Doc) -> Span:
+    """丹斯里|慕尤丁: an honour the model read into the name it follows (拿督, 丹斯里) is no part of it."""
+    honour = next((h for h in grammar.HONOUR_RANKS if span.text.startswith(h) and len(span.text) > len(h) + 1), None)
+    if honour is None:
+        return span
+    return doc.char_span(span.start_char + len(honour), span.end_char, label=span.label_) or span
 
 
 def _names_a_unit(span: Span, text: str, lex, words: dict[int, object]) -> bool:

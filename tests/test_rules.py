@@ -171,3 +171,20 @@ def test_a_title_carrying_its_units_short_name():
     assert abbreviated_unit("组织部副部长", None, lex) == ("副部长", "组织部")
     assert abbreviated_unit("值班组长", None, lex) == ("值班组长", None)  # a team's head keeps its title
     assert abbreviated_unit("副局长", "民政局", lex) == ("副局长", "民政局")
+
+
+def test_a_name_written_always_with_the_same_final_word_keeps_it(nlp):
+    got = {f[0] for f in facts(nlp, "江城市公安局民警宋振和承担起巡逻任务。宋振和几年来坚守岗位。宋振和长期走访群众。")}
+    assert "宋振和" in got and "宋振" not in got
+    got = {f[0] for f in facts(nlp, "江城市公安局民警宋振和李华出席。宋振和张伟讨论。")}
+    assert "宋振和" not in got  # 和 before another name is a conjunction
+
+
+def test_an_honour_the_model_read_into_a_name_is_dropped(with_model):
+    got = facts(with_model, "希盟柔州主席丹斯里慕尤丁指出，大会将于4月举办。")
+    assert any(f[0] == "慕尤丁" and f[1] == "主席" for f in got)
+
+
+def test_the_post_verb_after_a_name_is_no_part_of_it(with_model):
+    got = facts(with_model, "经研究决定：聂雪舟任江城交通投资集团有限公司副总经理。")
+    assert ("聂雪舟", "副总经理", "江城交通投资集团有限公司") in {f[:3] for f in got}

@@ -51,6 +51,7 @@ NAME_FLAGS = ("nr", "nrfg", "nrt")
 CLOSED_NAME_ENDS = ("d", "c")
 SPEECH = grammar.SPEECH
 LAST_ITEM_JOINERS = "和及与"  # 甲、乙和丙
+GIVEN_FINAL = words.chars("given_final_chars")
 # A verb this frequent opens no three-character name (包括|陈, 主持|人): the surname is the verb's.
 OPENING_VERB_FREQ = 3000
 # A foreign name transliterated: four to six characters of Xinhua's transliteration tables in a row.
@@ -106,7 +107,7 @@ def find_persons(text: str, tokens: list[Token], credits: list[Credit], lex: Lex
             add(start, name, checked=True)
     _other_mentions(text, found, covering)
     kept = [m for m in found.values() if not _read_as_words(text, m, covering, lex)]
-    return _consolidate(text, sorted(kept, key=lambda m: m.start))
+    return _consolidate(text, _consistent_final(text, sorted(kept, key=lambda m: m.start), lex, covering))
 
 
 def _opens_with_verb(name: str) -> bool:
@@ -254,6 +255,31 @@ def _consolidate(text: str, mentions: list[Mention]) -> list[Mention]:
             m = Mention(m.start, m.end + 1, longer)
         out.append(m)
     return out
+
+
+def _consistent_final(text: str, mentions: list[Mention], lex: Lexicons, covering: dict) -> list[Mention]:
+    """张振|和承担…, 张振|和几位…: a two-character name that the same `given_final_chars` character (和, 能,
+    来) follows wherever the document writes it, two times or more and before different words, ends with
+    that character (张振和): a conjunction or a modal would not follow a name every time, nor a name
+    stand before one."""
+    out, starts = [], {m.start for m in mentions}
+    for m in mentions:
+        if len(m.name) == 2 and m.end < len(text) and text[m.end] in GIVEN_FINAL:
+            longer = m.name + text[m.end]
+            spots = [i for i in range(len(text)) if text.startswith(m.name, i)]
+            after = {text[i + 3:i + 4] for i in spots}
+            if len(spots) >= 2 and all(text.startswith(longer, i) and not _name_at(i + 3, starts, covering) for i in spots) \
+                    and len(after) >= 2 \
+                    and bare_name(longer, lex, closed=True):
+                m = Mention(m.start, m.end + 1, longer)
+        out.append(m)
+    return out
+
+
+def _name_at(pos: int, starts: set[int], covering: dict) -> bool:
+    """A name starts at `pos`: found there, or a word jieba tags as a name."""
+    word = covering.get(pos)
+    return pos in starts or word is not None and word.start == pos and word.flag.startswith("nr")
 
 
 def _fits_words(start: int, end: int, covering: dict) -> bool:
