@@ -188,3 +188,9 @@ def test_an_honour_the_model_read_into_a_name_is_dropped(with_model):
 def test_the_post_verb_after_a_name_is_no_part_of_it(with_model):
     got = facts(with_model, "经研究决定：聂雪舟任江城交通投资集团有限公司副总经理。")
     assert ("聂雪舟", "副总经理", "江城交通投资集团有限公司") in {f[:3] for f in got}
+
+
+def test_a_post_without_its_unit_is_left_out_but_one_that_stands_alone_is_kept(nlp):
+    got = facts(nlp, "活动邀请知名导演钱立群、教授孙志明出席。市议员王家贞也到场。")
+    assert not any(f[0] in ("钱立群", "孙志明") for f in got)  # 导演, 教授 of no unit: half a fact
+    assert any(f[0] == "王家贞" and f[1] == "市议员" for f in got)

@@ -22,7 +22,7 @@ from zhkg.ner.rules import grammar  # also imported from here by the components
 from zhkg.ner.rules.antecedents import Antecedents
 from zhkg.ner.rules.chains import Lexicons, Token, tag
 from zhkg.ner.rules.credits import Credit
-from zhkg.ner.rules.facts import Fact, FactBuilder, Mention, Proposals, dedupe
+from zhkg.ner.rules.facts import Fact, FactBuilder, Mention, Proposals, dedupe, placed
 from zhkg.ner.rules.registry import RULES, Rule, Sentence, in_scope, rule_named, sentence_stages
 from zhkg.ner.rules.units import DocContext
 
@@ -75,7 +75,7 @@ def extract_facts(text: str, persons: list[Mention], credits: list[Credit], ctx:
                 continue
             for p in people:
                 _read_mention(s, p, rules, fb)
-    return dedupe(fb.facts)
+    return dedupe(placed(fb.facts))
 
 
 def _read_mention(s: Sentence, p: Mention, rules: list[Rule], fb: FactBuilder) -> None:

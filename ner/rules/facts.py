@@ -202,6 +202,13 @@ class FactBuilder:
 ANY_ARTICLE = "*"  # an implied unit's names: the title means the body in every article
 
 
+def placed(facts: list[Fact]) -> list[Fact]:
+    """The facts a reader can place: 教授李某, 民警张某 with no unit named or implied say half a fact and are
+    left out once the document is read (a later rule may still give the unit: 护士某某…到某医院工作); a post
+    that stands alone (市议员, 总书记, 记者: `_unit_free`) or a rule's that needs no unit stays."""
+    return [f for f in facts if f.unit or not f.role or not rule_named(f.rule).needs_unit or _unit_free(f.role)]
+
+
 def dedupe(facts: list[Fact]) -> list[Fact]:
     """One fact per (person, role, unit), the first evidence kept; a unit that is the tail of another
     unit of the same person and role (牌头环保所, 诸暨市环保局牌头环保所) is that unit, and a post without
@@ -222,6 +229,13 @@ def dedupe(facts: list[Fact]) -> list[Fact]:
     with_unit = {(f.person, f.role) for f in kept if f.unit}  # 股长 of 心理健康科 says all 股长 alone does
     return [f for f in kept if (f.role or (f.person, f.unit) not in with_role)
             and (f.unit or (f.person, f.role) not in with_unit)]
+
+
+def _unit_free(role: str) -> bool:
+    """A post that stands without a unit: an elected member's (市议员, 立委), a country's (总书记), a credit's
+    (记者, 通讯员, 联络人)."""
+    return role.endswith(grammar.UNIT_FREE_TITLES) or role in grammar.NATIONAL_TITLES \
+        or role in grammar.CONTACT_ROLES or any(role.endswith(r) for r in grammar.BYLINE_ROLES)
 
 
 def _after_chain_break(unit: str, lex: Lexicons) -> int:

@@ -91,6 +91,7 @@ UNIT_HEAD_TITLES = frozenset(words.words("unit_head_title"))
 NOT_POSTS = vocabulary.NOT_POSTS
 LIST_INTRODUCERS = words.words("list_introducer")
 UNIT_BOUND_ROLES = frozenset(words.words("unit_bound_role"))
+UNIT_FREE_TITLES = words.words("unit_free_title")
 NATIONAL_TITLES = vocabulary.NATIONAL_TITLES
 SINGULAR_HEADS = words.words("singular_head")
 PARTY_ROLES = frozenset(words.words("party_role"))
