@@ -1,14 +1,15 @@
 """Who a sentence without a name is about: the antecedent the antecedent-scope rules read.
 
 A personnel profile (`杨某某，男，汉族，…`) goes on for a paragraph without naming its subject again
-(`现任…，拟任…`), and a sentence about 他/她 that names a post is about the person named just before.
+(`现任…，拟任…`), and a sentence about 他/她 that names a post, or one that opens with a career verb and
+leaves its subject out (历任…、…等职), is about the person named just before.
 Both hold within a paragraph only: a line break ends them.
 """
 
 from __future__ import annotations
 
 from zhkg.ner.rules.facts import Mention
-from zhkg.ner.rules.post_verb import pronoun_subject
+from zhkg.ner.rules.post_verb import pronoun_subject, zero_subject
 from zhkg.ner.rules.profile import profile_subjects
 
 
@@ -35,6 +36,6 @@ class Antecedents:
             return None
         if self.profile is not None:
             return self.profile
-        if self.last is not None and pronoun_subject(self.text, s0, s1):
+        if self.last is not None and (pronoun_subject(self.text, s0, s1) or zero_subject(self.text, s0)):
             return self.last
         return None

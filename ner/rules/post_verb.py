@@ -36,6 +36,7 @@ _NOTICE_VERBS = sorted(grammar.NOTICE_VERBS, key=len, reverse=True)
 SINGLE_VERB = _NOTICE_VERBS[-1]  # 任: the one-character verb a name's last character may have been read into
 # An adverb may stand between the subject and the verb (某某将担任): it ends the name.
 _ADVERB = re.compile(f"(?:{'|'.join(words.words('subject_adverb'))})?")
+CAREER_OPENERS = words.words("career_opener")
 _TAKING_UP = words.with_value("subject_adverb", "new")
 _CLAUSE_SUBJECT = re.compile(rf"(?:^|(?<=[。；;：:\n，,]))\s*((?:[\u4e00-\u9fff]{{2,4}}、)*[\u4e00-\u9fff]{{2,4}}?)"
                              rf"(?={_SUBJECT_TAIL.pattern}{_ADVERB.pattern}(?:{'|'.join(_NOTICE_VERBS)}))")
@@ -234,6 +235,12 @@ def post_object(s: Sentence, o0: int, o1: int, p: Mention, start: int, end: int,
 def _state_branch(unit: str) -> bool:
     """希盟|柔州: a party or coalition's branch in a state, written party first."""
     return any(len(unit) - n >= 2 and is_state(unit[-n:]) for n in range(2, 5))
+
+
+def zero_subject(text: str, s0: int) -> bool:
+    """A sentence opening with a career verb (历任…, 曾任…, 现任…) states the posts of the person the
+    paragraph is about, whose name it leaves out."""
+    return text[s0:s0 + 4].lstrip().startswith(CAREER_OPENERS)
 
 
 def pronoun_subject(text: str, s0: int, s1: int) -> bool:
