@@ -347,6 +347,8 @@ def plausible_name(text: str, doc: Doc, start: int) -> bool:
         return len(name) >= 3
     if not 2 <= len(name) <= 4 or name in load_gazetteer() or name[-1] in PLACE_SUFFIX_CHARS or _division_short_name(name):
         return False
+    if name[-1] in grammar.RANK_PREFIXES and role_starting_at(text_of(doc), start + len(text), lexicons()) is not None:
+        return False  # 赵副|市长: a surname and the deputy's 副 before a title
     end = start + len(text)
     inside = _words_within(doc, start, end)
     if not inside or inside[0].start != start or inside[-1].end != end:

@@ -194,3 +194,8 @@ def test_a_post_without_its_unit_is_left_out_but_one_that_stands_alone_is_kept(n
     got = facts(nlp, "活动邀请知名导演钱立群、教授孙志明出席。市议员王家贞也到场。")
     assert not any(f[0] in ("钱立群", "孙志明") for f in got)  # 导演, 教授 of no unit: half a fact
     assert any(f[0] == "王家贞" and f[1] == "市议员" for f in got)
+
+
+def test_a_surname_and_the_deputys_mark_before_a_title_is_no_name(with_model):
+    got = facts(with_model, "台南市举办活动。赵卿惠副市长代表市长致词，赵副市长表示将持续推动。")
+    assert not any(f[0] == "赵副" for f in got)

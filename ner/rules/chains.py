@@ -347,9 +347,16 @@ def unit_ending_at(text: str, end: int, lex: Lexicons, floor: int = 0,
     if run in grammar.TOWN_CHARS:
         return s, end  # 、镇|主任科员: the town named before (resolved by the unit's reader); 市|议员 is one title
     for cut in range(len(run), max(len(run) - 5, 1), -1):
-        if lex.ends_like_unit(run[:cut]):
+        if lex.ends_like_unit(run[:cut]) and not _inside_place(toks, s + cut):
             return s, s + cut
     return None
+
+
+def _inside_place(toks: list[Token], pos: int) -> bool:
+    """落实台|南市长: `pos` falls inside a word that names a place (台南), so no unit ends there (台 ends a
+    station's name, not 台南's first character)."""
+    gaz = load_gazetteer()
+    return any(t.start < pos < t.end and gaz.lookup(t.word) for t in toks)
 
 
 def _joins_one_name(toks: list[Token], k: int, lex: Lexicons) -> bool:

@@ -12,6 +12,7 @@ import re
 from collections.abc import Generator, Iterator
 
 from zhkg.ner import words
+from zhkg.ner.places.gazetteer import load_gazetteer
 from zhkg.ner.rules import grammar
 from zhkg.ner.rules.chains import (
     CJK,
@@ -178,9 +179,22 @@ def post_titles(s: Sentence, o0: int, o1: int, p: Mention, start: int, end: int,
             # 董事长、董事及董事会审计委员会委员: a bare title shares the unit, the post after 及 has its own
             yield _shared_title(s, fact, text[pos:title_end], p, start, end)
             fact = yield from _joined_objects(s, joiner.end(), pos + len(title), p, start, end, status)
+        elif (department := _department_of_government(s, fact, p, pos, pos + len(title), end)) is not None:
+            fact = yield department  # 嘉义县政府秘书、农业处科长: the department is that government's
         else:  # 粮食局局长、市政协人口资源环境委员会主任: a title with its own unit
             fact = yield from _joined_objects(s, pos, pos + len(title), p, start, end, status)
         pos += len(title) + 1
+
+
+def _department_of_government(s: Sentence, fact: Fact, p: Mention, o0: int, o1: int, end: int) -> Proposal | None:
+    """`某县政府秘书、农业处科长`: an item whose unit names no place, listed right after a post in a local
+    government, is held in a department of that government (not of the home city's)."""
+    if not fact.unit or not fact.unit.endswith(grammar.GOVERNMENT):
+        return None
+    split = unit_and_role(s.text[o0:o1], s.lex)
+    if split is None or load_gazetteer().lookup(split[0][:2]) or grammar.ANAPHOR.match(split[0]):
+        return None
+    return Proposal(p, split[1], None, fact.start, end, s.index, fact.status, fact.unit + split[0])
 
 
 def _shared_title(s: Sentence, fact: Fact, title: str, p: Mention, start: int, end: int) -> Proposal:
