@@ -42,6 +42,9 @@ PREDICATE_FREQ = 300
 # A dictionary verb this frequent (上阵 275) after a surname at an item's end is a predicate, no given name
 # (跃进 128 may still be one).
 VERB_GIVEN_FREQ = 200
+# A word this frequent (纪念 2,681) that makes no dictionary word with a title's first character (纪念校) is no
+# unit's abbreviation before a title sharing that character (民政 2,298 does: 民政局).
+COMMON_WORD_FREQ = 1000
 # The shortest unit read as whole before a head's title (役政署|组长); a shorter one (观旅|局长) is the
 # title's abbreviation.
 WHOLE_OFFICE_CHARS = 3
@@ -210,11 +213,18 @@ def _shared_head(text: str, seg, s0: int, tokens: list[Token], lex: Lexicons):
         shared = unit_ending_at(text, rs + 1, lex, floor=s0, tokens=tokens)
         if shared is None or shared[0] >= rs - 1:  # 地|政局|长: the document's words cut the unit; read it alone
             shared = unit_ending_at(text, rs + 1, lex, floor=s0)
-        if shared and shared[0] < rs - 1 and text[shared[0]] not in "副正总常原代前新":
+        if shared and shared[0] < rs - 1 and text[shared[0]] not in "副正总常原代前新" \
+                and not _word_before_head(text[shared[0]:rs], core[0]):
             if core == "校长" and text[shared[0]:rs].endswith(grammar.SCHOOL_ENDINGS):
                 shared = (shared[0], rs)  # 六信高中|校长: the school is whole without the title's 校
             return _with_anaphor(text, shared, s0), core, rs, status
     return seg
+
+
+def _word_before_head(word: str, head: str) -> bool:
+    """纪念|校长: a frequent two-character word that makes no unit with the title's first character (纪念校
+    is no word, 民政局 and 教育局 are) is a word of the sentence, not a unit's abbreviation (经发局, 都发局)."""
+    return len(word) == 2 and jieba.dt.FREQ.get(word, 0) >= COMMON_WORD_FREQ and not jieba.dt.FREQ.get(word + head, 0)
 
 
 def _anaphor_before(text: str, end: int, s0: int) -> tuple[int, int] | None:
