@@ -277,10 +277,22 @@ def make_person_tagger(nlp: Language, name: str, spans_key: str, common_name_wor
         named = [s for s in ruled + filter_spans(modelled) if not grammar.ANONYMOUS_NAME.search("".join(s.text.split()))
                  and s.text not in grammar.TITLE_MODIFIERS and not _names_a_unit(s, text, lex, words)
                  and not division_before_organ(text, s.start_char, s.end_char)]
-        doc.spans[spans_key] = sorted(named, key=lambda s: s.start)  # 张某某, 王女士 name nobody
+        doc.spans[spans_key] = _one_spelling(sorted(named, key=lambda s: s.start), doc, text)  # 张某某 names nobody
         return doc
 
     return tag_persons
+
+
+def _one_spelling(persons: list[Span], doc: Doc, text: str) -> list[Span]:
+    """董事长周新|开“…” where the document names 周新开 elsewhere (the model read it whole there): a
+    two-character name followed by the character that completes another person's name is that person."""
+    full = {s.text for s in persons if len(s.text) == 3}
+    out = []
+    for s in persons:
+        if len(s.text) == 2 and text[s.end_char:s.end_char + 1] and s.text + text[s.end_char] in full:
+            s = doc.char_span(s.start_char, s.end_char + 1, label=s.label_) or s
+        out.append(s)
+    return filter_spans(out)
 
 
 def _without_honour(span: Span, doc: Doc) -> Span:

@@ -199,3 +199,8 @@ def test_a_post_without_its_unit_is_left_out_but_one_that_stands_alone_is_kept(n
 def test_a_surname_and_the_deputys_mark_before_a_title_is_no_name(with_model):
     got = facts(with_model, "台南市举办活动。赵卿惠副市长代表市长致词，赵副市长表示将持续推动。")
     assert not any(f[0] == "赵副" for f in got)
+
+
+def test_a_name_cut_short_where_the_model_reads_it_whole_elsewhere_is_whole(with_model):
+    text = "江城粮食集团有限公司原董事长周新开“以粮养粮”违规出借钱款、受贿案。周新开在收储粮食过程中违规操作。"
+    assert {f[0] for f in facts(with_model, text)} == {"周新开"}

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from zhkg.ner.rules import grammar
 from zhkg.ner.rules.chains import (
     Lexicons,
+    dictionary_non_name,
     function_word_given,
     role_ending_at,
     roles_ending_at,
@@ -144,8 +145,8 @@ def _names(text: str, pos: int, lex: Lexicons, newlines: bool = False) -> tuple[
             pos = stop
         if any(word.startswith(r) for r in grammar.BYLINE_ROLES) or word == grammar.PHOTO_CREDIT:
             break
-        if not _name_like(word, lex):
-            break
+        if not _name_like(word, lex) or names and dictionary_non_name(word) and not surname_length(word, 0, lex):
+            break  # 记者王明 报道: a word after the names is no name
         names.append((word, start, stop))
         end = stop
         s = sep.match(text, pos)
@@ -181,6 +182,8 @@ def _bylines(text: str, lex: Lexicons) -> list[Credit]:
         names, end = _names(text, m.end(), lex, newlines=_bracket_open(text, m.start()))
         if m.start() > 0 and text[m.start() - 1] in "。！？" and not CAPTION_END.match(text, end):
             continue  # 。记者问姜旺: prose; a caption's credit (。本报记者 乔利峰 摄) ends its line
+        if names and names[0][1] == m.end(1) and not surname_length(names[0][0], 0, lex):
+            continue  # 记者注意到: run on to the role with no space or colon, a credit opens with a surname
         for name, s, e in names:
             credits.append(Credit(name, s, e, role, m.start(), e))
         if role == "记者" and names:
