@@ -60,7 +60,8 @@ HANDLING = re.compile(rf"(?:^|(?<=\s))(?:{'|'.join(grammar.HANDLING_LABELS)})[ \
 NAME_SEP = re.compile(r"[ \u3000\t、，,]+")
 NAME_SEP_ACROSS_LINES = re.compile(r"[\s、，,]+")
 HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
-PADDED_CHAR = re.compile(r"[ \u3000]{1,3}([\u4e00-\u9fff])(?![\u4e00-\u9fff])")  # 孟 航: the second character
+# 孟 航: the second character (陈  雷摄: the photo credit may follow it)
+PADDED_CHAR = re.compile(rf"[ \u3000]{{1,3}}([\u4e00-\u9fff])(?=(?:{grammar.PHOTO_CREDIT})?(?![\u4e00-\u9fff]))")
 LAYOUT_LINE = 80
 SITE_BYLINE_LINES = 8
 CORRESPONDENT = "通讯员"
@@ -178,7 +179,7 @@ def _bylines(text: str, lex: Lexicons) -> list[Credit]:
         if not _in_layout(text, m.start()):
             continue
         role = m.group(1)
-        role = "记者" if role.endswith("记者") else role
+        role = "记者" if role.endswith("记者") else CORRESPONDENT if role.endswith(CORRESPONDENT) else role
         names, end = _names(text, m.end(), lex, newlines=_bracket_open(text, m.start()))
         if m.start() > 0 and text[m.start() - 1] in "。！？" and not CAPTION_END.match(text, end):
             continue  # 。记者问姜旺: prose; a caption's credit (。本报记者 乔利峰 摄) ends its line
@@ -234,6 +235,10 @@ def _contacts(text: str, lex: Lexicons) -> list[Credit]:
             role = role[len(prefix):]  # 承办|科长
         if role not in grammar.CONTACT_ROLES and role not in lex.roles:
             continue
+        listed = _listed_authors(text, m, role, issuer, lex)
+        if listed:
+            out += listed  # 作者:某某 某某 编辑:…: several authors on one field
+            continue
         if not CONTACT_END.match(text, m.end(2)):
             out += _titled_contact(text, m, role, issuer, lex)
             continue  # 主任：我觉得… is a speaker in an interview, not a contact line
@@ -252,6 +257,19 @@ def _contacts(text: str, lex: Lexicons) -> list[Credit]:
         out.append(Credit(name, run_start + split, run_start + len(run), role, m.start(1), m.end(2),
                           unit=unit or None, rule="contact"))
     return out
+
+
+def _listed_authors(text: str, m: re.Match, role: str, issuer: str | None, lex: Lexicons) -> list[Credit]:
+    """`作者:某甲 某乙 编辑:…`: an author field holding names parted by spaces, up to the next field or the
+    line's end; each is an author, as one name alone would be."""
+    if role != AUTHOR:
+        return []
+    names, end = _names(text, m.start(2), lex)
+    if len(names) < 2 or not CONTACT_END.match(text, end) \
+            or not all(surname_length(n, 0, lex) and not dictionary_non_name(n) for n, _, _ in names):
+        return []
+    unit = issuer if role in grammar.RELEASE_AUTHORS else None
+    return [Credit(n, s, e, role, m.start(1), e, unit=unit, rule="contact") for n, s, e in names]
 
 
 _PHONE_WORD = re.compile(r"电话|分机|传真|手机")
