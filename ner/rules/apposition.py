@@ -28,7 +28,7 @@ from zhkg.ner.rules.chains import (
     unit_ending_at,
 )
 from zhkg.ner.rules.facts import Fact, Mention, Proposal, Proposals
-from zhkg.ner.rules.persons import SPEECH, bare_name
+from zhkg.ner.rules.persons import LIST_OPENERS, SPEECH, bare_name
 from zhkg.ner.rules.registry import NameSource, Sentence, Vouch, rule
 from zhkg.ner.rules.units import department_of, head_title, is_state, unit_for_title
 from zhkg.ner.vocabulary import MAX_PLACE_CHARS, load_gazetteer
@@ -45,6 +45,8 @@ VERB_GIVEN_FREQ = 200
 # A word this frequent (纪念 2,681) that makes no dictionary word with a title's first character (纪念校) is no
 # unit's abbreviation before a title sharing that character (民政 2,298 does: 民政局).
 COMMON_WORD_FREQ = 1000
+# A unit's short name written into its head's title (都发|局长, 地政|局长): two characters.
+ABBREVIATION_CHARS = 2
 # The shortest unit read as whole before a head's title (役政署|组长); a shorter one (观旅|局长) is the
 # title's abbreviation.
 WHOLE_OFFICE_CHARS = 3
@@ -218,7 +220,24 @@ def _shared_head(text: str, seg, s0: int, tokens: list[Token], lex: Lexicons):
             if core == "校长" and text[shared[0]:rs].endswith(grammar.SCHOOL_ENDINGS):
                 shared = (shared[0], rs)  # 六信高中|校长: the school is whole without the title's 校
             return _with_anaphor(text, shared, s0), core, rs, status
+        if seg[0] is None and _item_abbreviation(text, rs, s0):
+            return None, text[rs - ABBREVIATION_CHARS:rs] + core, rs - ABBREVIATION_CHARS, status
     return seg
+
+
+def _item_abbreviation(text: str, rs: int, s0: int) -> bool:
+    """包含地政局长某某、都发局长某某: two characters opening a list item (after 、, a pause or a verb that
+    opens a list) before a head's title whose first character ends a unit are that unit's short name,
+    however the document's words cut them (地|政局|长, 都|发|局长); the title carries it (都发局长), which
+    the fact builder splits (facts.abbreviated_unit)."""
+    start = rs - ABBREVIATION_CHARS
+    short = text[start:rs]
+    if start < s0 or not CJK.match(short) or short.startswith(grammar.NOT_ABBREVIATION_STARTS) \
+            or _word_before_head(short, text[rs]) or jieba.dt.FREQ.get(short, 0) >= COMMON_WORD_FREQ:
+        return False
+    before = text[max(s0, start - 2):start]
+    return start == s0 or before[-1:] in grammar.CLAUSE_PUNCT or before[-1:] == grammar.LIST_SEP \
+        or before in grammar.CHAIN_BREAK or before in LIST_OPENERS
 
 
 def _word_before_head(word: str, head: str) -> bool:
