@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from zhkg.ner.places.gazetteer import load_gazetteer
 from zhkg.ner.rules import grammar
 from zhkg.ner.rules.chains import (
     Lexicons,
@@ -33,6 +34,9 @@ _ROLES = "|".join(sorted(grammar.BYLINE_ROLES, key=len, reverse=True))
 BYLINE = re.compile(rf"(?:^|(?<=[\s（(【\[■●▲◆★:：/|｜。！？]))({_ROLES})[ \u3000\t]*(?:[:：][ \u3000\t]*)?")
 PHOTO = re.compile(r"(?:^|(?<=[。！？\s）)]))([\u4e00-\u9fff](?:[ \u3000]?[\u4e00-\u9fff]){1,2})[ \u3000]+摄(?=$|[\s）)。])", re.MULTILINE)
 CLOSING = re.compile(r"[（(][ \u3000]*([\u4e00-\u9fff](?:[ \u3000]?[\u4e00-\u9fff]){1,2})[ \u3000]*[）)][ \u3000]*$", re.MULTILINE)
+# The last line of an article: its author's unit, spaces and name (王村镇  某某), or names in brackets.
+SIGNATURE = re.compile(r"[ \u3000]*([\u4e00-\u9fff]{2,20})[ \u3000]{2,}([\u4e00-\u9fff]{2,3})[ \u3000]*")
+BRACKETED_NAMES = re.compile(r"[ \u3000]*[（(][ \u3000]*([\u4e00-\u9fff][\u4e00-\u9fff \u3000]{3,30}?)[ \u3000]*[）)][ \u3000]*")
 SITE_BYLINE = re.compile(rf"^[ \u3000]*([\u4e00-\u9fff]{{2,20}}(?:{'|'.join(grammar.MEDIA_SUFFIXES)}))[ \u3000]+"
                          r"([\u4e00-\u9fff](?:[ \u3000]?[\u4e00-\u9fff]){1,2})[ \u3000]*$", re.MULTILINE)
 _CONTACTS = "|".join(sorted(grammar.CONTACT_ROLES, key=len, reverse=True))
@@ -64,6 +68,7 @@ HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 PADDED_CHAR = re.compile(rf"[ \u3000]{{1,3}}([\u4e00-\u9fff])(?=(?:{grammar.PHOTO_CREDIT})?(?![\u4e00-\u9fff]))")
 LAYOUT_LINE = 80
 SITE_BYLINE_LINES = 8
+CLOSING_LINES = 3  # the last lines an author's line may close an article on (an editor's line may follow)
 CORRESPONDENT = "通讯员"
 PHOTOGRAPHER = "摄影"
 AUTHOR = "作者"
@@ -356,6 +361,7 @@ def _credits(text: str, lex: Lexicons) -> list[Credit]:
         c = Credit(name, m.start(1), m.end(1), PHOTOGRAPHER, m.start(), m.end())
         if surname_length(name, 0, lex) and not _covered(c, credits):
             credits.append(c)
+    credits += [c for c in _closing_lines(text, lex) if not _covered(c, credits)]
     for m in CLOSING.finditer(text):
         name = re.sub(r"\s", "", m.group(1))
         at_end = not text[m.end():].strip()
@@ -364,6 +370,28 @@ def _credits(text: str, lex: Lexicons) -> list[Credit]:
                 and not _covered(c, credits):
             credits.append(c)
     return credits
+
+
+def _closing_lines(text: str, lex: Lexicons) -> list[Credit]:
+    """The author lines that close an article: `王村镇  魏华` (the unit, spaces, the name) and `（甲 乙）`
+    (two names or more in brackets), each after the last sentence of one of the last lines."""
+    out: list[Credit] = []
+    lines = [m for m in re.finditer(r"[^\n]+", text) if m.group().strip()][-CLOSING_LINES:]
+    for k, line in enumerate(lines):
+        cut = max(line.group().rfind(p) for p in "。！？") + 1
+        seg_start, seg = line.start() + cut, line.group()[cut:]
+        m = SIGNATURE.fullmatch(seg)
+        if m and k == len(lines) - 1 and (lex.ends_like_unit(m.group(1)) or load_gazetteer().is_full_name(m.group(1))):
+            name, start = m.group(2), seg_start + m.start(2)
+            if surname_length(name, 0, lex) and not dictionary_non_name(name):
+                out.append(Credit(name, start, start + len(name), AUTHOR, seg_start + m.start(1), start + len(name),
+                                  unit=m.group(1), rule="contact"))
+        m = BRACKETED_NAMES.fullmatch(seg)
+        if m:
+            names, end = _names(text, seg_start + m.start(1), lex)
+            if len(names) >= 2 and end == seg_start + m.end(1) and all(surname_length(n, 0, lex) for n, _, _ in names):
+                out += [Credit(n, s, e, AUTHOR, seg_start, line.end()) for n, s, e in names]
+    return out
 
 
 def _covered(c: Credit, credits: list[Credit]) -> bool:
