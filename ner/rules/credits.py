@@ -38,7 +38,9 @@ CLOSING = re.compile(r"[（(][ \u3000]*([\u4e00-\u9fff](?:[ \u3000]?[\u4e00-\u9f
 SIGNATURE = re.compile(r"[ \u3000]*([\u4e00-\u9fff]{2,20})[ \u3000]{2,}([\u4e00-\u9fff]{2,3})[ \u3000]*")
 BRACKETED_NAMES = re.compile(r"[ \u3000]*[（(][ \u3000]*([\u4e00-\u9fff][\u4e00-\u9fff \u3000]{3,30}?)[ \u3000]*[）)][ \u3000]*")
 SITE_BYLINE = re.compile(rf"^[ \u3000]*([\u4e00-\u9fff]{{2,20}}(?:{'|'.join(grammar.MEDIA_SUFFIXES)}))[ \u3000]+"
-                         r"([\u4e00-\u9fff](?:[ \u3000]?[\u4e00-\u9fff]){1,2})[ \u3000]*$", re.MULTILINE)
+                         r"([\u4e00-\u9fff](?:[ \u3000]?[\u4e00-\u9fff]){1,2})[ \u3000]*"
+                         rf"(?:$|(?=(?:{'|'.join(sorted(grammar.BYLINE_ROLES, key=len, reverse=True))})[ \u3000:：]))",
+                         re.MULTILINE)  # …网站 某某 (通讯员 某某): the site's reporter, other credits may follow
 _CONTACTS = "|".join(sorted(grammar.CONTACT_ROLES, key=len, reverse=True))
 _PREFIXES = "|".join(grammar.CONTACT_PREFIXES)
 _SPACED = r"[\u4e00-\u9fff][ \u3000]+[\u4e00-\u9fff][ \u3000]*[:：]"  # 科 长：, a label spaced to a width
@@ -171,6 +173,15 @@ def _in_layout(text: str, start: int) -> bool:
     return line_end - line_start <= LAYOUT_LINE or not before
 
 
+def _bracketed(text: str, m: re.Match, lex: Lexicons) -> bool:
+    """…电（通讯员 某某）, …。（记者 甲、乙）: a bracket holding nothing but a credit's role and names is a
+    credit wherever it stands."""
+    if m.start() == 0 or text[m.start() - 1] not in "（(":
+        return False
+    names, end = _names(text, m.end(), lex)
+    return bool(names) and text[end:end + 1] in "）)"
+
+
 def _bracket_open(text: str, pos: int) -> bool:
     """Inside a bracket opened on this line and not yet closed: `（记者 付坤 摄影` goes on after a break."""
     line_start = text.rfind("\n", 0, pos) + 1
@@ -181,7 +192,7 @@ def _bracket_open(text: str, pos: int) -> bool:
 def _bylines(text: str, lex: Lexicons) -> list[Credit]:
     credits: list[Credit] = []
     for m in BYLINE.finditer(text):
-        if not _in_layout(text, m.start()):
+        if not _in_layout(text, m.start()) and not _bracketed(text, m, lex):
             continue
         role = m.group(1)
         role = "记者" if role.endswith("记者") else CORRESPONDENT if role.endswith(CORRESPONDENT) else role
