@@ -302,8 +302,9 @@ def unit_ending_at(text: str, end: int, lex: Lexicons, floor: int = 0,
         if bound_prefix:  # 非|公 (市委非公工委): a one-character adverb before a noun is a bound prefix
             keep = k
             continue
-        china_abbrev = w == CHINA_ABBREVIATION and k == 0 and k + 1 < len(toks) and toks[k + 1].flag.startswith("n")
-        if china_abbrev:  # 中|储粮集团公司 at the start of a clause: 中 abbreviates 中国, it is no locative
+        china_abbrev = w == CHINA_ABBREVIATION and k == 0 and k + 1 < len(toks)
+        if china_abbrev:  # 中|储粮集团公司, 中|再资源… at the start of a clause: 中 abbreviates 中国 (or opens
+            # the name), no locative follows nothing
             keep = k
             continue
         if len(w) == 1 and (w in lex.org_suffix_set or w in grammar.VILLAGE_WARD) and (f == "zg" or k == len(toks) - 1 and k > 0):

@@ -157,7 +157,7 @@ def _verb_tokens(text: str, s0: int, s1: int, tokens: list[Token],
 
 
 # Words joining two units or two posts inside one object of a post verb.
-UNIT_JOINER = re.compile(r"[暨和及与]")
+UNIT_JOINER = re.compile(r"以及|[暨和及与]")
 
 
 def post_titles(s: Sentence, o0: int, o1: int, p: Mention, start: int, end: int,
@@ -215,7 +215,16 @@ def _joined_objects(s: Sentence, o0: int, o1: int, p: Mention, start: int, end: 
         left_titled = role_ending_at(text, left[1], lex) is not None and role_ending_at(text, left[1], lex) > left[0]
         if left_titled:
             first = yield from post_object(s, *left, p, start, end, status)
-            second = yield from post_object(s, *right, p, start, end, status)
+            bare_end = role_starting_at(text, right[0], lex)
+            after = UNIT_JOINER.match(text, bare_end) if bare_end is not None else None
+            if first is not None and first.unit and bare_end is not None and (bare_end == right[1] or after):
+                # 战略委员会主任委员和委员及…: a bare title after the joiner shares the post's unit
+                yield _shared_title(s, first, text[right[0]:bare_end], p, start, end)
+                if after is None or after.end() >= o1 - 1:
+                    return first
+                second = yield from _joined_objects(s, after.end(), o1, p, start, end, status)
+                return second or first
+            second = yield from _joined_objects(s, *right, p, start, end, status)
             return second or first
         if lex.ends_like_unit(text[left[0]:left[1]]):
             second = yield from post_object(s, *right, p, start, end, status)
