@@ -33,7 +33,7 @@ from zhkg.ner.rules.chains import (
     unit_ending_at,
 )
 from zhkg.ner.rules.credits import find_credits
-from zhkg.ner.rules.persons import SPEECH, WORD_FREQ, division_before_organ, find_persons
+from zhkg.ner.rules.persons import SPEECH, WORD_FREQ, division_before_organ, find_persons, opens_with_word
 from zhkg.ner.rules.post_verb import SINGLE_VERB, object_titled
 from zhkg.ner.rules.units import DocContext, resolve_unit
 from zhkg.ner.text.normalize import to_simplified
@@ -368,6 +368,8 @@ def plausible_name(text: str, doc: Doc, start: int) -> bool:
     if any(len(t.word) >= 2 and not t.flag.startswith("nr") and jieba.dt.FREQ.get(t.word, 0) >= WORD_FREQ
            for t in inside):
         return False
+    if opens_with_word(name):
+        return False  # 许多|人: a frequent verb or function word opens no name
     if len(name) == 4 and dictionary_non_name(name[2:]):
         return False  # 曾文|水库: a four-character name ends in a common word (a reservoir), no given name
     if len(inside) == 1 and inside[0].flag in ("ns", "nt", "v", "vd", "vn", "a", "ad", "d"):

@@ -204,3 +204,8 @@ def test_a_surname_and_the_deputys_mark_before_a_title_is_no_name(with_model):
 def test_a_name_cut_short_where_the_model_reads_it_whole_elsewhere_is_whole(with_model):
     text = "江城粮食集团有限公司原董事长周新开“以粮养粮”违规出借钱款、受贿案。周新开在收储粮食过程中违规操作。"
     assert {f[0] for f in facts(with_model, text)} == {"周新开"}
+
+
+def test_a_frequent_function_word_opens_no_name(with_model):
+    got = facts(with_model, "江城医院第一时间组建紧急医学救援队专家组，许多人主动请缨，护士长钱立群带队出发。")
+    assert {f[0] for f in got} == {"钱立群"}

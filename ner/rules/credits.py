@@ -153,6 +153,11 @@ def _names(text: str, pos: int, lex: Lexicons, newlines: bool = False) -> tuple[
             pos = stop
         if any(word.startswith(r) for r in grammar.BYLINE_ROLES) or word == grammar.PHOTO_CREDIT:
             break
+        if not _name_like(word, lex) and len(word) in (4, 6) and stop == start + len(word):
+            half = len(word) // 2  # 编辑:毛某某杜某某: two names of one length written together
+            if all(surname_length(word, k, lex) == 1 and not dictionary_non_name(word[k:k + half]) for k in (0, half)):
+                names.append((word[:half], start, start + half))
+                word, start = word[half:], start + half
         if not _name_like(word, lex) or names and dictionary_non_name(word) and not surname_length(word, 0, lex):
             break  # 记者王明 报道: a word after the names is no name
         names.append((word, start, stop))

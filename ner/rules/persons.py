@@ -54,6 +54,9 @@ LAST_ITEM_JOINERS = "和及与"  # 甲、乙和丙
 GIVEN_FINAL = words.chars("given_final_chars")
 # A verb this frequent opens no three-character name (包括|陈, 主持|人): the surname is the verb's.
 OPENING_VERB_FREQ = 3000
+# A function word this frequent (许多 25,601, 任何 14,635; 万一 1,494) opens no name either.
+OPENING_FUNCTION_TAGS = ("m", "r", "d", "c", "p", "f", "b")
+OPENING_FUNCTION_FREQ = 1000
 # A foreign name transliterated: four to six characters of Xinhua's transliteration tables in a row.
 _TRANSLITERATED = re.compile(f"[{words.chars('transliteration_chars')}]+")
 MIN_TRANSLITERATED, MAX_TRANSLITERATED = 4, 6
@@ -72,7 +75,7 @@ def find_persons(text: str, tokens: list[Token], credits: list[Credit], lex: Lex
     def add(start: int, name: str, checked: bool = False) -> None:
         end = start + len(name)
         if name and (2 <= len(name) <= 4 or _long_transliterated(name)) and CJK.match(name) and not _place_word(name, text, start, end, gaz) \
-                and not _opens_with_verb(name) and not name.endswith(multi_char_units) and not function_word_given(name, lex) \
+                and not opens_with_word(name) and not name.endswith(multi_char_units) and not function_word_given(name, lex) \
                 and (checked or _fits_words(start, end, covering)):
             found.setdefault((start, end), Mention(start, end, name))  # 柳营|区长 is the head of 柳营区
 
@@ -110,9 +113,16 @@ def find_persons(text: str, tokens: list[Token], credits: list[Credit], lex: Lex
     return _consolidate(text, _consistent_final(text, sorted(kept, key=lambda m: m.start), lex, covering))
 
 
-def _opens_with_verb(name: str) -> bool:
-    """包括|陈: a three-character "name" whose surname and first given character make a frequent verb."""
-    return len(name) == 3 and common_verb(name[:2], OPENING_VERB_FREQ)
+def opens_with_word(name: str) -> bool:
+    """包括|陈, 许多|人: a three-character "name" whose surname and first given character make a frequent
+    verb, or a frequent function word (a numeral, pronoun, adverb, conjunction, preposition, locative:
+    许多, 任何, 于是), which no surname and given character are."""
+    return len(name) == 3 and (common_verb(name[:2], OPENING_VERB_FREQ) or _function_word(name[:2]))
+
+
+def _function_word(word: str) -> bool:
+    return jieba.posseg.dt.word_tag_tab.get(word, "")[:1] in OPENING_FUNCTION_TAGS \
+        and jieba.dt.FREQ.get(word, 0) >= OPENING_FUNCTION_FREQ
 
 
 def division_before_organ(text: str, start: int, end: int) -> bool:
@@ -183,7 +193,7 @@ def bare_name(cand: str, lex: Lexicons, closed: bool = False) -> bool:
         and cand[0] not in grammar.RANK_PREFIXES and cand[-1] not in grammar.RANK_PREFIXES \
         and cand[1:] not in lex.roles and cand[:2] not in lex.roles and cand[1:] not in grammar.TITLE_MODIFIERS \
         and cand[1:] not in grammar.ACTING_PREFIXES \
-        and not _opens_with_verb(cand) and cand not in grammar.TITLE_MODIFIERS \
+        and not opens_with_word(cand) and cand not in grammar.TITLE_MODIFIERS \
         and (cand[-1] not in NAME_END or closed and jieba.posseg.dt.word_tag_tab.get(cand[-1], "")[:1] in CLOSED_NAME_ENDS) \
         and not dictionary_non_name(cand) and not lex.ends_like_unit(cand) \
         and not load_gazetteer().lookup(cand)
