@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from tests.helpers import build, facts, facts_with_status
 from zhkg.ner.extract import records
+from zhkg.ner.rules.persons import bare_name
 from zhkg.ner.text.normalize import normalize
 from zhkg.ner.text.reading import Source
 
@@ -210,3 +211,5 @@ def test_a_frequent_function_word_opens_no_name(with_model):
     result = build(with_model, "江城医院第一时间组建紧急医学救援队专家组，许多人主动请缨，护士长钱立群带队出发。")
     names = {e["name"] for e in result.entities if e["type"] == "PERSON"}
     assert "钱立群" in names and "许多人" not in names
+    lex = lexicons()
+    assert not bare_name("许多人", lex) and bare_name("高明华", lex)  # 高明 is a word, and a name's start
