@@ -9,6 +9,7 @@ from zhkg.ner.extract import records
 from zhkg.ner.rules.persons import bare_name
 from zhkg.ner.text.normalize import normalize
 from zhkg.ner.text.reading import Source
+from zhkg.ner.vocabulary import lexicons
 
 
 def test_pinyin_annotations_do_not_break_facts_and_evidence_quotes_the_original(nlp):
