@@ -385,6 +385,10 @@ def _start_at_division(toks: list[Token], keep: int, lex: Lexicons) -> int:
     return keep
 
 
+# A conjunction never opens a title: after it the unit's name goes on (资讯科技|与通讯系助理教授).
+TITLE_NEVER_STARTS = ("与", "和", "及", "暨")
+
+
 def unit_and_role(phrase: str, lex: Lexicons) -> tuple[str, str] | None:
     """Split an object like 偏头关疫情防控检查站值班组长 into unit and title after a word that ends like
     a unit (检查站), where the rest ends like a title (值班组长): the longest rest that is a known title,
@@ -395,7 +399,7 @@ def unit_and_role(phrase: str, lex: Lexicons) -> tuple[str, str] | None:
         pos += len(w)
         rest = phrase[pos:]
         if (f.startswith("n") or f in ("j", "vn")) and lex.ends_like_unit(phrase[:pos]) and \
-                2 <= len(rest) <= MAX_TITLE_CHARS and rest.endswith(heads):
+                2 <= len(rest) <= MAX_TITLE_CHARS and rest.endswith(heads) and not rest.startswith(TITLE_NEVER_STARTS):
             best = (phrase[:pos], rest)
             if known is None and rest in lex.roles and not _holds_unit_word(rest, lex):
                 known = best  # 警政署|警政委员, not 警政署警政|委员: the longest known title wins
