@@ -281,6 +281,9 @@ def _tokens_before(text: str, end: int, floor: int, tokens: list[Token] | None) 
     return [t for t in inside if t.end > t.start]
 
 
+DIRECTION_CHARS = ("东", "南", "西", "北")
+
+
 def unit_ending_at(text: str, end: int, lex: Lexicons, floor: int = 0,
                    tokens: list[Token] | None = None) -> tuple[int, int] | None:
     """The (start, end) of the unit whose name runs up to `end` (the title's start), or None.
@@ -302,8 +305,10 @@ def unit_ending_at(text: str, end: int, lex: Lexicons, floor: int = 0,
         if bound_prefix:  # 非|公 (市委非公工委): a one-character adverb before a noun is a bound prefix
             keep = k
             continue
-        china_abbrev = w == CHINA_ABBREVIATION and k == 0 and k + 1 < len(toks)
-        if china_abbrev:  # 中|储粮集团公司, 中|再资源… at the start of a clause: 中 abbreviates 中国 (or opens
+        opening = k == 0 or toks[k - 1].word in grammar.PAUSES
+        china_abbrev = w == CHINA_ABBREVIATION and k == 0 and k + 1 < len(toks) \
+            or w in DIRECTION_CHARS and opening and k + 1 < len(toks) and toks[k + 1].flag[:1] == "n"
+        if china_abbrev:  # 、南|鲲鯓代天府: a direction opening an item opens the name (no locative follows nothing)  # 中|储粮集团公司, 中|再资源… at the start of a clause: 中 abbreviates 中国 (or opens
             # the name), no locative follows nothing
             keep = k
             continue
@@ -362,11 +367,12 @@ def _inside_place(toks: list[Token], pos: int) -> bool:
 
 def _joins_one_name(toks: list[Token], k: int, lex: Lexicons) -> bool:
     """和/与/及 at toks[k] joins two nouns inside one unit's name: the word before it is a noun that names
-    no unit (粮食, 文化), the word after a noun, and the name goes on to a unit's ending."""
+    no unit (粮食, 文化), the word after a noun (a verbal noun too: 旅游), and the name goes on to a unit's
+    ending."""
     if k == 0 or k + 1 >= len(toks):
         return False
     left, right = toks[k - 1], toks[k + 1]
-    return left.flag.startswith("n") and left.flag != "nr" and right.flag.startswith("n") \
+    return left.flag.startswith("n") and left.flag != "nr" and (right.flag.startswith("n") or right.flag == "vn") \
         and not lex.ends_like_unit(left.word) and left.word not in grammar.HOME_PREFIXES \
         and role_ending_at(left.word, len(left.word), lex) is None  # 甲区长|与|乙区, 区委书记|及|人大: a title
     # ends one post, the conjunction starts the next
