@@ -214,3 +214,9 @@ def test_a_frequent_function_word_opens_no_name(with_model):
     assert "钱立群" in names and "许多人" not in names
     lex = lexicons()
     assert not bare_name("许多人", lex) and bare_name("高明华", lex)  # 高明 is a word, and a name's start
+
+
+def test_a_status_another_mention_states_is_kept(nlp):
+    text = "台南市政府今日公布新首长人选，包括研考会主委钱立群。钱立群将出任研考会主委新职，由前主计处长孙志明接手。"
+    got = {(f[0], f[1]): f[3] for f in facts_with_status(nlp, text)}
+    assert got.get(("钱立群", "主委")) == "new"

@@ -62,6 +62,10 @@ MAX_BRANCH_WORDS = 4  # characters of the words that name a branch before its he
 MAX_GLOSS, MIN_GLOSSED_NAME, MAX_GLOSSED_NAME = 60, 2, 15
 
 
+# Function words a one-character status marker may follow (由|前|主计处长, 是|原|局长).
+MARKER_AFTER = "由为是的与和及"
+
+
 def _status_before(text: str, pos: int) -> tuple[str, int]:
     """A time marker right before `pos` (时任, 原): single-character ones only after a unit or a pause,
     so 草原 or 平原 are not read as 原."""
@@ -69,7 +73,7 @@ def _status_before(text: str, pos: int) -> tuple[str, int]:
     for marker, status in grammar.STATUS_OF.items():
         if text.startswith(marker, pos - len(marker)):
             before = text[max(0, pos - len(marker) - 6):pos - len(marker)]
-            if len(marker) > 1 or not before or before[-1] in "，、 \n" or lex.ends_like_unit(before) \
+            if len(marker) > 1 or not before or before[-1] in "，、 \n" + MARKER_AFTER or lex.ends_like_unit(before) \
                     or before.endswith(grammar.COUNTRIES):  # 美国|前|国务卿
                 return status, pos - len(marker)
     return "current", pos
@@ -219,6 +223,8 @@ def _shared_head(text: str, seg, s0: int, tokens: list[Token], lex: Lexicons):
                 and not _word_before_head(text[shared[0]:rs], core[0]):
             if core == "校长" and text[shared[0]:rs].endswith(grammar.SCHOOL_ENDINGS):
                 shared = (shared[0], rs)  # 六信高中|校长: the school is whole without the title's 校
+            if status == "current":
+                status = _status_before(text, shared[0])[0]  # 前|主计|处长: the marker stands before the unit
             return _with_anaphor(text, shared, s0), core, rs, status
         if seg[0] is None and _item_abbreviation(text, rs, s0):
             return None, text[rs - ABBREVIATION_CHARS:rs] + core, rs - ABBREVIATION_CHARS, status

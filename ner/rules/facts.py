@@ -10,7 +10,7 @@ unit).
 from __future__ import annotations
 
 from collections.abc import Generator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import jieba
 
@@ -21,6 +21,7 @@ from zhkg.ner.rules.units import DocContext, city_of_unit, leading_words, resolv
 from zhkg.ner.text.visible import visible
 
 # A fact with no unit, of a rule whose posts are held in units, is trusted this much less.
+CURRENT = "current"  # the status of a post the text marks no other way
 NO_UNIT_PENALTY = 0.15
 # Conjunctions that join two [title][name] items of one unit (会长甲及理事长乙), as 、 does.
 SHARED_UNIT_JOINERS = ("以及", "及", "和", "与")
@@ -210,7 +211,8 @@ def placed(facts: list[Fact]) -> list[Fact]:
 
 
 def dedupe(facts: list[Fact]) -> list[Fact]:
-    """One fact per (person, role, unit), the first evidence kept; a unit that is the tail of another
+    """One fact per (person, role, unit), the first evidence kept (with the status another mention states,
+    where the first states none: 新任, 原, 代理 say more than a bare title); a unit that is the tail of another
     unit of the same person and role (牌头环保所, 诸暨市环保局牌头环保所) is that unit, and a post without
     a unit is dropped where the same person holds that title in a unit."""
     seen: dict[tuple, Fact] = {}
@@ -218,6 +220,8 @@ def dedupe(facts: list[Fact]) -> list[Fact]:
         key = (f.person, f.role, f.unit)
         if key not in seen:
             seen[key] = f
+        elif seen[key].status == CURRENT and f.status != CURRENT:
+            seen[key] = replace(seen[key], status=f.status)  # 研考会主委某某 … 某某将出任研考会主委: new
     kept = list(seen.values())
     units = {(f.person, f.role): [] for f in kept}
     for f in kept:
