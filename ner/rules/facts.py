@@ -143,9 +143,11 @@ class FactBuilder:
         unit = unit_text if unit_text is not None else (self.ctx.text[unit_span[0]:unit_span[1]] if unit_span else None)
         unit = visible(unit) if unit is not None else None  # resolved, and kept for anaphora, as a reader sees it
         if unit is not None:
-            lead = max(leading_words(unit), _after_chain_break(unit, self.lex))
+            lead = max(leading_words(unit), _after_chain_break(unit, self.lex), _after_particle(unit))
             unit = unit[lead:] if lead else unit
             unit_span = (unit_span[0] + lead, unit_span[1]) if unit_span and lead else unit_span
+            if unit.startswith(grammar.DEPUTY_PREFIXES):
+                unit = unit_span = None  # 副市|长: a deputy's mark opens a title, never a unit's name
         role, unit = abbreviated_unit(role, unit, self.lex)
         organ = next((o for o in grammar.PARTY_ORGANS if (unit or "").endswith(o)), None)
         if organ and grammar.ORGAN_MEMBER_TITLES.get(organ[-2:]) == role:
@@ -240,6 +242,13 @@ def _unit_free(role: str) -> bool:
     (记者, 通讯员, 联络人)."""
     return role.endswith(grammar.UNIT_FREE_TITLES) or role in grammar.NATIONAL_TITLES \
         or role in grammar.CONTACT_ROLES or any(role.endswith(r) for r in grammar.BYLINE_ROLES)
+
+
+def _after_particle(unit: str) -> int:
+    """一项目的|县委, 所在的|村委会: a unit's name runs across no possessive 的 (a phrase ends there); 0
+    when there is none or too little would be left."""
+    cut = unit.rfind(grammar.POSSESSIVE) + 1
+    return cut if 0 < cut <= len(unit) - 2 else 0
 
 
 def _after_chain_break(unit: str, lex: Lexicons) -> int:

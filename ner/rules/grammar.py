@@ -86,6 +86,7 @@ KEPT_MODIFIERS = frozenset(words.with_value("title_modifier", "kept"))
 RANK_PREFIXES = frozenset(words.words("rank_prefix"))
 HEAD_TITLE_ENDING = words.word("head_title_ending")
 _HEAD_TITLE_PREFIXES = words.values("head_title_prefix")
+DEPUTY_PREFIXES = tuple(p for p, kind in _HEAD_TITLE_PREFIXES.items() if kind == "deputy")
 MEMBER_TITLE = words.word("member_title")
 UNIT_HEAD_TITLES = frozenset(words.words("unit_head_title"))
 NOT_POSTS = vocabulary.NOT_POSTS
