@@ -287,6 +287,10 @@ def _apposition(text: str, p: Mention, s0: int, tokens: list[Token], lex: Lexico
                 continue
             break
         unit, core, rs, status = seg
+        stacked = _stacked_title(text, unit, lex)
+        if stacked is not None:  # 市委常委|副市长: the "unit" is a post of its own, the title has none written
+            segments.append((None, core, status, rs))
+            unit, core, rs = stacked
         seg_start = unit[0] if unit else rs
         if segments and any(seg_start <= m.start < j for m in others if m is not p):
             break
@@ -302,6 +306,27 @@ def _apposition(text: str, p: Mention, s0: int, tokens: list[Token], lex: Lexico
         break
     segments.reverse()
     return segments
+
+
+def _stacked_title(text: str, unit: tuple[int, int] | None, lex: Lexicons) -> tuple[tuple[int, int], str, int] | None:
+    """市委常委|副市长: a unit read before a title that itself ends with a title of the lexicon (常委) and a
+    unit before that (市委) is a post of its own: (its unit, its title, the title's start)."""
+    if unit is None:
+        return None
+    rs = _title_ends_at(text, unit[1], unit[0] + 2, lex)  # a unit of two characters or more stays before it
+    if rs is None or not lex.ends_like_unit(text[unit[0]:rs]) \
+            or text[rs:unit[1]].endswith((*grammar.PARTY_ORGANS, *grammar.INSTITUTION_ORGANS)):
+        return None  # 附属医院|纪委|书记: a party organ is the unit, not a post
+    return (unit[0], rs), text[rs:unit[1]], rs
+
+
+def _title_ends_at(text: str, end: int, floor: int, lex: Lexicons) -> int | None:
+    """The start of the longest title of the lexicon that ends at `end` and starts at `floor` or after, where the
+    title's first character is no unit's last (区|长): None when none does."""
+    rs = next((r for r in roles_ending_at(text, end, lex) if r >= floor), None)
+    if rs is None or end - rs < 2 or text[rs - 1:rs + 1] in lex.org_suffix_set or text[rs:end] in grammar.NOT_POSTS:
+        return None
+    return rs
 
 
 def _before_honours(text: str, pos: int, s0: int, lex: Lexicons) -> int:
