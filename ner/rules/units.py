@@ -22,6 +22,7 @@ from zhkg.ner.rules.chains import unit_ending_at
 from zhkg.ner.vocabulary import MAX_PLACE_CHARS, Division, Gazetteer, Lexicons, load_gazetteer, load_org_kinds
 
 MAX_SUFFIX = 8
+MAX_FORMER_WORD = 4  # a dictionary word this long opening a unit with 原 (原住民) is the name's, no status
 PREFECTURE_ABBREVIATIONS = words.values("prefecture_abbreviation")
 # An institution named with its own party committee (中共哈尔滨工程大学委员会) or in the headline is the
 # article's own more surely than one it mentions (习近平总书记在清华大学考察).
@@ -423,8 +424,9 @@ def strip_status(unit: str, lex: Lexicons) -> tuple[str, bool]:
     """贵州省政协原党组 → 贵州省政协党组, former: the marker stands inside the unit's name or at its end."""
     gaz = load_gazetteer()
     former, markers = grammar.FORMER_IN_NAME, grammar.STATUS_MARKERS
-    if unit.startswith(former) and len(unit) > 3 and unit[1:3] not in gaz and not jieba.dt.FREQ.get(unit[:2]):
-        return unit[1:], True  # 原中国银行业监督管理委员会: the body itself is former
+    if unit.startswith(former) and len(unit) > 3 and unit[1:3] not in gaz \
+            and not any(jieba.dt.FREQ.get(unit[:n]) for n in range(2, MAX_FORMER_WORD + 1)):
+        return unit[1:], True  # 原中国银行业监督管理委员会: the body itself is former (原住民族… is a name)
     if unit.startswith(grammar.BEFORE_MARKER) and any(unit[1:1 + n] in gaz for n in range(2, 5)) \
             and not any(gaz.is_full_name(unit[:n]) for n in range(2, 6)):
         return unit[1:], True  # 县市合并|前|西港乡: a division as it was before (前郭县 is a name: 郭尔… is no place)
