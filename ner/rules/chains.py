@@ -367,12 +367,13 @@ def _inside_place(toks: list[Token], pos: int) -> bool:
 
 def _joins_one_name(toks: list[Token], k: int, lex: Lexicons) -> bool:
     """和/与/及 at toks[k] joins two nouns inside one unit's name: the word before it is a noun that names
-    no unit (粮食, 文化), the word after a noun (a verbal noun too: 旅游), and the name goes on to a unit's
-    ending."""
+    no unit (粮食, 文化; a fixed phrase too: 自然资源), the word after a noun (a verbal noun or a fixed phrase
+    too: 旅游, 生态环境), and the name goes on to a unit's ending."""
     if k == 0 or k + 1 >= len(toks):
         return False
     left, right = toks[k - 1], toks[k + 1]
-    return left.flag.startswith("n") and left.flag != "nr" and (right.flag.startswith("n") or right.flag == "vn") \
+    return (left.flag.startswith("n") or left.flag == "l") and left.flag != "nr" \
+        and (right.flag.startswith("n") or right.flag in ("vn", "l")) \
         and not lex.ends_like_unit(left.word) and left.word not in grammar.HOME_PREFIXES \
         and role_ending_at(left.word, len(left.word), lex) is None  # 甲区长|与|乙区, 区委书记|及|人大: a title
     # ends one post, the conjunction starts the next
