@@ -146,8 +146,8 @@ class FactBuilder:
             lead = max(leading_words(unit), _after_chain_break(unit, self.lex), _after_particle(unit))
             unit = unit[lead:] if lead else unit
             unit_span = (unit_span[0] + lead, unit_span[1]) if unit_span and lead else unit_span
-            if unit.startswith(grammar.DEPUTY_PREFIXES):
-                unit = unit_span = None  # 副市|长: a deputy's mark opens a title, never a unit's name
+            if unit.startswith(grammar.DEPUTY_PREFIXES) or unit in grammar.OCCASION_WORDS:
+                unit = unit_span = None  # 副市|长: a deputy's mark opens a title, never a unit's name; 现场 names none
         role, unit = abbreviated_unit(role, unit, self.lex)
         organ = next((o for o in grammar.PARTY_ORGANS if (unit or "").endswith(o)), None)
         if organ and grammar.ORGAN_MEMBER_TITLES.get(organ[-2:]) == role:

@@ -220,7 +220,7 @@ def leading_words(unit: str) -> int:
         return 0
     cut = 0
     for w in jieba.lcut(unit, HMM=False):
-        if w in grammar.UNIT_LEAD_WORDS and len(unit) - cut - len(w) >= 2:
+        if (w in grammar.UNIT_LEAD_WORDS or w in grammar.OCCASION_WORDS) and len(unit) - cut - len(w) >= 2:
             cut += len(w)
         else:
             break
@@ -424,7 +424,7 @@ def strip_status(unit: str, lex: Lexicons) -> tuple[str, bool]:
     """贵州省政协原党组 → 贵州省政协党组, former: the marker stands inside the unit's name or at its end."""
     gaz = load_gazetteer()
     former, markers = grammar.FORMER_IN_NAME, grammar.STATUS_MARKERS
-    if unit.startswith(former) and len(unit) > 3 and unit[1:3] not in gaz \
+    if unit.startswith(former) and len(unit) > 3 and unit[1:3] not in gaz and not unit.startswith(grammar.FORMER_LOOKALIKES) \
             and not any(jieba.dt.FREQ.get(unit[:n]) for n in range(2, MAX_FORMER_WORD + 1)):
         return unit[1:], True  # 原中国银行业监督管理委员会: the body itself is former (原住民族… is a name)
     if unit.startswith(grammar.BEFORE_MARKER) and any(unit[1:1 + n] in gaz for n in range(2, 5)) \
