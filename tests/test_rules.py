@@ -220,3 +220,8 @@ def test_a_status_another_mention_states_is_kept(nlp):
     text = "台南市政府今日公布新首长人选，包括研考会主委钱立群。钱立群将出任研考会主委新职，由前主计处长孙志明接手。"
     got = {(f[0], f[1]): f[3] for f in facts_with_status(nlp, text)}
     assert got.get(("钱立群", "主委")) == "new"
+
+
+def test_a_unit_of_one_character_is_none(nlp):
+    got = facts(nlp, "活动由本部新闻秘书钱立群主持，时任院党组书记、院长孙志明出席。")
+    assert not any(f[2] is not None and len(f[2]) < 2 for f in got)

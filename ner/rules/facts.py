@@ -21,6 +21,7 @@ from zhkg.ner.rules.units import DocContext, city_of_unit, leading_words, resolv
 from zhkg.ner.text.visible import visible
 
 # A fact with no unit, of a rule whose posts are held in units, is trusted this much less.
+MIN_UNIT_CHARS = 2  # a unit's name has two characters or more
 CURRENT = "current"  # the status of a post the text marks no other way
 NO_UNIT_PENALTY = 0.15
 # Conjunctions that join two [title][name] items of one unit (会长甲及理事长乙), as 、 does.
@@ -157,6 +158,8 @@ class FactBuilder:
             unit, former = strip_status(unit, self.lex)
             status = "former" if former else status
             unit = resolve_unit(unit, pos, self.ctx, self.lex) or None
+            if unit is not None and len(unit) < MIN_UNIT_CHARS:
+                unit = None  # 本部 with no unit named before it: 部 alone names nothing
             if unit is not None:
                 self.ctx.units.append((pos, unit))
         elif role and rule.needs_unit:
