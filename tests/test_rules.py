@@ -225,3 +225,12 @@ def test_a_status_another_mention_states_is_kept(nlp):
 def test_a_unit_of_one_character_is_none(nlp):
     got = facts(nlp, "活动由本部新闻秘书钱立群主持，时任院党组书记、院长孙志明出席。")
     assert not any(f[2] is not None and len(f[2]) < 2 for f in got)
+
+
+def test_a_municipalitys_press_short_form_in_the_headline_makes_it_home(nlp):
+    text = ("南市西瓜雨害现金救助申请开始\n发稿单位：农业局\n发稿时间：111年4月19日\n\n"
+            "3月霪雨影响，导致西瓜授粉不良及部分裂果腐烂，农损严重，农业委员会19日公告为农业天然灾害现金救助地区。"
+            "凡符合此项灾害救助资格的农户，请尽速向土地所在地公所提出申请，低利贷款则向各地农渔会申贷。"
+            "此次受灾的是臺南市西瓜产区。农业局长钱立群表示，农户请尽速申请。")
+    got = facts(nlp, text)
+    assert ("钱立群", "局长", "农业局", "台南市") in got

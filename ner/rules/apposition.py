@@ -294,8 +294,9 @@ def _apposition(text: str, p: Mention, s0: int, tokens: list[Token], lex: Lexico
         seg_start = unit[0] if unit else rs
         if segments and any(seg_start <= m.start < j for m in others if m is not p):
             break
-        if segments and any(m.end == seg_start for m in others if m is not p):
-            break  # 黄某某市长、市议员周某某: the title right after a name is that name's, not the next one's
+        if (segments or unit is None) and any(m.end == seg_start for m in others if m is not p):
+            break  # 黄某某市长、市议员周某某, 黄某某市长|关怀信: the title right after a name is that name's, not the
+            # next one's
         outer, seg_start = _status_before(text, seg_start)
         status = outer if status == "current" else status
         segments.append((unit, core, status, seg_start))
