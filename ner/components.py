@@ -35,6 +35,7 @@ from zhkg.ner.rules.chains import (
 from zhkg.ner.rules.credits import find_credits
 from zhkg.ner.rules.persons import SPEECH, WORD_FREQ, division_before_organ, find_persons, opens_with_word
 from zhkg.ner.rules.post_verb import SINGLE_VERB, object_titled
+from zhkg.ner.rules.title_after import begins_unit_word
 from zhkg.ner.rules.units import DocContext, resolve_unit
 from zhkg.ner.text.normalize import to_simplified
 from zhkg.ner.vocabulary import lexicons, load_gazetteer
@@ -537,7 +538,7 @@ def make_relations(nlp: Language, name: str, persons_key: str, places_key: str, 
 def _titled(text: str, pos: int, lex) -> bool:
     """A title follows `pos` that is not the start of a unit's word (红白|理事会)."""
     end = role_starting_at(text, pos, lex)
-    return end is not None and not any(text[pos:end + k] in lex.org_suffix_set for k in (1, 2))
+    return end is not None and not begins_unit_word(text, pos, end, lex)
 
 
 def _fact_units(doc: Doc) -> list[tuple[int, int]]:

@@ -239,7 +239,7 @@ def _item_abbreviation(text: str, rs: int, s0: int) -> bool:
     start = rs - ABBREVIATION_CHARS
     short = text[start:rs]
     if start < s0 or not CJK.match(short) or short.startswith(grammar.NOT_ABBREVIATION_STARTS) \
-            or _word_before_head(short, text[rs]) or jieba.dt.FREQ.get(short, 0) >= COMMON_WORD_FREQ:
+            or jieba.dt.FREQ.get(short, 0) >= COMMON_WORD_FREQ:  # 纪念|校长: a frequent word is the sentence's
         return False
     before = text[max(s0, start - 2):start]
     return start == s0 or before[-1:] in grammar.CLAUSE_PUNCT or before[-1:] == grammar.LIST_SEP \

@@ -306,10 +306,10 @@ def unit_ending_at(text: str, end: int, lex: Lexicons, floor: int = 0,
             keep = k
             continue
         opening = k == 0 or toks[k - 1].word in grammar.PAUSES
-        china_abbrev = w == CHINA_ABBREVIATION and k == 0 and k + 1 < len(toks) \
+        name_opening = w == CHINA_ABBREVIATION and k == 0 and k + 1 < len(toks) \
             or w in DIRECTION_CHARS and opening and k + 1 < len(toks) and toks[k + 1].flag[:1] == "n"
-        if china_abbrev:  # 、南|鲲鯓代天府: a direction opening an item opens the name (no locative follows nothing)  # 中|储粮集团公司, 中|再资源… at the start of a clause: 中 abbreviates 中国 (or opens
-            # the name), no locative follows nothing
+        if name_opening:  # 中|储粮集团公司, 中|再资源… opening a clause (中 abbreviates 中国 or opens the name),
+            # 、南|鲲鯓代天府 opening an item: a locative follows a noun, never nothing
             keep = k
             continue
         if len(w) == 1 and (w in lex.org_suffix_set or w in grammar.VILLAGE_WARD) and (f == "zg" or k == len(toks) - 1 and k > 0):

@@ -20,9 +20,9 @@ from zhkg.ner.rules.registry import Rule, rule_named
 from zhkg.ner.rules.units import DocContext, city_of_unit, leading_words, resolve_unit, strip_status
 from zhkg.ner.text.visible import visible
 
-# A fact with no unit, of a rule whose posts are held in units, is trusted this much less.
 MIN_UNIT_CHARS = 2  # a unit's name has two characters or more
 CURRENT = "current"  # the status of a post the text marks no other way
+# A fact with no unit, of a rule whose posts are held in units, is trusted this much less.
 NO_UNIT_PENALTY = 0.15
 # Conjunctions that join two [title][name] items of one unit (会长甲及理事长乙), as 、 does.
 SHARED_UNIT_JOINERS = ("以及", "及", "和", "与")
@@ -243,8 +243,8 @@ def dedupe(facts: list[Fact]) -> list[Fact]:
 def _unit_free(role: str) -> bool:
     """A post that stands without a unit: an elected member's (市议员, 立委), a country's (总书记), a credit's
     (记者, 通讯员, 联络人)."""
-    return role.endswith(grammar.UNIT_FREE_TITLES) or role in grammar.NATIONAL_TITLES \
-        or role in grammar.CONTACT_ROLES or any(role.endswith(r) for r in grammar.BYLINE_ROLES)
+    return role.endswith((*grammar.UNIT_FREE_TITLES, *grammar.BYLINE_ROLES)) or role in grammar.NATIONAL_TITLES \
+        or role in grammar.CONTACT_ROLES
 
 
 def _after_particle(unit: str) -> int:

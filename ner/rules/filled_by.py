@@ -26,7 +26,7 @@ OPENER = words.word("filled_by_opener")
 FILL_VERBS = tuple(v for v in grammar.POST_VERBS if len(v) == 2 and grammar.STATUS_OF.get(v) != "former")
 _SHORT_POST_WORD = "职"  # 主委职由某某接任
 _CLOSERS = grammar.CLAUSE_PUNCT | {grammar.LIST_SEP}
-_STATUS_OPENERS = tuple(w for w in grammar.POST_VERBS if w in ("新任", "现任"))
+_STATUS_OPENERS = words.words("filled_status_opener")
 
 
 def _closes(text: str, pos: int, limit: int) -> bool:

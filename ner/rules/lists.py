@@ -28,10 +28,9 @@ from zhkg.ner.rules.registry import NameSource, Sentence, Vouch, rule, rule_name
 
 # `A、B、C等3名` (等: the count may be larger than the list), or `A、B两位`, `A与B两位` (no 等: the count is
 # the list's length, its last item may follow 与/和/及).
-LIST_NAMES = re.compile(r"((?:[\u4e00-\u9fff]{2,4}、)*[\u4e00-\u9fff]{2,4}[、与和及][\u4e00-\u9fff]{2,4}?)(等)?"
+LIST_NAMES = re.compile(rf"((?:[\u4e00-\u9fff]{{2,4}}、)*[\u4e00-\u9fff]{{2,4}}[、{LAST_ITEM_JOINERS}][\u4e00-\u9fff]{{2,4}}?)(等)?"
                         r"(\d+|[一二三四五六七八九十两]+|多|数|几|诸)(名|位|个)")
-_LAST_JOINERS = LAST_ITEM_JOINERS
-_LAST_JOINER = re.compile(rf"[{_LAST_JOINERS}](?=[^、{_LAST_JOINERS}]+$)")
+_LAST_JOINER = re.compile(rf"[{LAST_ITEM_JOINERS}](?=[^、{LAST_ITEM_JOINERS}]+$)")
 _COUNTS = {ch: n for n, ch in enumerate("一两三四五六七八九", start=1)} | {"二": 2}
 
 
@@ -126,7 +125,7 @@ def listed(s: Sentence, p: Mention, made: list[Fact]) -> Proposals:
 def _last_item(s: Sentence, p: Mention) -> bool:
     """甲、乙和丙: a name after 和/及/与 that closes a list of names parted by 、 (two names joined by 和
     alone may hold different posts: 记者甲和乙)."""
-    if s.text[p.start - 1] not in _LAST_JOINERS:
+    if s.text[p.start - 1] not in LAST_ITEM_JOINERS:
         return False
     before = next((q for q in s.people if q.end == p.start - 1), None)
     return before is not None and before.start > 0 and s.text[before.start - 1] == grammar.LIST_SEP

@@ -272,16 +272,20 @@ def _consistent_final(text: str, mentions: list[Mention], lex: Lexicons, coverin
     来) follows wherever the document writes it, two times or more and before different words, ends with
     that character (张振和): a conjunction or a modal would not follow a name every time, nor a name
     stand before one."""
-    out, starts = [], {m.start for m in mentions}
+    starts = {m.start for m in mentions}
+    longer_of: dict[str, str | None] = {}  # each name decided once
+    out = []
     for m in mentions:
         if len(m.name) == 2 and m.end < len(text) and text[m.end] in GIVEN_FINAL:
-            longer = m.name + text[m.end]
-            spots = [i for i in range(len(text)) if text.startswith(m.name, i)]
-            after = {text[i + 3:i + 4] for i in spots}
-            if len(spots) >= 2 and all(text.startswith(longer, i) and not _name_at(i + 3, starts, covering) for i in spots) \
-                    and len(after) >= 2 \
-                    and bare_name(longer, lex, closed=True):
-                m = Mention(m.start, m.end + 1, longer)
+            if m.name not in longer_of:
+                longer = m.name + text[m.end]
+                spots = [o.start() for o in re.finditer(re.escape(m.name), text)]
+                after = {text[i + 3:i + 4] for i in spots}
+                whole = len(spots) >= 2 and len(after) >= 2 and bare_name(longer, lex, closed=True) \
+                    and all(text.startswith(longer, i) and not _name_at(i + 3, starts, covering) for i in spots)
+                longer_of[m.name] = longer if whole else None
+            if longer_of[m.name]:
+                m = Mention(m.start, m.end + 1, longer_of[m.name])
         out.append(m)
     return out
 

@@ -261,7 +261,7 @@ def _state_branch(unit: str) -> bool:
 
 
 def zero_subject(text: str, s0: int) -> bool:
-    """A sentence opening with a career verb (历任…, 曾任…, 现任…) states the posts of the person the
+    """A sentence opening with a career verb (`career_opener`: 历任…, 曾任…) states the posts of the person the
     paragraph is about, whose name it leaves out."""
     return text[s0:s0 + 4].lstrip().startswith(CAREER_OPENERS)
 

@@ -49,7 +49,7 @@ def names_before_titles(text: str, lex: Lexicons, covering: dict[int, Token]) ->
     out = []
     for r in range(2, len(text)):
         re_ = role_starting_at(text, r, lex)
-        if re_ is None or _begins_unit_word(text, r, re_, lex):
+        if re_ is None or begins_unit_word(text, r, re_, lex):
             continue
         after = covering.get(re_)
         item_end = _item_end(text, re_, lex) or text.startswith(TIME_WORDS, re_) or after is not None \
@@ -102,7 +102,7 @@ def _unit_with(cand: str, head: str, lex: Lexicons) -> bool:
         and (cand in jieba.dt.FREQ or cand + head in jieba.dt.FREQ)  # 民政 is a word, 苏耿义|校长 a name
 
 
-def _begins_unit_word(text: str, start: int, end: int, lex: Lexicons) -> bool:
+def begins_unit_word(text: str, start: int, end: int, lex: Lexicons) -> bool:
     """红白|理事会, 家长|委员会: the title read at `start` is the first part of a unit's word, so no name
     stands before it."""
     return any(text[start:end + k] in lex.org_suffix_set for k in (1, 2))
@@ -124,7 +124,7 @@ def title_after(s: Sentence, p: Mention, made: list[Fact]) -> Proposals:
         and text[p.end:p.end + 1] == grammar.NAME_QUOTES[text[p.start - 1]]
     name_start, name_end = (p.start - 1, p.end + 1) if quoted else (p.start, p.end)  # 基金会「杜某」执行长
     re_end = role_starting_at(text, name_end, lex)
-    if re_end is not None and not _begins_unit_word(text, name_end, re_end, lex):
+    if re_end is not None and not begins_unit_word(text, name_end, re_end, lex):
         unit = unit_ending_at(text, name_start, lex, floor=s.start, tokens=s.tokens)
         unit = unit if unit and unit[1] == name_start and (text[name_end:re_end] not in grammar.NATIONAL_TITLES
                                                            or _central_body(text[unit[0]:unit[1]])) else None

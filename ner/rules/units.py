@@ -16,14 +16,12 @@ from functools import lru_cache
 
 import jieba
 
-from zhkg.ner import words
 from zhkg.ner.rules import grammar
 from zhkg.ner.rules.chains import unit_ending_at
 from zhkg.ner.vocabulary import MAX_PLACE_CHARS, Division, Gazetteer, Lexicons, load_gazetteer, load_org_kinds
 
 MAX_SUFFIX = 8
 MAX_FORMER_WORD = 4  # a dictionary word this long opening a unit with 原 (原住民) is the name's, no status
-PREFECTURE_ABBREVIATIONS = words.values("prefecture_abbreviation")
 # An institution named with its own party committee (中共哈尔滨工程大学委员会) or in the headline is the
 # article's own more surely than one it mentions (习近平总书记在清华大学考察).
 INSTITUTION_WEIGHT = 3
@@ -287,8 +285,8 @@ def resolve_unit(unit: str, pos: int, ctx: DocContext, lex: Lexicons) -> str:
         county = ctx.place_before(pos, (unit[0],))
         if county:
             return county.name + unit[1:]
-    if unit[0] in PREFECTURE_ABBREVIATIONS and len(unit) > 2:
-        prefecture = ctx.place_before(pos, (PREFECTURE_ABBREVIATIONS[unit[0]],))
+    if unit[0] in grammar.PREFECTURE_ABBREVIATIONS and len(unit) > 2:
+        prefecture = ctx.place_before(pos, (grammar.PREFECTURE_ABBREVIATIONS[unit[0]],))
         if prefecture:
             return prefecture.name + unit[1:]  # 州应急管理局 after 海南藏族自治州: that prefecture's
     if unit[0] in grammar.TOWN_CHARS:
