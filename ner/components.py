@@ -9,6 +9,7 @@ without it the rules stand alone. Data (gazetteer, lexicons) is loaded in `initi
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from itertools import pairwise
@@ -62,6 +63,10 @@ COMMON_NAME_WORD_FREQ = 50
 COMMON_VERB_FREQ = 300
 # The longest unit ending read after a name that starts a unit named after a person (張榮發|基金會).
 MAX_NAMED_UNIT_SUFFIX = 3
+# A firm's name after its brand (大旭|贸易行股份有限公司): the words between a two-character model name and
+# the title after them.
+MIN_CHAIN_AFTER_NAME, MAX_CHAIN_AFTER_NAME = 4, 14
+CJK_CHAR = re.compile("[\u4e00-\u9fff]")
 # What a model may take into a place it joins (暨|梅河口市): the conjunctions and 同, 跟.
 CONJUNCTIONS = set(grammar.CONJUNCTIONS + words.chars("comitative_chars"))
 PLACE_ENDINGS = tuple(grammar.DIVISION_CHARS + grammar.BANNER_CHARS) + words.words("place_ending")
@@ -274,7 +279,8 @@ def make_person_tagger(nlp: Language, name: str, spans_key: str, common_name_wor
             ruled = [s for s in ruled if not _word_the_model_rejects(s, text, seen, common_name_word_freq)]
         taken = {i for s in ruled for i in range(s.start, s.end)}
         modelled = [Span(doc, e.start, e.end, label="PERSON") for e in model_persons
-                    if not taken.intersection(range(e.start, e.end)) and plausible_name(e.text, doc, e.start_char)]
+                    if not taken.intersection(range(e.start, e.end)) and plausible_name(e.text, doc, e.start_char)
+                    and not _opens_unit_chain(e, text, lex)]
         named = [s for s in ruled + filter_spans(modelled) if not grammar.ANONYMOUS_NAME.search("".join(s.text.split()))
                  and s.text not in grammar.TITLE_MODIFIERS and not _names_a_unit(s, text, lex, words)
                  and not division_before_organ(text, s.start_char, s.end_char)]
@@ -316,6 +322,20 @@ def _names_a_unit(span: Span, text: str, lex, words: dict[int, object]) -> bool:
     return title is None or title not in words
 
 
+def _opens_unit_chain(span: Span, text: str, lex) -> bool:
+    """、大旭|贸易行股份有限公司董事长: two characters the model alone reads as a name, followed by words that
+    end like a unit right before a title, open that unit's name (a firm's brand), not a person's."""
+    start, end = span.start_char, span.end_char
+    if end - start != 2:
+        return False
+    for k in range(end + MIN_CHAIN_AFTER_NAME, min(len(text), end + MAX_CHAIN_AFTER_NAME)):
+        if not CJK_CHAR.match(text[k - 1]):
+            return False
+        if role_starting_at(text, k, lex) is not None:
+            return lex.ends_like_unit(text[end:k])
+    return False
+
+
 def _model_length(span: Span, doc: Doc, text: str, model_starts: dict[int, Span], words: dict[int, object]) -> Span:
     """李俊|明主持 or 李希|作重要讲话: where the rules and the model start a name at the same character but
     differ by its last one, the model (which reads the characters around it) decides, unless the rules'
@@ -329,8 +349,10 @@ def _model_length(span: Span, doc: Doc, text: str, model_starts: dict[int, Span]
         if text.startswith(grammar.RANKS + grammar.HONORIFIC_AFTER + SPEECH, span.end_char):
             return span  # 吕坤修|中将, 黄瑞发|表示: a rank, honorific or speech verb closes the rules' name
         dropped = words.get(e.end_char)
-        if text.count(span.text) >= 2 or dropped is None or dropped.end <= span.end_char:
-            return span  # shorten only where the dropped character starts a longer word (谢耀|清代; not 沈德|咏)
+        if text.count(span.text) >= 2 or dropped is None or dropped.end <= span.end_char \
+                or not jieba.dt.FREQ.get(dropped.word):
+            return span  # shorten only where the dropped character starts a longer word of the dictionary
+            # (谢耀|清代; not 沈德|咏, nor 蔡旺|诠及, a word only the tokenizer's guess makes)
     extra = words.get(span.end_char)
     if len(e.text) > len(span.text) and extra is not None and extra.end == e.end_char and extra.flag == "v":
         return span

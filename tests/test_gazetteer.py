@@ -15,10 +15,23 @@ def test_county_by_full_and_short_name():
 
 
 def test_short_names_follow_news_usage():
-    assert short_names("延边朝鲜族自治州", 2) == ["延边"]
+    assert short_names("延边朝鲜族自治州", 2) == ["延边", "延边州"]
     assert short_names("广西壮族自治区", 1) == ["广西"]
     assert short_names("代县", 3) == []  # one character left: keep the full name
     assert short_names("城区", 3) == []
+
+
+def test_autonomous_prefectures_by_their_news_forms():
+    gaz = load_gazetteer()
+    assert [d.name for d in gaz.lookup("恩施州")] == ["恩施土家族苗族自治州"]  # short name + 州
+    assert [d.name for d in gaz.lookup("博州")] == ["博尔塔拉蒙古自治州"]  # the news form in the data
+    assert "恩施州" not in short_names("恩施市", 3)
+
+
+def test_a_short_name_two_divisions_share_names_neither_alone():
+    gaz = load_gazetteer()
+    assert {d.name for d in gaz.lookup("嘉义")} == {"嘉义市", "嘉义县"}
+    assert gaz.resolve("嘉义", []) is None
 
 
 def test_common_words_get_no_short_form():

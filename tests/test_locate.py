@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.helpers import build
 from zhkg.ner.extract import records
 from zhkg.ner.pipeline import load_pipeline
 from zhkg.ner.places.gazetteer import load_gazetteer
@@ -85,3 +86,29 @@ def test_place_that_starts_with_a_division_lies_in_it():
     where = Locator(text, [(0, 3, shenmu)], gaz, shenmu, [0, 8]).locate("神木市滨河新区街道", 8)
     assert where.kind == "town"
     assert where.parent_key == shenmu
+
+
+def home(nlp, text: str) -> str | None:
+    key = nlp(normalize(text).text)._.home_city
+    return load_gazetteer().get(key).name if key else None
+
+
+def test_an_article_speaking_as_a_city_is_the_one_city_it_names(nlp):
+    # one mention of the city is too little alone; 市府 and 黄市长 written bare say the article is the city's
+    body = ("有关议员关心六十五岁以上健保费补助、邻长工作津贴补助以及生育津贴等问题，{}表示，其实每个县市对健保费的"
+            "处理标准都不太一样，会再检讨，看怎么照顾老人家。未来台南市推动任何福利措施，都会先检讨实际需求。")
+    assert home(nlp, "回应议员关心的问题\n" + body.format("黄市长")) == "台南市"
+    assert home(nlp, "回应议员关心的问题\n" + body.format("社会局")) is None
+    # 高雄市副市长: the city is written before the title, nothing speaks as a city
+    cabinet = ("内阁改组名单出炉\n行政院今天公布新一波内阁人事，多位部会首长异动，交通部长由政务次长升任，"
+               "经济部长留任，国防部长由国安会秘书长接掌，而劳动部长因身体因素请辞，改由高雄市副市长许明春接任。")
+    assert home(nlp, cabinet) is None
+    # two cities named: the voice picks neither
+    assert home(nlp, "市府秘书处欢迎屏东县政府与高雄市政府来访，台南市分享经验。") is None
+
+
+def test_a_unit_named_after_a_city_of_the_home_region_is_not_placed_at_home(nlp):
+    text = "臺南市舉辦研討會，邀請國立嘉義大學錢立群副教授、龍山國小孫志宏校長主講。"
+    facts = {f["unit"]: f["city"] for f in build(nlp, text).facts}
+    assert facts["国立嘉义大学"] is None  # 嘉义市 or 嘉义县, not Tainan
+    assert facts["龙山国小"] == "台南市"  # 龙山 names no county of Taiwan

@@ -234,3 +234,18 @@ def test_a_municipalitys_press_short_form_in_the_headline_makes_it_home(nlp):
             "此次受灾的是臺南市西瓜产区。农业局长钱立群表示，农户请尽速申请。")
     got = facts(nlp, text)
     assert ("钱立群", "局长", "农业局", "台南市") in got
+
+
+def test_a_citys_two_character_form_opens_no_name(with_model):
+    assert facts(with_model, "台南市舉辦座談，高市新市長支持推動城市合作。") == set()
+
+
+def test_a_brand_the_model_reads_as_a_name_opens_the_firms_name(with_model):
+    result = build(with_model, "台南市舉辦園遊會。感謝金華府名譽主任委員、大旭貿易行股份有限公司董事長林志明大力贊助。")
+    assert "大旭" not in {e["name"] for e in result.entities if e["type"] == "PERSON"}
+    assert ("林志明", "董事长", "大旭贸易行股份有限公司") in {(f["person"], f["role"], f["unit"]) for f in result.facts}
+
+
+def test_a_title_and_the_same_title_with_its_level_are_one_post(nlp):
+    got = facts(nlp, "臺南市舉辦座談。有關市議員曾信明建議改善路燈，曾信明議員表示將持續關心。")
+    assert {f[:3] for f in got if f[0] == "曾信明"} == {("曾信明", "市议员", None)}

@@ -38,6 +38,9 @@ _ETHNIC_RE = re.compile("(?:" + "|".join(e + _ETHNIC_MARKER + "?" for e in _ETHN
 _ETHNIC_TOWN_RE = re.compile("(?:" + "|".join(e + _ETHNIC_MARKER for e in _ETHNIC) + ")$")
 # Suffixes of autonomous divisions (自治州): the ethnic names before them go with them.
 _AUTONOMOUS = words.word("autonomous_prefix")
+# 恩施州 for 恩施土家族苗族自治州: the short name with the character that abbreviates its suffix.
+_ABBREVIATED_SUFFIX = {ending: abbr for abbr, ending in words.values("prefecture_abbreviation").items()}
+_NEWS_FORMS = {name: form for form, name in words.values("prefecture_news_form").items()}
 
 # Administrative suffixes by level (1 province … 4 town), longest first; only stripped when ≥ 2
 # characters remain.
@@ -90,7 +93,11 @@ def short_names(name: str, level: int) -> list[str]:
                         break
                     stem = stem[: m.start()]
             out.append(stem)
+            if suffix in _ABBREVIATED_SUFFIX and level == 2:
+                out.append(stem + _ABBREVIATED_SUFFIX[suffix])  # 恩施州, 凉山州
             break
+    if name in _NEWS_FORMS:
+        out.append(_NEWS_FORMS[name])  # 博州
     return [s for s in out if s != name]
 
 

@@ -9,8 +9,11 @@ by its short name counts where its full name, its city or its province is writte
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
+
+import jieba.posseg
 
 from zhkg.ner import words
 from zhkg.ner.places.gazetteer import SPECIAL_REGIONS, Division, Gazetteer
@@ -26,6 +29,7 @@ MIN_SHARE = 0.35
 DATELINE_CHARS = 60
 # Rural counties (县, and the banners of Inner Mongolia) speak as 我县; a city's districts speak as their city.
 COUNTY_ENDINGS = tuple(words.division_endings("county", "banner"))
+CITY_ENDING = words.division_endings("city")
 DISTRICT_ENDING = words.division_endings("district")
 LOCAL_ORGANS = words.words("local_organ")
 
@@ -37,6 +41,12 @@ def _voice(level: str) -> tuple[str, ...]:
 
 COUNTY_VOICE = _voice(words.division_endings("county"))
 CITY_VOICE = _voice(words.division_endings("city"))
+# 市府, 市长 with no city written before them: the article speaks as a city (a release of a city's bureau).
+CITY_OFFICES = tuple(words.words("city_voice"))
+DEPUTY = words.with_value("head_title_prefix", "deputy")[0]
+# The endings of a city's own organs (环保局, 市政府, 议会, 市长): a place before one of them is the city itself.
+ORGAN_ENDINGS = tuple(words.chars("city_organ_ending"))
+AFTER_PLACE_CHARS = 6
 
 
 def infer_home_city(text: str, places: Iterable[tuple[int, Division]], gaz: Gazetteer, *,
@@ -66,8 +76,39 @@ def infer_home_city(text: str, places: Iterable[tuple[int, Division]], gaz: Gaze
             score[city.key] += weight * ANCESTOR_SHARE
     if not score:
         return None
+    spoken = _spoken_city(text, places, score, gaz)
+    if spoken is not None:
+        score[spoken] += 1  # 市府回应… naming 台南市 once: the article speaks as the one city it names
+        mentions += 1
     best = max(score.items(), key=lambda kv: (kv[1], -gaz.get(kv[0]).rank))
     return gaz.get(best[0]) if best[1] >= min_score and best[1] >= min_share * mentions else None
+
+
+def _spoken_city(text: str, places: list[tuple[int, Division]], score: Counter[str], gaz: Gazetteer) -> str | None:
+    """The one city (prefecture or county level, 市) the article names, where it speaks as a city: 我市, 全市, 市委, or
+    市府 and 市长 written bare; None where it names none or several, where it speaks as no city, or where the
+    city is named only as the start of another body's name (台北市国际礼仪协会 in Tainan's release)."""
+    cities = [k for k in score if gaz.get(k).level in ("prefecture", "county") and gaz.get(k).name.endswith(CITY_ENDING)]
+    if len(cities) != 1:
+        return None
+    voice = any(w in text for w in CITY_VOICE) or any(
+        _bare(text, m.start(), gaz) for w in CITY_OFFICES for m in re.finditer(w, text))
+    standing = any(cities[0] in div.path and not _opens_a_body(text, offset, div) for offset, div in places)
+    return cities[0] if voice and standing else None
+
+
+def _opens_a_body(text: str, offset: int, div: Division) -> bool:
+    """台北市|国际礼仪文化教育协会: a place followed by a noun that is none of its own organs (局, 政府, 议会)
+    names where another body is, not the article's city."""
+    written = max((n for n in (div.name, *div.short_names) if text.startswith(n, offset)), key=len, default=div.name)
+    after = jieba.posseg.lcut(text[offset + len(written):offset + len(written) + AFTER_PLACE_CHARS])
+    return bool(after) and after[0].flag.startswith("n") and not after[0].word.endswith(ORGAN_ENDINGS)
+
+
+def _bare(text: str, i: int, gaz: Gazetteer) -> bool:
+    """市府 at ``i`` not closing a place's name (台南市府, 高雄市副市长): the city is left unsaid (黄市长)."""
+    before = text[max(0, i - 6):i].removesuffix(DEPUTY)
+    return not any(before[-n:] in gaz for n in range(2, 5) if len(before) >= n)
 
 
 def _named_in_full(text: str, places: list[tuple[int, Division]]) -> set[str]:

@@ -140,6 +140,10 @@ def title_before(text: str, j: int, s0: int, tokens: list[Token], lex: Lexicons)
             shared = _shared_head(text, (None, core, rs, status), s0, tokens, lex)
             if shared[0] is not None:
                 return shared
+        if unit is not None and best is not None and unit[1] == rs and named[-1] in grammar.DIVISION_CHARS \
+                and best[1].startswith(named[-1]) and not _ends_with_place(named[:-1]) and not gap \
+                and not any(load_gazetteer().is_full_name(named[-n:]) for n in range(2, len(named) + 1)):
+            continue  # 有关|市议员, 偕|市议员: a division's character with no place before it opens the longer title
         candidate = (unit, core, rs, status)
         if unit is not None:
             return candidate
@@ -276,6 +280,8 @@ def _apposition(text: str, p: Mention, s0: int, tokens: list[Token], lex: Lexico
     earlier one (服务处洪敏博秘书、盐水区长姜家彬: 秘书 is 洪敏博's)."""
     segments = []
     j = _before_honours(text, p.start, s0, lex)
+    elect = next((w for w in grammar.POST_ELECT if text.startswith(w, j - len(w)) and j - len(w) > s0), None)
+    j -= len(elect or "")  # 市议员|当选人|李某: the title won, not yet taken
     floor = max([s0] + [m.end for m in others if m is not p and m.end <= p.start])  # no unit holds a name
     while j > s0:
         seg = title_before(text, j, s0 if segments else floor, tokens, lex)
@@ -299,6 +305,8 @@ def _apposition(text: str, p: Mention, s0: int, tokens: list[Token], lex: Lexico
             # next one's
         outer, seg_start = _status_before(text, seg_start)
         status = outer if status == "current" else status
+        if elect and not segments:
+            status = grammar.POST_ELECT[elect]
         segments.append((unit, core, status, seg_start))
         j = seg_start
         if j - 1 > s0 and text[j - 1] in TITLE_JOINERS:

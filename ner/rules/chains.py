@@ -342,6 +342,10 @@ def unit_ending_at(text: str, end: int, lex: Lexicons, floor: int = 0,
         keep += 1  # 指示|教育局: a leading verb is the predicate; 感染|科 is a department, 观/vg|旅局 one word
     if keep >= len(toks):
         return None
+    while keep < len(toks) and toks[keep].word in grammar.CONJUNCTIONS:
+        keep += 1  # 谢某|及|某诊所总经理: a conjunction joins the unit to what stands before it, it opens no name
+    if keep >= len(toks):
+        return None
     keep = _start_at_division(toks, keep, lex)
     s = toks[keep].start
     last = toks[-1]
@@ -367,12 +371,14 @@ def _inside_place(toks: list[Token], pos: int) -> bool:
 
 def _joins_one_name(toks: list[Token], k: int, lex: Lexicons) -> bool:
     """和/与/及 at toks[k] joins two nouns inside one unit's name: the word before it is a noun that names
-    no unit (粮食, 文化; a fixed phrase too: 自然资源), the word after a noun (a verbal noun or a fixed phrase
+    no unit (粮食, 文化; a fixed phrase too: 自然资源; a verbal noun right after a place: 海南省|旅游,
+    not 反应|及社会局), the word after a noun (a verbal noun or a fixed phrase
     too: 旅游, 生态环境), and the name goes on to a unit's ending."""
     if k == 0 or k + 1 >= len(toks):
         return False
     left, right = toks[k - 1], toks[k + 1]
-    return (left.flag.startswith("n") or left.flag == "l") and left.flag != "nr" \
+    anchored = k >= 2 and toks[k - 2].flag == "ns"
+    return (left.flag.startswith("n") or left.flag == "l" or left.flag == "vn" and anchored) and left.flag != "nr" \
         and (right.flag.startswith("n") or right.flag in ("vn", "l")) \
         and not lex.ends_like_unit(left.word) and left.word not in grammar.HOME_PREFIXES \
         and role_ending_at(left.word, len(left.word), lex) is None  # 甲区长|与|乙区, 区委书记|及|人大: a title

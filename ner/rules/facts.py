@@ -219,7 +219,8 @@ def dedupe(facts: list[Fact]) -> list[Fact]:
     """One fact per (person, role, unit), the first evidence kept (with the status another mention states,
     where the first states none: 新任, 原, 代理 say more than a bare title); a unit that is the tail of another
     unit of the same person and role (牌头环保所, 诸暨市环保局牌头环保所) is that unit, and a post without
-    a unit is dropped where the same person holds that title in a unit."""
+    a unit is dropped where the same person holds that title in a unit or, unit-less too, with its level
+    written before it (议员 beside 市议员)."""
     seen: dict[tuple, Fact] = {}
     for f in facts:
         key = (f.person, f.role, f.unit)
@@ -236,8 +237,10 @@ def dedupe(facts: list[Fact]) -> list[Fact]:
                                                      for u in units[(f.person, f.role)])]
     with_role = {(f.person, f.unit) for f in kept if f.role}
     with_unit = {(f.person, f.role) for f in kept if f.unit}  # 股长 of 心理健康科 says all 股长 alone does
+    # 议员 beside 市议员 of the same person, neither with a unit: one post, the title with its level kept
+    leveled = {(f.person, f.role[1:]) for f in kept if f.role and not f.unit and f.role[0] in grammar.DIVISION_CHARS}
     return [f for f in kept if (f.role or (f.person, f.unit) not in with_role)
-            and (f.unit or (f.person, f.role) not in with_unit)]
+            and (f.unit or (f.person, f.role) not in with_unit and (f.person, f.role) not in leveled)]
 
 
 def _unit_free(role: str) -> bool:

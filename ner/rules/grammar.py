@@ -57,6 +57,7 @@ POST_ENDING_VERBS = words.words("post_ending_verb")
 STATUS_MARKERS = "".join(words.words("status_marker"))
 FORMER_IN_NAME = words.word("former_in_name")
 BEFORE_MARKER = "前"  # 前西港乡: the division before a merger, a former post
+POST_ELECT = words.values("post_elect")
 STATUS_OF = {w: status for cls in ("post_verb", "status_marker", "post_ending_verb")
              for w, status in words.values(cls).items() if status}
 POST_ENDED = words.words("post_ended")

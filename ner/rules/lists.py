@@ -112,6 +112,10 @@ def listed(s: Sentence, p: Mention, made: list[Fact]) -> Proposals:
     one whose post is lent, shares it, unless the title is one a unit has a single holder of (市长黄伟哲、叶泽山)."""
     if made or p.start == 0 or s.text[p.start - 1] != grammar.LIST_SEP and not _last_item(s, p):
         return False
+    if any(t.start == p.end and t.flag.startswith("n") and len(t.word) > 1
+           and (t.end >= s.end or s.text[t.end] in ITEM_CLOSERS) for t in s.tokens):
+        return False  # 主委甲、乙|律师，: a noun closing the name's item says what it is (a profession is no
+        # post); 甲、乙|建议/n|役男… is the predicate
     shared = False
     for f in s.posts.get(p.start - 1, []):
         if not rule_named(f.rule).lends_post or f.role is None \
@@ -135,6 +139,7 @@ _INTRO = re.compile(rf"[，,]?(?:他们|她们)?(?:{'|'.join(grammar.LIST_INTROD
 _RESTATED = re.compile(r"[，,]即|[：:]")
 RESTATE_WINDOW = 16
 _LIST_END = re.compile(r"[。；;！？!?]|等(?:人|[\d一二三四五六七八九十两多数几]+[名位个人])")
+ITEM_CLOSERS = "，、。；,;：:（("
 _ITEM_SEP = re.compile(r"[、，,]|以及|和|及|与")
 
 

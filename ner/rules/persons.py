@@ -76,7 +76,7 @@ def find_persons(text: str, tokens: list[Token], credits: list[Credit], lex: Lex
         end = start + len(name)
         if name and (2 <= len(name) <= 4 or _long_transliterated(name)) and CJK.match(name) and not _place_word(name, text, start, end, gaz) \
                 and not opens_with_word(name) and not name.endswith(multi_char_units) and not function_word_given(name, lex) \
-                and (checked or _fits_words(start, end, covering)):
+                and not _opens_with_city(name, start, covering, gaz) and (checked or _fits_words(start, end, covering)):
             found.setdefault((start, end), Mention(start, end, name))  # 柳营|区长 is the head of 柳营区
 
     multi_char_units = tuple(u for u in lex.org_suffixes if len(u) >= 2)  # 将军|区公所
@@ -253,6 +253,16 @@ def _place_word(name: str, text: str, start: int, end: int, gaz) -> bool:
     if gaz.is_full_name(name) or gaz.is_full_name(text[start:end + 1]):
         return True
     return any(d.level != "town" for d in gaz.lookup(name))
+
+
+def _opens_with_city(name: str, start: int, covering: dict, gaz) -> bool:
+    """高市|新市长: a name whose first two characters are a city's two-character form ending with its
+    level (高市 is Kaohsiung, 南市 Tainan), read as a place word by the tokenizer, is that place and the next
+    word (黄山|忠 keeps its name: 黄山 is no such form)."""
+    token = covering.get(start)
+    return len(name) > 2 and token is not None and token.start == start and token.word == name[:2] \
+        and token.flag == "ns" and name[1] in grammar.DIVISION_CHARS \
+        and any(d.level in ("province", "prefecture") for d in gaz.lookup(name[:2]))
 
 
 def _consolidate(text: str, mentions: list[Mention]) -> list[Mention]:

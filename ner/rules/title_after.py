@@ -123,12 +123,15 @@ def title_after(s: Sentence, p: Mention, made: list[Fact]) -> Proposals:
     quoted = p.start > s.start and text[p.start - 1] in grammar.NAME_QUOTES \
         and text[p.end:p.end + 1] == grammar.NAME_QUOTES[text[p.start - 1]]
     name_start, name_end = (p.start - 1, p.end + 1) if quoted else (p.start, p.end)  # 基金会「杜某」执行长
-    re_end = role_starting_at(text, name_end, lex)
-    if re_end is not None and not begins_unit_word(text, name_end, re_end, lex):
+    title_start, status = _marked(text, name_end, lex)
+    re_end = role_starting_at(text, title_start, lex)
+    if re_end is not None and not begins_unit_word(text, title_start, re_end, lex):
         unit = unit_ending_at(text, name_start, lex, floor=s.start, tokens=s.tokens)
-        unit = unit if unit and unit[1] == name_start and (text[name_end:re_end] not in grammar.NATIONAL_TITLES
+        unit = unit if unit and unit[1] == name_start and (text[title_start:re_end] not in grammar.NATIONAL_TITLES
                                                            or _central_body(text[unit[0]:unit[1]])) else None
-        yield Proposal(p, text[name_end:re_end], unit, unit[0] if unit else p.start, re_end, s.index)
+        elect = next((w for w in grammar.POST_ELECT if text.startswith(w, re_end)), None)
+        status = grammar.POST_ELECT[elect] if elect else status
+        yield Proposal(p, text[title_start:re_end], unit, unit[0] if unit else p.start, re_end, s.index, status)
         return True
     first, last = _listed_with(text, p, s.people)
     tail = text[last.end:last.end + len(grammar.SUBJECT_COUNT + grammar.COMRADE)]
@@ -140,6 +143,15 @@ def title_after(s: Sentence, p: Mention, made: list[Fact]) -> Proposals:
             yield Proposal(p, None, unit, unit[0], last.end + len(tail), s.index)
         return True
     return False
+
+
+def _marked(text: str, pos: int, lex: Lexicons) -> tuple[int, str | None]:
+    """李某|前|议员: a status marker between a name and its title gives the post's status (where a title
+    follows the marker; 李某前往 is a verb)."""
+    marker = text[pos:pos + 1]
+    if marker and marker in grammar.STATUS_MARKERS and role_starting_at(text, pos + 1, lex) is not None:
+        return pos + 1, grammar.STATUS_OF[marker]
+    return pos, None
 
 
 def _central_body(unit: str) -> bool:

@@ -356,7 +356,7 @@ def city_of_unit(unit: str | None, ctx: DocContext) -> Division | None:
     public = next((p for p in grammar.PUBLIC_PREFIXES if unit and unit.startswith(p) and len(unit) > len(p) + 1), "")
     if public:
         return city_of_unit(unit[len(public):], ctx)  # 国立|高雄师范大学: the place after the prefix
-    best, anchor = None, None
+    best, anchor, unpinned = None, None, False
     i = 0
     bounds = set()
     for word in jieba.lcut(unit or ""):
@@ -385,6 +385,7 @@ def city_of_unit(unit: str | None, ctx: DocContext) -> Division | None:
         if div is not None and _brand(name, div, unit, ctx):
             break  # 陕西省长安银行, 中原信托: a district's short name in a firm's name is a brand, not where it sits
         if div is None:
+            unpinned = anchor is None and _elsewhere(name, ctx)
             continue
         anchor = div
         if div.level == "town":
@@ -393,9 +394,19 @@ def city_of_unit(unit: str | None, ctx: DocContext) -> Division | None:
             div = ctx.gaz.city_of(div)
         if div is not None and (best is None or div.rank >= best.rank):
             best = div
-    if best is None and anchor is not None:
-        return None  # a province-level unit (湖北省政府) sits in no city
+    if best is None and (anchor is not None or unpinned):
+        return None  # a province-level unit (湖北省政府) sits in no city; 国立|嘉义|大学 in Tainan's news: not Tainan
     return best or ctx.home
+
+
+def _elsewhere(name: str, ctx: DocContext) -> bool:
+    """A place name the unit carries that could be a city or county of the home city's own region other
+    than the home (嘉义 of 国立嘉义大学 in Tainan's news: 嘉义市 or 嘉义县, neither Tainan): the unit is not
+    placed at home (龙山国小 names no county of Taiwan, and stays Tainan's)."""
+    home = ctx.home
+    return home is not None and any(
+        d.level in ("prefecture", "county") and _region(d) == _region(home) and home.key not in d.path
+        for d in ctx.gaz.lookup(name))
 
 
 def _brand(name: str, div: Division, unit: str, ctx: DocContext) -> bool:

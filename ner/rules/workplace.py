@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 
+from zhkg.ner.rules.chains import common_verb
 from zhkg.ner.rules.facts import Fact, Mention, Proposal, Proposals
 from zhkg.ner.rules.registry import Sentence, rule, rule_named
 
+VERB_FREQ = 100
 WORKPLACE = re.compile(r"(?:到|在|于)([^，。、；！？\n,;]{2,30}?)(?:工作|任职|上班|就职|执勤)")
 
 
@@ -22,7 +24,7 @@ def workplace(s: Sentence, p: Mention, made: list[Fact]) -> Proposals:
     if not made or any(f.unit for f in made) or not rule_named(made[0].rule).needs_unit:
         return False
     m = WORKPLACE.search(s.text, p.end, s.end)
-    if not m or not s.lex.ends_like_unit(m.group(1)):
-        return False
+    if not m or not s.lex.ends_like_unit(m.group(1)) or common_verb(m.group(1), VERB_FREQ):
+        return False  # 正在|进行|工作管理平台: a verb ending like a unit (行) is no workplace
     yield Proposal(p, made[0].role, (m.start(1), m.end(1)), made[0].start, m.end(), s.index, supersedes=tuple(made))
     return True
