@@ -294,7 +294,9 @@ def _apposition(text: str, p: Mention, s0: int, tokens: list[Token], lex: Lexico
             break
         unit, core, rs, status = seg
         stacked = _stacked_title(text, unit, lex)
-        if stacked is not None:  # 市委常委|副市长: the "unit" is a post of its own, the title has none written
+        if stacked is not None and stacked[1] in grammar.RANKS:
+            unit = stacked[0]  # 空军第一联队|上校|政战主任: a rank between the unit and the title is no post
+        elif stacked is not None:  # 市委常委|副市长: the "unit" is a post of its own, the title has none written
             segments.append((None, core, status, rs))
             unit, core, rs = stacked
         seg_start = unit[0] if unit else rs
@@ -340,8 +342,8 @@ def _title_ends_at(text: str, end: int, floor: int, lex: Lexicons) -> int | None
 
 def _before_honours(text: str, pos: int, s0: int, lex: Lexicons) -> int:
     """Where the titles before a name end, past the ranks and honours written between them and the name
-    (院长，二级大法官|游某, 州务大臣拿督|某某): a rank is no post and no part of the name (GUIDE)."""
-    for honour in grammar.HONOUR_RANKS:
+    (院长，二级大法官|游某, 州务大臣拿督|某某, 队长上校|某某): a rank is no post and no part of the name (GUIDE)."""
+    for honour in grammar.RANKS_BEFORE_NAME:
         if text.startswith(honour, pos - len(honour)):
             j = pos - len(honour)
             return j - 1 if j - 1 > s0 and text[j - 1] in "，," else j

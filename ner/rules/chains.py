@@ -349,7 +349,9 @@ def unit_ending_at(text: str, end: int, lex: Lexicons, floor: int = 0,
     keep = _start_at_division(toks, keep, lex)
     s = toks[keep].start
     last = toks[-1]
-    if last.flag == "v" and len(last.word) >= 2 and last.start > s and jieba.dt.FREQ.get(last.word, 0) >= VERB_FREQ:
+    if last.flag == "v" and len(last.word) >= 2 and jieba.dt.FREQ.get(last.word, 0) >= VERB_FREQ:
+        if last.start == s:
+            return None  # 担任|执行/v|总干事: a verb alone is no unit
         end = last.start  # 推动中心|执行/v|秘书: a verb before the title is no unit's end (执行 is no 银行)
     run = text[s:end]
     if last.flag == "ns" and last.start > s and not lex.ends_like_unit(run) and lex.ends_like_unit(text[s:last.start]):
@@ -411,7 +413,7 @@ def unit_and_role(phrase: str, lex: Lexicons) -> tuple[str, str] | None:
     for w, f in posseg.lcut(phrase):
         pos += len(w)
         rest = phrase[pos:]
-        if (f.startswith("n") or f in ("j", "vn")) and lex.ends_like_unit(phrase[:pos]) and \
+        if (f.startswith("n") or f in ("j", "vn") or w in lex.org_suffix_set) and lex.ends_like_unit(phrase[:pos]) and \
                 2 <= len(rest) <= MAX_TITLE_CHARS and rest.endswith(heads) and not rest.startswith(TITLE_NEVER_STARTS):
             best = (phrase[:pos], rest)
             if known is None and rest in lex.roles and not _holds_unit_word(rest, lex):

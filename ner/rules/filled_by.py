@@ -22,6 +22,7 @@ from zhkg.ner.rules.registry import NameSource, Sentence, Vouch, rule
 
 COPULAS = words.words("filled_copula")
 OPENER = words.word("filled_by_opener")
+ADVERBS = words.chars("filled_by_adverb")
 # The post verbs that close `由[name]…` (two characters: 由某某任 is rarely written), with their status.
 FILL_VERBS = tuple(v for v in grammar.POST_VERBS if len(v) == 2 and grammar.STATUS_OF.get(v) != "former")
 _SHORT_POST_WORD = "职"  # 主委职由某某接任
@@ -54,9 +55,10 @@ def _post_before(text: str, end: int, floor: int, lex) -> tuple[int, int, str | 
     if title < start:
         return None
     status = None
-    opener = next((w for w in _STATUS_OPENERS if text.startswith(w, start)), None)
+    found = [(text.find(w, start, title), w) for w in _STATUS_OPENERS]
+    at, opener = max(((i, w) for i, w in found if i >= 0), default=(-1, None))
     if opener:
-        start += len(opener)
+        start = at + len(opener)  # 包括|新任|副市长将由…: the post opens after its status word
         status = grammar.STATUS_OF.get(opener) or "current"
     return (start, end, status) if end - start >= 2 else None
 
@@ -91,7 +93,10 @@ def filled_by(s: Sentence, p: Mention, made: list) -> Proposals:
     if by <= s.start or any(ch in _CLOSERS for ch in text[by:p.start]) \
             or any(q is not p and by < q.start < p.start for q in s.people):
         return
-    post = _post_before(text, by, s.start, lex)
+    post_end = by
+    while post_end > s.start and text[post_end - 1] in ADVERBS:
+        post_end -= 1  # 新任副市长|将|由某某升任
+    post = _post_before(text, post_end, s.start, lex)
     if post:
         status = grammar.STATUS_OF.get(verb) or post[2]
         yield from post_titles(s, post[0], post[1], p, post[0], p.end + len(verb), status)

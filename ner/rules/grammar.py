@@ -114,6 +114,7 @@ TEAM_TITLES = frozenset(words.words("team_title"))
 # Ranks and honours written between titles and a name (二级大法官, 拿督): no post, no part of the name;
 # longest first. Those of `honour_before_name` stand only before a name.
 HONOUR_RANKS = tuple(sorted(words.words("honour_rank"), key=len, reverse=True))
+RANKS_BEFORE_NAME = tuple(sorted(set(HONOUR_RANKS) | set(RANKS), key=len, reverse=True))  # 队长|上校|某某
 HONOUR_BEFORE_NAME = re.compile("|".join(sorted(words.words("honour_before_name"), key=len, reverse=True)))
 # A title only one national body has, and the names that body goes by: implied_unit.
 IMPLIED_UNITS = words.values("implied_unit")

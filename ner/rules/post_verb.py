@@ -18,6 +18,7 @@ from zhkg.ner.rules.chains import (
     CJK,
     Lexicons,
     Token,
+    common_verb,
     role_ending_at,
     role_starting_at,
     split_role,
@@ -74,6 +75,10 @@ def object_titled(text: str, obj: int, lex: Lexicons) -> bool:
             stop -= len(closing)
     start = role_ending_at(text, stop, lex)
     return start is not None and start >= obj
+
+
+# A verb this frequent written between a post verb and a title belongs to the title (担任执行总干事).
+TITLE_VERB_FREQ = 100
 
 
 @rule("post_verb", reads="`[name]…担任/任/调任/原任/时任[unit][title]`", scope=("sentence", "antecedent"),
@@ -249,6 +254,8 @@ def post_object(s: Sentence, o0: int, o1: int, p: Mention, start: int, end: int,
     if rs is not None and rs >= o0:
         head, core = split_role(text[rs:o1], lex)
         unit = (o0, rs + len(head)) if rs + len(head) > o0 else None
+        if unit and not head and common_verb(text[unit[0]:unit[1]], TITLE_VERB_FREQ):
+            unit, core = None, text[o0:o1]  # 担任|执行总干事: a verb before the title is the title's (执行 is no 银行)
         if unit and not lex.ends_like_unit(text[unit[0]:unit[1]]) and not _state_branch(text[unit[0]:unit[1]]):
             return None
         return (yield Proposal(p, core, unit, start, end, s.index, status))

@@ -396,7 +396,22 @@ def city_of_unit(unit: str | None, ctx: DocContext) -> Division | None:
             best = div
     if best is None and (anchor is not None or unpinned):
         return None  # a province-level unit (湖北省政府) sits in no city; 国立|嘉义|大学 in Tainan's news: not Tainan
-    return best or ctx.home
+    return best or _city_inside(unit or "", bounds, ctx) or ctx.home
+
+
+def _city_inside(unit: str, bounds: set[int], ctx: DocContext) -> Division | None:
+    """实践大学|高雄|校区, 万达集团|大连|分公司: a unit that opens with no place but names a city inside, as a
+    word of its own, sits in that city (of the home city's region, where the article has one)."""
+    for i in range(1, len(unit) - 1):
+        for n in range(min(MAX_PLACE_CHARS, len(unit) - i), 1, -1):
+            name = unit[i:i + n]
+            if name not in ctx.gaz or not (ctx.gaz.is_full_name(name) or i in bounds and i + n in bounds):
+                continue
+            cities = [d for d in ctx.gaz.lookup(name) if d.level == "prefecture"
+                      and (ctx.home is None or _region(d) == _region(ctx.home))]
+            if len(cities) == 1:
+                return cities[0]
+    return None
 
 
 def _elsewhere(name: str, ctx: DocContext) -> bool:
