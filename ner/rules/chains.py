@@ -22,6 +22,7 @@ from zhkg.ner import words
 from zhkg.ner.rules import grammar
 from zhkg.ner.text import fast_jieba
 from zhkg.ner.vocabulary import (
+    MAX_PLACE_CHARS,
     MAX_TITLE_CHARS,
     Lexicons,
     lexicons,  # noqa: F401  (the rule modules import it from here)
@@ -347,7 +348,7 @@ def unit_ending_at(text: str, end: int, lex: Lexicons, floor: int = 0,
     if keep >= len(toks):
         return None
     keep = _start_at_division(toks, keep, lex)
-    s = toks[keep].start
+    s = _straddled_place(text, toks[keep].start, max(floor, toks[0].start))
     last = toks[-1]
     if last.flag == "v" and len(last.word) >= 2 and jieba.dt.FREQ.get(last.word, 0) >= VERB_FREQ:
         if last.start == s:
@@ -362,6 +363,18 @@ def unit_ending_at(text: str, end: int, lex: Lexicons, floor: int = 0,
         if lex.ends_like_unit(run[:cut]) and not _inside_place(toks, s + cut):
             return s, s + cut
     return None
+
+
+def _straddled_place(text: str, s: int, floor: int) -> int:
+    """中|梁|镇党委: where a division's full name runs across the unit's first character (jieba cut 中梁镇 to
+    中/f 梁/nr), the unit starts where that name does."""
+    gaz = load_gazetteer()
+    for k in range(1, MAX_PLACE_CHARS):
+        if s - k < floor:
+            break
+        if any(gaz.is_full_name(text[s - k:s - k + n]) for n in range(k + 1, MAX_PLACE_CHARS + 1)):
+            return s - k
+    return s
 
 
 def _inside_place(toks: list[Token], pos: int) -> bool:

@@ -58,7 +58,8 @@ CAPTION_END = re.compile(r"[ \u3000]*(?:摄|$|\n)", re.MULTILINE)
 FIELD_CONTACT = re.compile(r"[\[【](?:联络人|连络人|联系人)[\]】][ \u3000]*([\u4e00-\u9fff]{2,4})(?=[\[【\s(（]|$)")
 FIELD_UNIT = re.compile(r"[\[【](单位名称|机关名称)[\]】][ \u3000]*([\u4e00-\u9fff]{2,40})")
 FIELD_WINDOW = 1500
-ISSUER = re.compile(rf"^[ \u3000]*(?:{'|'.join(grammar.ISSUER_LABELS)})[ \u3000]*[:：][ \u3000]*([\u4e00-\u9fff]{{2,30}})",
+# The issuer's field at a line's start, its colon sometimes typed as a semicolon (发稿单位；新闻处).
+ISSUER = re.compile(rf"^[ \u3000]*(?:{'|'.join(grammar.ISSUER_LABELS)})[ \u3000]*[:：；][ \u3000]*([\u4e00-\u9fff]{{2,30}})",
                     re.MULTILINE)
 _SPACED_LABEL = re.compile(r"[ \u3000]+[\u4e00-\u9fff][ \u3000]*[:：]")
 HANDLING = re.compile(rf"(?:^|(?<=\s))(?:{'|'.join(grammar.HANDLING_LABELS)})[ \u3000]*[:：][ \u3000]*([\u4e00-\u9fff]{{2,30}})",

@@ -211,14 +211,16 @@ ANY_ARTICLE = "*"  # an implied unit's names: the title means the body in every 
 def placed(facts: list[Fact]) -> list[Fact]:
     """The facts a reader can place: 教授李某, 民警张某 with no unit named or implied say half a fact and are
     left out once the document is read (a later rule may still give the unit: 护士某某…到某医院工作); a post
-    that stands alone (市议员, 总书记, 记者: `_unit_free`) or a rule's that needs no unit stays."""
-    return [f for f in facts if f.unit or not f.role or not rule_named(f.rule).needs_unit or _unit_free(f.role)]
+    that stands alone (市议员, 总书记, 记者: `_unit_free`) or a rule's that needs no unit stays; a name with
+    neither a title nor a unit (甲、乙等4名志工) holds no post."""
+    return [f for f in facts if f.unit or f.role and (not rule_named(f.rule).needs_unit or _unit_free(f.role))]
 
 
 def dedupe(facts: list[Fact]) -> list[Fact]:
     """One fact per (person, role, unit), the first evidence kept (with the status another mention states,
     where the first states none: 新任, 原, 代理 say more than a bare title); a unit that is the tail of another
-    unit of the same person and role (牌头环保所, 诸暨市环保局牌头环保所) is that unit, and a post without
+    unit of the same person and role (牌头环保所, 诸暨市环保局牌头环保所) is that unit, with the status said
+    of it, and a post without
     a unit is dropped where the same person holds that title in a unit or, unit-less too, with its level
     written before it (议员 beside 市议员)."""
     seen: dict[tuple, Fact] = {}
@@ -233,8 +235,21 @@ def dedupe(facts: list[Fact]) -> list[Fact]:
     for f in kept:
         if f.unit:
             units[(f.person, f.role)].append(f.unit)
-    kept = [f for f in kept if not f.unit or not any(u != f.unit and u.endswith(f.unit) and len(f.unit) >= 3
-                                                     for u in units[(f.person, f.role)])]
+
+    def tail(f: Fact) -> bool:
+        return bool(f.unit) and len(f.unit) >= 3 and any(u != f.unit and u.endswith(f.unit) for u in units[(f.person, f.role)])
+
+    tails = [f for f in kept if tail(f) and f.status != CURRENT and rule_named(f.rule).status != CURRENT]
+
+    def status(f: Fact) -> str:
+        """保安镇学区主任 … 免去保安镇学区主任职务: the status a rule of ended (or new) posts gives the unit's tail
+        is the whole unit's (not 任…期间's, which may only date the post)."""
+        if f.status != CURRENT or not f.unit:
+            return f.status
+        return next((t.status for t in tails if (t.person, t.role) == (f.person, f.role) and f.unit.endswith(t.unit)),
+                    f.status)
+
+    kept = [replace(f, status=status(f)) for f in kept if not tail(f)]
     with_role = {(f.person, f.unit) for f in kept if f.role}
     with_unit = {(f.person, f.role) for f in kept if f.unit}  # 股长 of 心理健康科 says all 股长 alone does
     # 议员 beside 市议员 of the same person, neither with a unit: one post, the title with its level kept
