@@ -129,8 +129,9 @@ class FactBuilder:
         p, role, unit_span, start, unit_text = (proposal.person, proposal.role, proposal.unit, proposal.start,
                                                 proposal.unit_text)
         status = proposal.status or rule.status
-        if role in grammar.NOT_POSTS or role in grammar.RANKS or role and role.endswith(grammar.HONORIFICS):
-            return None  # 党员, 代表, 工艺大师: no post in a unit; 少校, 一级警监: a rank (GUIDE)
+        if role in grammar.NOT_POSTS or role in grammar.RANKS or role and role.endswith(grammar.HONORIFICS) \
+                or role and role.endswith(grammar.OCCUPATION_ENDINGS) and not role.endswith(grammar.KEPT_OCCUPATIONS):
+            return None  # 党员, 代表, 工艺大师: no post in a unit; 少校, 一级警监: a rank; 书法家: an occupation (GUIDE)
         verb = next((v for v in grammar.POST_VERBS if role and role.startswith(v) and _is_title(role[len(v):], self.lex)), None)
         if verb:
             role = role[len(verb):]  # 公会|担任理事长: the lexicon holds some titles with their verb

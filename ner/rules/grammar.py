@@ -104,6 +104,8 @@ HONORIFICS = words.words("honorific")
 HONORIFIC_AFTER = words.words("honorific_after")
 LINE_ROSTER_HONORIFICS = (*words.words("roster_honorific"), *HONORIFIC_AFTER)
 RANKS = words.words("rank")
+OCCUPATION_ENDINGS = tuple(w for w in words.words("occupation_ending") if w not in words.with_value("occupation_ending", "kept"))
+KEPT_OCCUPATIONS = words.with_value("occupation_ending", "kept")
 
 # What a title's first characters are when they are no unit's short name (副|局长, 常务|副局长, 原|局长,
 # 代理|局长, 新任|局长): the abbreviated-title reading (`facts.abbreviated_unit`) never starts with them.
