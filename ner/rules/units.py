@@ -353,9 +353,13 @@ def city_of_unit(unit: str | None, ctx: DocContext) -> Division | None:
         return _local_branch_city(unit, ctx)
     if unit and unit.startswith(grammar.COUNTRIES):
         return None  # 南非, 法国欧洲和外交部: a foreign state's body sits in no city of the gazetteer
+    if unit and unit.startswith(grammar.NATIONAL_SOCIETY_PREFIXES) and unit.endswith(grammar.SOCIETY_ENDINGS):
+        return None  # 中华民国保护动物协会: a national association
     public = next((p for p in grammar.PUBLIC_PREFIXES if unit and unit.startswith(p) and len(unit) > len(p) + 1), "")
     if public:
-        return city_of_unit(unit[len(public):], ctx)  # 国立|高雄师范大学: the place after the prefix
+        rest = unit[len(public):]
+        city = city_of_unit(rest, ctx)  # 国立|高雄师范大学: the place after the prefix
+        return None if city is not None and city == ctx.home and _opens_elsewhere(rest, ctx) else city
     best, anchor, unpinned = None, None, False
     i = 0
     bounds = set()
@@ -412,6 +416,17 @@ def _city_inside(unit: str, bounds: set[int], ctx: DocContext) -> Division | Non
             if len(cities) == 1:
                 return cities[0]
     return None
+
+
+def _opens_elsewhere(rest: str, ctx: DocContext) -> bool:
+    """国立|中山|大学 in Tainan's news: what follows the prefix opens with a city's or county's name none of
+    which lies in the home city, so the home city is no answer (国立|成功|大学 names no place, and stays)."""
+    home = ctx.home
+    for n in range(min(MAX_PLACE_CHARS, len(rest) - 1), 1, -1):
+        divs = [d for d in ctx.gaz.lookup(rest[:n]) if d.level in ("prefecture", "county")]
+        if divs:
+            return home is not None and not any(home.key in d.path for d in divs)
+    return False
 
 
 def _elsewhere(name: str, ctx: DocContext) -> bool:
