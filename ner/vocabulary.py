@@ -28,6 +28,7 @@ MAX_PLACE_CHARS = 12
 STAFF_NOUN_FREQ = 30
 
 NOT_POSTS = frozenset(words.words("not_post"))
+PEOPLE_WORDS = words.words("people_word")  # 女性|干部: people, though 部 ends units
 NATIONAL_TITLES = frozenset(words.words("national_title"))
 # After a one-character surname, a form of address that makes the whole "name" (陈小姐, 王先生, 黄君):
 # such a name is no one's (the credits and the model's persons drop it; the graph makes no node of it).
@@ -49,7 +50,7 @@ class Lexicons:
     unit_endings: tuple[str, ...]  # the unit suffixes and PLACE_SUFFIXES
 
     def ends_like_unit(self, s: str) -> bool:
-        return bool(s) and s.endswith(self.unit_endings)
+        return bool(s) and s.endswith(self.unit_endings) and not s.endswith(PEOPLE_WORDS)
 
 
 @lru_cache(maxsize=1)

@@ -419,13 +419,14 @@ def _city_inside(unit: str, bounds: set[int], ctx: DocContext) -> Division | Non
 
 
 def _opens_elsewhere(rest: str, ctx: DocContext) -> bool:
-    """国立|中山|大学 in Tainan's news: what follows the prefix opens with a city's or county's name none of
-    which lies in the home city, so the home city is no answer (国立|成功|大学 names no place, and stays)."""
+    """国立|中山|大学, 国立|台湾|艺术大学 in Tainan's news: what follows the prefix opens with a province's,
+    city's or county's name none of which lies in the home city, so the home city is no answer
+    (国立|成功|大学 names no place, and stays)."""
     home = ctx.home
     for n in range(min(MAX_PLACE_CHARS, len(rest) - 1), 1, -1):
-        divs = [d for d in ctx.gaz.lookup(rest[:n]) if d.level in ("prefecture", "county")]
+        divs = [d for d in ctx.gaz.lookup(rest[:n]) if d.level in ("province", "prefecture", "county")]
         if divs:
-            return home is not None and not any(home.key in d.path for d in divs)
+            return home is not None and not any(home.key in d.path and d.key != d.path[0] for d in divs)
     return False
 
 
