@@ -356,6 +356,8 @@ def _model_length(span: Span, doc: Doc, text: str, model_starts: dict[int, Span]
     extra = words.get(span.end_char)
     if len(e.text) > len(span.text) and extra is not None and extra.end == e.end_char and extra.flag == "v":
         return span
+    if len(e.text) > len(span.text) and text[span.end_char] in grammar.CONJUNCTIONS:
+        return span  # 赖惠员|及地方议员: a conjunction ends no name
     if len(e.text) > len(span.text) and text.startswith(SINGLE_VERB, span.end_char) \
             and object_titled(text, e.end_char, lexicons()):
         return span  # 聂舸|任…公司副总经理: the model read the post verb into the name

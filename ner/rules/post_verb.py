@@ -77,6 +77,7 @@ def object_titled(text: str, obj: int, lex: Lexicons) -> bool:
     return start is not None and start >= obj
 
 
+SINCE = words.chars("post_since")
 # A verb this frequent written between a post verb and a title belongs to the title (担任执行总干事).
 TITLE_VERB_FREQ = 100
 
@@ -92,6 +93,8 @@ def post_verb(s: Sentence) -> Proposals:
         subject = s.people if s.antecedent else [p for p in s.people if p.end <= t.start]
         if not subject:
             continue
+        if text[t.start - 1:t.start] in SINCE and subject[-1].end != t.start - 1:
+            continue  # 某某议员协助…，所以自|就任市长后: the time clause's subject is the speaker, not 某某
         for p in _subject_list(text, subject, t.start) if not s.antecedent else subject[-1:]:
             yield from _post_of(s, p, t, verb)
 
