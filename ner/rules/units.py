@@ -126,6 +126,8 @@ class DocContext:
     def society_for(self, role: str, pos: int, lex: Lexicons) -> str | None:
         """会长李某, 理事长王某 with no unit written: the association the article is about (a society's
         titles are held in a society, and an article listing its officers is that society's)."""
+        if role in grammar.SHARED_SOCIETY_TITLES and any(w in self.text for w in grammar.CITY_VOICE_WORDS):
+            return None  # 副秘书长王某 in a release where 市府 speaks: the city's, not a guests' association's
         return self.society(lex) if role in grammar.SOCIETY_TITLES else None
 
     def _most_named(self, key: str, kinds: tuple[str, ...], lex: Lexicons, head: str, least: int = 1) -> str | None:
