@@ -9,7 +9,6 @@ without it the rules stand alone. Data (gazetteer, lexicons) is loaded in `initi
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from itertools import pairwise
@@ -25,6 +24,7 @@ from zhkg.ner import words
 from zhkg.ner.places.homecity import MIN_SCORE, MIN_SHARE, infer_home_city
 from zhkg.ner.rules import Mention, extract_facts, grammar
 from zhkg.ner.rules.chains import (
+    CJK,
     common_verb,
     dictionary_non_name,
     role_ending_at,
@@ -66,7 +66,6 @@ MAX_NAMED_UNIT_SUFFIX = 3
 # A firm's name after its brand (大旭|贸易行股份有限公司): the words between a two-character model name and
 # the title after them.
 MIN_CHAIN_AFTER_NAME, MAX_CHAIN_AFTER_NAME = 4, 14
-CJK_CHAR = re.compile("[\u4e00-\u9fff]")
 # What a model may take into a place it joins (暨|梅河口市): the conjunctions and 同, 跟.
 CONJUNCTIONS = set(grammar.CONJUNCTIONS + words.chars("comitative_chars"))
 PLACE_ENDINGS = tuple(grammar.DIVISION_CHARS + grammar.BANNER_CHARS) + words.words("place_ending")
@@ -329,7 +328,7 @@ def _opens_unit_chain(span: Span, text: str, lex) -> bool:
     if end - start != 2:
         return False
     for k in range(end + MIN_CHAIN_AFTER_NAME, min(len(text), end + MAX_CHAIN_AFTER_NAME)):
-        if not CJK_CHAR.match(text[k - 1]):
+        if not CJK.match(text[k - 1]):
             return False
         if role_starting_at(text, k, lex) is not None:
             return lex.ends_like_unit(text[end:k])

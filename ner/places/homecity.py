@@ -93,8 +93,10 @@ def _spoken_city(text: str, places: list[tuple[int, Division]], score: Counter[s
         return None
     voice = any(w in text for w in CITY_VOICE) or any(
         _bare(text, m.start(), gaz) for w in CITY_OFFICES for m in re.finditer(w, text))
+    if not voice:
+        return None
     standing = any(cities[0] in div.path and not _opens_a_body(text, offset, div) for offset, div in places)
-    return cities[0] if voice and standing else None
+    return cities[0] if standing else None
 
 
 def _opens_a_body(text: str, offset: int, div: Division) -> bool:

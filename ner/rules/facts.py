@@ -237,20 +237,20 @@ def dedupe(facts: list[Fact]) -> list[Fact]:
         if f.unit:
             units[(f.person, f.role)].append(f.unit)
 
-    def tail(f: Fact) -> bool:
-        return bool(f.unit) and len(f.unit) >= 3 and any(u != f.unit and u.endswith(f.unit) for u in units[(f.person, f.role)])
-
-    tails = [f for f in kept if tail(f) and f.status != CURRENT and rule_named(f.rule).status != CURRENT]
+    tails = [f for f in kept if f.unit and len(f.unit) >= 3
+             and any(u != f.unit and u.endswith(f.unit) for u in units[(f.person, f.role)])]
+    told = [t for t in tails if t.status != CURRENT and rule_named(t.rule).status != CURRENT]
 
     def status(f: Fact) -> str:
         """保安镇学区主任 … 免去保安镇学区主任职务: the status a rule of ended (or new) posts gives the unit's tail
         is the whole unit's (not 任…期间's, which may only date the post)."""
         if f.status != CURRENT or not f.unit:
             return f.status
-        return next((t.status for t in tails if (t.person, t.role) == (f.person, f.role) and f.unit.endswith(t.unit)),
+        return next((t.status for t in told if (t.person, t.role) == (f.person, f.role) and f.unit.endswith(t.unit)),
                     f.status)
 
-    kept = [replace(f, status=status(f)) for f in kept if not tail(f)]
+    tail_ids = {id(t) for t in tails}
+    kept = [replace(f, status=status(f)) for f in kept if id(f) not in tail_ids]
     with_role = {(f.person, f.unit) for f in kept if f.role}
     with_unit = {(f.person, f.role) for f in kept if f.unit}  # 股长 of 心理健康科 says all 股长 alone does
     # 议员 beside 市议员 of the same person, neither with a unit: one post, the title with its level kept

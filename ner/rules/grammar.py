@@ -74,7 +74,6 @@ POSSESSIVE = words.word("possessive")
 OBJECT_PRONOUN = words.word("object_pronoun")
 SOCIETY_TITLES = frozenset(words.words("society_title"))
 SHARED_SOCIETY_TITLES = frozenset(words.with_value("society_title", "shared"))
-CITY_VOICE_WORDS = words.words("city_voice")
 SOCIETY_ENDINGS = words.words("society_ending")
 NATIONAL_SOCIETY_PREFIXES = words.words("national_society_prefix")
 SOCIETY_ORGANS = frozenset(words.words("society_organ"))
@@ -107,8 +106,8 @@ HONORIFICS = words.words("honorific")
 HONORIFIC_AFTER = words.words("honorific_after")
 LINE_ROSTER_HONORIFICS = (*words.words("roster_honorific"), *HONORIFIC_AFTER)
 RANKS = words.words("rank")
-OCCUPATION_ENDINGS = tuple(w for w in words.words("occupation_ending") if w not in words.with_value("occupation_ending", "kept"))
 KEPT_OCCUPATIONS = words.with_value("occupation_ending", "kept")
+OCCUPATION_ENDINGS = tuple(w for w in words.words("occupation_ending") if w not in KEPT_OCCUPATIONS)
 
 # What a title's first characters are when they are no unit's short name (副|局长, 常务|副局长, 原|局长,
 # 代理|局长, 新任|局长): the abbreviated-title reading (`facts.abbreviated_unit`) never starts with them.

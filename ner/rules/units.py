@@ -16,6 +16,7 @@ from functools import lru_cache
 
 import jieba
 
+from zhkg.ner.places.homecity import CITY_OFFICES
 from zhkg.ner.rules import grammar
 from zhkg.ner.rules.chains import unit_ending_at
 from zhkg.ner.vocabulary import MAX_PLACE_CHARS, Division, Gazetteer, Lexicons, load_gazetteer, load_org_kinds
@@ -126,7 +127,7 @@ class DocContext:
     def society_for(self, role: str, pos: int, lex: Lexicons) -> str | None:
         """会长李某, 理事长王某 with no unit written: the association the article is about (a society's
         titles are held in a society, and an article listing its officers is that society's)."""
-        if role in grammar.SHARED_SOCIETY_TITLES and any(w in self.text for w in grammar.CITY_VOICE_WORDS):
+        if role in grammar.SHARED_SOCIETY_TITLES and any(w in self.text for w in CITY_OFFICES):
             return None  # 副秘书长王某 in a release where 市府 speaks: the city's, not a guests' association's
         return self.society(lex) if role in grammar.SOCIETY_TITLES else None
 

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import re
 
-from zhkg.ner.rules.chains import common_verb, unit_ending_at
+from zhkg.ner.rules.chains import unit_ending_at
 from zhkg.ner.rules.facts import Fact, Mention, Proposal, Proposals
 from zhkg.ner.rules.registry import Sentence, rule, rule_named
 
-VERB_FREQ = 100
 WORKPLACE = re.compile(r"(?:到|在|于)([^，。、；！？\n,;]{2,30}?)(?:工作|任职|上班|就职|执勤)")
 
 
@@ -24,7 +23,7 @@ def workplace(s: Sentence, p: Mention, made: list[Fact]) -> Proposals:
     if not made or any(f.unit for f in made) or not rule_named(made[0].rule).needs_unit:
         return False
     m = WORKPLACE.search(s.text, p.end, s.end)
-    if not m or not s.lex.ends_like_unit(m.group(1)) or common_verb(m.group(1), VERB_FREQ) \
+    if not m or not s.lex.ends_like_unit(m.group(1)) \
             or unit_ending_at(s.text, m.end(1), s.lex, floor=m.start(1), tokens=s.tokens) != (m.start(1), m.end(1)):
         return False  # 正在|进行|工作管理平台, 在|场社工如何正确执行|工作: what the unit reader does not read whole
         # as one unit is no workplace
